@@ -1,0 +1,28 @@
+//! The demo organization a fresh installation starts with.
+
+use crate::accounts::SignUp;
+use crate::{Backend, Result};
+use domain::account::{Email, NewPassword, PersonName, User};
+use domain::organization::OrganizationName;
+use domain::project::{ProjectName, TimeZone};
+use domain::ProjectId;
+
+pub const DEMO_EMAIL: &str = "demo@huddle.test";
+pub const DEMO_PASSWORD: &str = "huddle-demo";
+
+/// Creates the demo user, organization and project when no user exists yet.
+/// Returns them when it did, `None` when the database already had users.
+pub async fn seed_if_empty(backend: &Backend) -> Result<Option<(User, ProjectId)>> {
+    if !backend.meta.is_empty().await? {
+        return Ok(None);
+    }
+    let form = SignUp {
+        name: PersonName::parse("Demo User")?,
+        email: Email::parse(DEMO_EMAIL)?,
+        password: NewPassword::parse(DEMO_PASSWORD)?,
+        organization: OrganizationName::parse("Demo Organization")?,
+        project: ProjectName::parse("Demo Project")?,
+        time_zone: TimeZone::utc(),
+    };
+    backend.sign_up(form).await.map(Some)
+}

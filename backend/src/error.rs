@@ -1,0 +1,55 @@
+//! The backend's one error type.
+//!
+//! Variants other than [`Error::Database`] and [`Error::Internal`] are the
+//! caller's fault and carry a message fit to show a person; those two are ours,
+//! and the web layer logs them and shows a generic failure instead.
+
+use domain::organization::MembershipDenied;
+use domain::Invalid;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The thing does not exist, or the actor may not know that it does.
+    #[error("not found")]
+    NotFound,
+    /// A value failed validation; the message names the field.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The actor is known to be refused this action.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The action contradicts the current state (e.g. an invite already used).
+    #[error("{0}")]
+    Conflict(String),
+    /// Email and password do not match an account. Deliberately vague.
+    #[error("Email or password is incorrect.")]
+    BadCredentials,
+    /// Too many failed attempts; try again later.
+    #[error("Too many failed attempts. Try again in {minutes} minutes.")]
+    Throttled { minutes: i64 },
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<MembershipDenied> for Error {
+    fn from(denied: MembershipDenied) -> Self {
+        Error::Forbidden(denied.to_string())
+    }
+}
+
+impl Error {
+    /// Maps "no row" to [`Error::NotFound`]: used where a missing row means a
+    /// missing (or invisible) resource rather than a bug.
+    pub(crate) fn from_lookup(err: sqlx::Error) -> Self {
+        match err {
+            sqlx::Error::RowNotFound => Error::NotFound,
+            other => Error::Database(other),
+        }
+    }
+}

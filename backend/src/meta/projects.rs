@@ -1,0 +1,136 @@
+use super::users::insert_project;
+use super::MetaStore;
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use domain::organization::{Organization, Role};
+use domain::project::{Project, ProjectAccess, ProjectName, ProjectSummary, TimeZone};
+use domain::{OrganizationId, ProjectId, UserId};
+
+#[derive(sqlx::FromRow)]
+struct AccessRow {
+    id: ProjectId,
+    organization_id: OrganizationId,
+    name: String,
+    time_zone: String,
+    api_token: String,
+    created_at: DateTime<Utc>,
+    organization_name: String,
+    role: String,
+}
+
+impl TryFrom<AccessRow> for ProjectAccess {
+    type Error = Error;
+
+    fn try_from(row: AccessRow) -> Result<Self> {
+        Ok(ProjectAccess {
+            role: parse_role(&row.role)?,
+            organization: Organization { id: row.organization_id, name: row.organization_name },
+            project: Project {
+                id: row.id,
+                organization_id: row.organization_id,
+                name: row.name,
+                time_zone: row.time_zone,
+                api_token: row.api_token,
+                created_at: row.created_at,
+            },
+        })
+    }
+}
+
+pub(crate) fn parse_role(stored: &str) -> Result<Role> {
+    Role::parse(stored).map_err(|_| Error::Internal(format!("unknown role {stored:?} in the database")))
+}
+
+impl MetaStore {
+    /// The project as `user` may see it. [`Error::NotFound`] when the project
+    /// does not exist *or* the user has no access: both look the same to them.
+    pub async fn project_access(&self, user: UserId, project: ProjectId) -> Result<ProjectAccess> {
+        sqlx::query_as::<_, AccessRow>(
+            "SELECT p.id, p.organization_id, p.name, p.time_zone, p.api_token, p.created_at,
+                    o.name AS organization_name, m.role
+             FROM projects p
+             JOIN organizations o ON o.id = p.organization_id
+             JOIN memberships m ON m.organization_id = p.organization_id AND m.user_id = $1
+             WHERE p.id = $2",
+        )
+        .bind(user)
+        .bind(project)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(Error::from_lookup)?
+        .try_into()
+    }
+
+    /// Every project the user can use, grouped by organization.
+    pub async fn projects_for_user(&self, user: UserId) -> Result<Vec<ProjectSummary>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: ProjectId,
+            name: String,
+            organization_name: String,
+        }
+        let rows = sqlx::query_as::<_, Row>(
+            "SELECT p.id, p.name, o.name AS organization_name
+             FROM projects p
+             JOIN organizations o ON o.id = p.organization_id
+             JOIN memberships m ON m.organization_id = p.organization_id AND m.user_id = $1
+             ORDER BY o.name, o.id, p.name COLLATE NOCASE, p.id",
+        )
+        .bind(user)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ProjectSummary { id: r.id, name: r.name, organization_name: r.organization_name })
+            .collect())
+    }
+
+    /// Creates a project in an organization where `actor` is an admin or owner.
+    pub async fn create_project(
+        &self,
+        actor: UserId,
+        organization: OrganizationId,
+        name: &ProjectName,
+        time_zone: &TimeZone,
+    ) -> Result<ProjectId> {
+        let role = self.role_in(actor, organization).await?.ok_or(Error::NotFound)?;
+        if !role.manages_projects() {
+            return Err(Error::Forbidden("Only owners and admins can create projects.".into()));
+        }
+        let mut tx = self.pool.begin().await?;
+        let id = insert_project(&mut tx, organization, name, time_zone).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Renames a project or changes its time zone.
+    pub async fn update_project(
+        &self,
+        actor: UserId,
+        project: ProjectId,
+        name: &ProjectName,
+        time_zone: &TimeZone,
+    ) -> Result<Project> {
+        let access = self.project_access(actor, project).await?;
+        if !access.role.manages_projects() {
+            return Err(Error::Forbidden("Only owners and admins can change project settings.".into()));
+        }
+        sqlx::query("UPDATE projects SET name = $1, time_zone = $2 WHERE id = $3")
+            .bind(name.as_str())
+            .bind(time_zone.as_str())
+            .bind(project)
+            .execute(&self.pool)
+            .await?;
+        Ok(self.project_access(actor, project).await?.project)
+    }
+
+    /// The first project of an organization: where a new member lands.
+    pub(crate) async fn first_project(&self, organization: OrganizationId) -> Result<ProjectId> {
+        sqlx::query_scalar("SELECT id FROM projects WHERE organization_id = $1 ORDER BY id LIMIT 1")
+            .bind(organization)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(Error::from_lookup)
+    }
+
+}

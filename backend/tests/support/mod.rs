@@ -1,0 +1,50 @@
+//! Shared set-up: a fresh, migrated SQLite file per test.
+
+use backend::accounts::SignUp;
+use backend::Backend;
+use domain::account::{Email, NewPassword, PersonName, User};
+use domain::organization::OrganizationName;
+use domain::project::{ProjectName, TimeZone};
+use domain::{OrganizationId, ProjectId};
+
+pub struct TestBackend {
+    pub backend: Backend,
+    // Dropped last: deletes the database file.
+    _dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for TestBackend {
+    type Target = Backend;
+    fn deref(&self) -> &Backend {
+        &self.backend
+    }
+}
+
+pub async fn fresh() -> TestBackend {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("meta.db").display());
+    TestBackend { backend: Backend::open(&url).await.unwrap(), _dir: dir }
+}
+
+pub const PASSWORD: &str = "a long enough password";
+
+pub struct Account {
+    pub user: User,
+    pub project: ProjectId,
+    pub organization: OrganizationId,
+}
+
+/// Signs up `email` with their own organization and project.
+pub async fn sign_up(backend: &Backend, email: &str) -> Account {
+    let form = SignUp {
+        name: PersonName::parse(email.split('@').next().unwrap()).unwrap(),
+        email: Email::parse(email).unwrap(),
+        password: NewPassword::parse(PASSWORD).unwrap(),
+        organization: OrganizationName::parse(&format!("{email}'s org")).unwrap(),
+        project: ProjectName::parse("First project").unwrap(),
+        time_zone: TimeZone::utc(),
+    };
+    let (user, project) = backend.sign_up(form).await.unwrap();
+    let organization = backend.meta.project_access(user.id, project).await.unwrap().organization.id;
+    Account { user, project, organization }
+}

@@ -1,0 +1,84 @@
+//! Builders for Huddle's page URLs, so that links are spelled in one place.
+
+use crate::ProjectId;
+
+pub fn project_home(project: ProjectId) -> String {
+    format!("/project/{project}")
+}
+
+pub fn project_settings(project: ProjectId) -> String {
+    format!("/project/{project}/settings")
+}
+
+pub const ORGANIZATION_SETTINGS: &str = "/organization/settings";
+pub const NEW_PROJECT: &str = "/projects/new";
+pub const LOGIN: &str = "/login";
+pub const SIGNUP: &str = "/signup";
+
+pub fn invite(token: &str) -> String {
+    format!("/invite/{token}")
+}
+
+/// The login page, returning to `next` afterwards.
+pub fn login_then(next: &str) -> String {
+    match safe_next(Some(next)) {
+        Some(next) => format!("{LOGIN}?next={}", encode_query_value(&next)),
+        None => LOGIN.to_owned(),
+    }
+}
+
+/// Accepts a post-login destination only when it is a path on this site, so a
+/// crafted `?next=` link cannot send someone to another site after they log in.
+pub fn safe_next(next: Option<&str>) -> Option<String> {
+    let next = next?.trim();
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control);
+    local.then(|| next.to_owned())
+}
+
+fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// The project id at the start of a `/project/:id/...` path, if any.
+pub fn project_in_path(path: &str) -> Option<ProjectId> {
+    let rest = path.strip_prefix("/project/")?;
+    rest.split('/').next()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(safe_next(Some("/project/2/settings")), Some("/project/2/settings".into()));
+        assert_eq!(safe_next(Some("//evil.example")), None);
+        assert_eq!(safe_next(Some("https://evil.example")), None);
+        assert_eq!(safe_next(Some("/\\evil.example")), None);
+        assert_eq!(safe_next(None), None);
+    }
+
+    #[test]
+    fn login_links_carry_the_page_to_return_to() {
+        assert_eq!(login_then("/project/2?tab=a b"), "/login?next=/project/2%3Ftab%3Da%20b");
+        assert_eq!(login_then("https://evil.example"), "/login");
+    }
+
+    #[test]
+    fn the_project_is_read_from_project_paths_only() {
+        assert_eq!(project_in_path("/project/12/settings"), Some(12));
+        assert_eq!(project_in_path("/project/12"), Some(12));
+        assert_eq!(project_in_path("/project/abc"), None);
+        assert_eq!(project_in_path("/organization/settings"), None);
+    }
+}
