@@ -59,7 +59,7 @@ impl MetaStore {
     pub async fn create_invite(&self, actor: UserId, organization: OrganizationId, new: NewInvite) -> Result<Invite> {
         let role = self.role_in(actor, organization).await?.ok_or(Error::NotFound)?;
         check_invite(role, new.role)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let already_member: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id
                             WHERE m.organization_id = $1 AND u.email = $2)",
@@ -153,7 +153,7 @@ impl MetaStore {
     ) -> Result<(User, ProjectId)> {
         let row = self.usable_invite(token).await?;
         let email = Email::parse(&row.email)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let user = insert_user(&mut tx, name, &email, password_hash).await?;
         claim(&mut tx, &row, user.id).await?;
         tx.commit().await?;
@@ -172,7 +172,7 @@ impl MetaStore {
         if self.role_in(user.id, row.organization_id).await?.is_some() {
             return Err(Error::Conflict("You are already a member of this organization.".into()));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         claim(&mut tx, &row, user.id).await?;
         tx.commit().await?;
         self.first_project(row.organization_id).await

@@ -49,6 +49,14 @@ impl MetaStore {
         &self.pool
     }
 
+    /// Starts a transaction that will write. It takes SQLite's write lock up
+    /// front: a transaction that reads first and upgrades later fails at once
+    /// ("database is locked") when another writer got there in between,
+    /// instead of waiting its turn.
+    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     /// Is there no user at all yet (a fresh installation)?
     pub async fn is_empty(&self) -> Result<bool> {
         let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;

@@ -39,6 +39,21 @@ impl MetaStore {
         Ok((Organization { id: row.id, name: row.name }, parse_role(&row.role)?))
     }
 
+    /// Every organization the user belongs to, with their role, by name.
+    pub async fn organizations_for_user(&self, user: UserId) -> Result<Vec<(Organization, Role)>> {
+        let rows: Vec<(OrganizationId, String, String)> = sqlx::query_as(
+            "SELECT o.id, o.name, m.role FROM organizations o
+             JOIN memberships m ON m.organization_id = o.id AND m.user_id = $1
+             ORDER BY o.name COLLATE NOCASE, o.id",
+        )
+        .bind(user)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, name, role)| Ok((Organization { id, name }, parse_role(&role)?)))
+            .collect()
+    }
+
     /// The members of an organization, visible to its members only.
     pub async fn members(&self, actor: UserId, organization: OrganizationId) -> Result<Vec<Member>> {
         self.role_in(actor, organization).await?.ok_or(Error::NotFound)?;
@@ -80,7 +95,7 @@ impl MetaStore {
         target: UserId,
         new: Role,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         membership_change(&mut tx, actor, organization, target).await?.check_role_change(new)?;
         sqlx::query("UPDATE memberships SET role = $1 WHERE organization_id = $2 AND user_id = $3")
             .bind(new.as_str())
@@ -94,7 +109,7 @@ impl MetaStore {
 
     /// Removes `target` from the organization, if the rules allow `actor` to.
     pub async fn remove_member(&self, actor: UserId, organization: OrganizationId, target: UserId) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         membership_change(&mut tx, actor, organization, target).await?.check_removal()?;
         sqlx::query("DELETE FROM memberships WHERE organization_id = $1 AND user_id = $2")
             .bind(organization)

@@ -97,7 +97,7 @@ impl MetaStore {
         if !role.manages_projects() {
             return Err(Error::Forbidden("Only owners and admins can create projects.".into()));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let id = insert_project(&mut tx, organization, name, time_zone).await?;
         tx.commit().await?;
         Ok(id)

@@ -35,7 +35,7 @@ impl MetaStore {
     /// Counts a failed login; the fifth within the window locks the address.
     pub async fn record_login_failure(&self, email: &Email) -> Result<()> {
         let now = now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let previous: Option<(i64, DateTime<Utc>)> =
             sqlx::query_as("SELECT failures, first_failed FROM login_failures WHERE email = $1")
                 .bind(email.as_str())

@@ -34,7 +34,7 @@ impl From<UserRow> for User {
 impl MetaStore {
     /// Creates a user, their organization (they own it) and its first project.
     pub async fn create_account(&self, account: NewAccount) -> Result<(User, ProjectId)> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let user = insert_user(&mut tx, &account.name, &account.email, &account.password_hash).await?;
         let organization: OrganizationId =
             sqlx::query_scalar("INSERT INTO organizations (name, created_at) VALUES ($1, $2) RETURNING id")

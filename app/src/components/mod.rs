@@ -1,0 +1,7 @@
+//! Building blocks shared by the pages.
+
+pub mod copy;
+pub mod form;
+pub mod nav;
+pub mod status;
+pub mod theme;

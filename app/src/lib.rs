@@ -1,0 +1,65 @@
+//! Huddle's user interface: pages, components and the server functions they
+//! call. Compiled twice: with `ssr` into the server, with `hydrate` into the
+//! browser's WebAssembly.
+
+// Leptos views are deeply nested types.
+#![recursion_limit = "256"]
+
+pub mod auth;
+pub mod components;
+pub mod error;
+pub mod navigation;
+pub mod organization;
+pub mod projects;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use components::status::NotFoundPage;
+use components::theme;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <script>{theme::HEAD_SCRIPT}</script>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/huddle.css"/>
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
+        <Title text="Huddle"/>
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/login") view=auth::LoginPage/>
+                <Route path=path!("/signup") view=auth::SignupPage/>
+                <Route path=path!("/invite/:token") view=organization::InvitePage ssr=SsrMode::Async/>
+                <Route path=path!("/projects/new") view=projects::NewProjectPage/>
+                <Route path=path!("/organization/settings") view=organization::OrganizationSettingsPage/>
+                <ParentRoute path=path!("/project/:project_id") view=projects::ProjectLayout>
+                    <Route path=path!("") view=projects::ProjectHome/>
+                    <Route path=path!("settings") view=projects::ProjectSettingsPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

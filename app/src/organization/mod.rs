@@ -1,0 +1,42 @@
+//! The organization: its members, their roles, and invites.
+
+mod invites;
+mod settings;
+
+pub use invites::InvitePage;
+pub use settings::OrganizationSettingsPage;
+
+use crate::error::AppError;
+use domain::organization::Member;
+use domain::OrganizationId;
+use leptos::prelude::*;
+
+/// The members of an organization the user belongs to.
+#[server(prefix = "/api", endpoint = "members")]
+pub async fn members(organization: OrganizationId) -> Result<Vec<Member>, AppError> {
+    let user = crate::server::require_user().await?;
+    Ok(crate::server::backend()?.meta.members(user.id, organization).await?)
+}
+
+/// A compact read-only list of people.
+#[component]
+pub fn MembersList(members: Vec<Member>) -> impl IntoView {
+    view! {
+        <ul class="people">
+            {members
+                .into_iter()
+                .map(|member| view! {
+                    <li class="person">
+                        <span class="avatar" aria-hidden="true">{initial(&member.name)}</span>
+                        <span class="person-name">{member.name}</span>
+                        <span class="badge">{member.role.label()}</span>
+                    </li>
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+pub fn initial(name: &str) -> String {
+    name.chars().next().map(|c| c.to_uppercase().collect()).unwrap_or_default()
+}

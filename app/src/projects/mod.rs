@@ -1,0 +1,89 @@
+//! Project pages: the layout every `/project/:project_id/...` page shares, the
+//! project home, settings, and creating a project.
+
+mod home;
+mod new;
+mod settings;
+
+pub use home::ProjectHome;
+pub use new::NewProjectPage;
+pub use settings::ProjectSettingsPage;
+
+use crate::components::nav::TopBar;
+use crate::components::status::LoadError;
+use crate::error::AppError;
+use crate::navigation::NavData;
+use domain::project::ProjectAccess;
+use domain::ProjectId;
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+/// Everything a project page needs to know about where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectContext {
+    pub access: ProjectAccess,
+    pub nav: NavData,
+}
+
+/// The project of the current URL, loaded once by [`ProjectLayout`].
+#[derive(Clone, Copy)]
+pub struct CurrentProject(pub Resource<Result<ProjectContext, AppError>>);
+
+pub fn use_current_project() -> CurrentProject {
+    expect_context()
+}
+
+/// Loads the project named in the URL for the logged-in user, and remembers it
+/// as where `/` takes them next time.
+#[server(prefix = "/api", endpoint = "project_context")]
+pub async fn load_project_context(project_id: ProjectId) -> Result<ProjectContext, AppError> {
+    use crate::server::{backend, require_user};
+    let user = require_user().await?;
+    let backend = backend()?;
+    let access = backend.meta.project_access(user.id, project_id).await?;
+    backend.meta.remember_last_project(user.id, project_id).await?;
+    let nav = crate::navigation::load(user).await?;
+    Ok(ProjectContext { access, nav })
+}
+
+#[component]
+pub fn ProjectLayout() -> impl IntoView {
+    let params = use_params_map();
+    let project_id = move || params.read().get("project_id").and_then(|id| id.parse::<ProjectId>().ok());
+    let context = Resource::new(project_id, |id| async move {
+        match id {
+            Some(id) => load_project_context(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    provide_context(CurrentProject(context));
+    view! {
+        <Transition fallback=|| view! { <header class="topbar"></header> }>
+            {move || Suspend::new(async move {
+                match context.await {
+                    Ok(ctx) => view! { <TopBar nav=ctx.nav current=ctx.access/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Transition>
+        <Outlet/>
+    }
+}
+
+/// Renders `page` with the current project once it is loaded; renders nothing
+/// when it failed, since [`ProjectLayout`] already explains why.
+pub fn with_project<V: IntoView + 'static>(
+    page: impl Fn(ProjectContext) -> V + Send + Sync + Clone + 'static,
+) -> impl IntoView {
+    let CurrentProject(context) = use_current_project();
+    view! {
+        <Transition fallback=crate::components::status::Loading>
+            {move || {
+                let page = page.clone();
+                Suspend::new(async move { context.await.ok().map(page) })
+            }}
+        </Transition>
+    }
+}

@@ -1,0 +1,36 @@
+import { expect, Page } from "@playwright/test";
+
+export const PASSWORD = "correct horse battery";
+
+/** An email no other test (or earlier run against the same server) uses. */
+export function uniqueEmail(name: string): string {
+  return `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+/** Opens a page and waits until the WebAssembly client has taken over. */
+export async function open(page: Page, path: string) {
+  await page.goto(path);
+  await waitForHydration(page);
+}
+
+export async function waitForHydration(page: Page) {
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+}
+
+/** Signs up through the form; returns the id of the first project. */
+export async function signUp(page: Page, opts: { name: string; email: string; organization: string }) {
+  await open(page, "/signup");
+  await page.getByLabel("Your name").fill(opts.name);
+  await page.getByLabel("Work email").fill(opts.email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Organization").fill(opts.organization);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/project\/\d+$/);
+  return projectIdOf(page.url());
+}
+
+export function projectIdOf(url: string): number {
+  const match = new URL(url).pathname.match(/^\/project\/(\d+)/);
+  if (!match) throw new Error(`not a project URL: ${url}`);
+  return Number(match[1]);
+}

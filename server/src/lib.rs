@@ -1,0 +1,96 @@
+//! The Huddle web server: wires the backend, sessions, page guards and the
+//! Leptos app into one axum router.
+
+// Leptos views are deeply nested types.
+#![recursion_limit = "256"]
+
+mod api_errors;
+mod guard;
+
+use anyhow::Context;
+use app::auth::session::{AuthSession, Authn};
+use app::server::PublicUrl;
+use app::{shell, App};
+use axum::extract::{FromRef, State};
+use axum::response::Redirect;
+use axum::routing::get;
+use axum::Router;
+use axum_login::AuthManagerLayerBuilder;
+use backend::Backend;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_sessions::cookie::{time::Duration as CookieDuration, SameSite};
+use tower_sessions::session_store::ExpiredDeletion;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+/// How the server is set up; see `huddle serve --help`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the metadata store lives (`sqlite://data/huddle.db`).
+    pub database_url: String,
+    /// The address people reach Huddle at, used in links sent elsewhere.
+    /// Session cookies are marked Secure when it is `https://`.
+    pub public_url: String,
+}
+
+#[derive(Clone, FromRef)]
+struct AppState {
+    leptos_options: LeptosOptions,
+    backend: Backend,
+}
+
+/// Opens the stores and builds the router.
+pub async fn router(config: &Config, leptos_options: LeptosOptions) -> anyhow::Result<(Router, Backend)> {
+    let backend = Backend::open(&config.database_url)
+        .await
+        .with_context(|| format!("cannot open the metadata store at {}", config.database_url))?;
+
+    let session_store = SqliteStore::new(backend.meta.sqlite_pool().clone());
+    session_store.migrate().await.context("cannot create the session table")?;
+    tokio::spawn(session_store.clone().continuously_delete_expired(std::time::Duration::from_secs(3600)));
+    let sessions = SessionManagerLayer::new(session_store)
+        .with_name("huddle_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.public_url.starts_with("https://"))
+        .with_expiry(Expiry::OnInactivity(CookieDuration::days(14)));
+    let auth = AuthManagerLayerBuilder::new(Authn::new(backend.clone()), sessions).build();
+
+    let state = AppState { leptos_options: leptos_options.clone(), backend: backend.clone() };
+    let context = {
+        let backend = backend.clone();
+        let public_url = PublicUrl(config.public_url.clone());
+        move || {
+            provide_context(backend.clone());
+            provide_context(public_url.clone());
+        }
+    };
+    let routes = generate_route_list(App);
+    let router = Router::<AppState>::new()
+        .route("/", get(root))
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes_with_context(&state, routes, context, move || shell(leptos_options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(backend.clone(), guard::pages))
+        .layer(axum::middleware::from_fn(api_errors::statuses))
+        .layer(auth)
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state);
+    Ok((router, backend))
+}
+
+/// `/` goes to the project the user was last in (or their first one).
+async fn root(auth: AuthSession, State(backend): State<Backend>) -> Redirect {
+    let Some(session) = auth.user else {
+        return Redirect::to(domain::paths::LOGIN);
+    };
+    match backend.meta.default_project(session.user.id).await {
+        Ok(Some(project)) => Redirect::to(&domain::paths::project_home(project)),
+        Ok(None) => Redirect::to(domain::paths::NEW_PROJECT),
+        Err(err) => {
+            tracing::error!(error = %err, "cannot look up the default project");
+            Redirect::to(domain::paths::NEW_PROJECT)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! `huddle`: runs the Huddle server.
+
+// Leptos views are deeply nested types.
+#![recursion_limit = "256"]
+
+use clap::{Parser, Subcommand};
+use leptos::prelude::get_configuration;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "huddle", version, about = "Collaborative product analytics")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app (the default). The address comes from LEPTOS_SITE_ADDR.
+    Serve(ServeArgs),
+}
+
+#[derive(clap::Args, Default)]
+struct ServeArgs {
+    /// Metadata database.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/huddle.db")]
+    database_url: String,
+    /// The URL people use to reach Huddle, for links in invites. Defaults to
+    /// http:// and the listening address.
+    #[arg(long, env = "HUDDLE_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Create a demo organization, project and user if the database is empty,
+    /// and print the demo login.
+    #[arg(long)]
+    demo: bool,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .init();
+    let args = match Cli::parse().command {
+        Some(Command::Serve(args)) => args,
+        None => ServeArgs::parse_default(),
+    };
+    serve(args).await
+}
+
+impl ServeArgs {
+    /// `huddle` with no subcommand serves with the defaults (and environment).
+    fn parse_default() -> Self {
+        #[derive(Parser)]
+        struct Default {
+            #[command(flatten)]
+            args: ServeArgs,
+        }
+        Default::parse_from(["huddle"]).args
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let leptos_options = get_configuration(None)?.leptos_options;
+    let addr = leptos_options.site_addr;
+    let config = server::Config {
+        database_url: args.database_url,
+        public_url: args.public_url.unwrap_or_else(|| format!("http://{addr}")),
+    };
+    let (router, backend) = server::router(&config, leptos_options).await?;
+    if args.demo {
+        backend::demo::seed_if_empty(&backend).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    println!("Huddle is running at {}", config.public_url);
+    if args.demo {
+        println!("Log in as {} with password {}", backend::demo::DEMO_EMAIL, backend::demo::DEMO_PASSWORD);
+    }
+    axum::serve(listener, router.into_make_service())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
