@@ -1,0 +1,16 @@
+# Shared settings for Huddle's scripts. Source it; don't run it.
+
+# Tools and build output live outside the checkout, so a fresh clone on the
+# same machine (a CI run, a second worktree) reuses them.
+export HUDDLE_CACHE="${HUDDLE_CACHE:-$HOME/.cache/huddle}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HUDDLE_CACHE/target}"
+export PATH="$HOME/.cargo/bin:$HUDDLE_CACHE/tools/node_modules/.bin:$PATH"
+# When rustup could not download and Debian's Rust is used, setup.sh writes
+# the toolchain choice here.
+if [ -f "$HUDDLE_CACHE/rust-env.sh" ]; then
+  # shellcheck disable=SC1091
+  . "$HUDDLE_CACHE/rust-env.sh"
+fi
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+fail() { printf '\n\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
