@@ -5,6 +5,13 @@
 export HUDDLE_CACHE="${HUDDLE_CACHE:-$HOME/.cache/huddle}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HUDDLE_CACHE/target}"
 export PATH="$HOME/.cargo/bin:$HUDDLE_CACHE/tools/node_modules/.bin:$PATH"
+# The prebuilt DuckDB library (see setup.sh): linked at build time, loaded at
+# run time.
+export DUCKDB_VERSION=1.5.6
+export DUCKDB_LIB_DIR="$HUDDLE_CACHE/duckdb-$DUCKDB_VERSION"
+export LD_LIBRARY_PATH="$DUCKDB_LIB_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# The Python that runs the PostHog Python SDK in the capture tests.
+export HUDDLE_PYTHON="$HUDDLE_CACHE/venv/bin/python"
 # When rustup could not download and Debian's Rust is used, setup.sh writes
 # the toolchain choice here.
 if [ -f "$HUDDLE_CACHE/rust-env.sh" ]; then

@@ -86,6 +86,22 @@ else
     || fail "could not install cargo-leptos"
 fi
 
+# DuckDB's own prebuilt library, as shipped in its npm package: compiling
+# DuckDB from source takes well over an hour on two cores.
+step "DuckDB $DUCKDB_VERSION library"
+if [ -f "$DUCKDB_LIB_DIR/libduckdb.so" ]; then
+  echo "present"
+else
+  command -v npm >/dev/null || fail "npm not found: install Node.js 20 or later"
+  download=$(mktemp -d)
+  (cd "$download" && npm pack --silent "@duckdb/node-bindings-linux-x64@$DUCKDB_VERSION-r.1" >/dev/null) \
+    || fail "could not download DuckDB's library from npm"
+  tar -xzf "$download"/*.tgz -C "$download" package/libduckdb.so || fail "the DuckDB package has no libduckdb.so"
+  mkdir -p "$DUCKDB_LIB_DIR"
+  mv "$download/package/libduckdb.so" "$DUCKDB_LIB_DIR/"
+  rm -rf "$download"
+fi
+
 # The CLI must match the wasm-bindgen crate in Cargo.lock exactly.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 step "wasm-bindgen $WASM_BINDGEN_VERSION"
@@ -119,6 +135,16 @@ if $want_browser; then
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund) \
       || fail "npm ci in end2end failed"
     cp end2end/package-lock.json "$stamp"
+  fi
+
+  step "PostHog Python SDK (capture tests)"
+  if "$HUDDLE_PYTHON" -c "import posthog" 2>/dev/null \
+    && cmp -s end2end/sdk/requirements.txt "$HUDDLE_CACHE/venv/requirements.txt"; then
+    echo "present"
+  else
+    python3 -m venv "$HUDDLE_CACHE/venv" || fail "python3 -m venv failed (Debian: apt-get install python3-venv)"
+    "$HUDDLE_PYTHON" -m pip install --quiet -r end2end/sdk/requirements.txt || fail "pip could not install the PostHog SDK"
+    cp end2end/sdk/requirements.txt "$HUDDLE_CACHE/venv/requirements.txt"
   fi
 
   step "Chromium"

@@ -17,7 +17,7 @@ cleanup() {
 trap cleanup EXIT
 
 step "Unit and integration tests"
-cargo test -p domain -p backend -p app -p server --features app/ssr 2>&1 | tee "$logs/cargo.txt"
+cargo test -p domain -p backend -p app -p server -p bench --features app/ssr 2>&1 | tee "$logs/cargo.txt"
 cargo_status=${PIPESTATUS[0]}
 
 step "Building the app for the browser tests"
@@ -29,7 +29,7 @@ if [ "$build_status" -eq 0 ]; then
   step "Browser tests (Chromium)"
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=huddle LEPTOS_SITE_ADDR="127.0.0.1:$port" \
-    RUST_LOG=warn "$CARGO_TARGET_DIR/debug/huddle" serve --database-url "sqlite://$logs/e2e.db" \
+    RUST_LOG=warn "$CARGO_TARGET_DIR/debug/huddle" serve --database-url "sqlite://$logs/e2e.db" --events-path "$logs/e2e.duckdb" \
     > "$logs/server.txt" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do

@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod components;
 pub mod error;
+pub mod events;
 pub mod navigation;
 pub mod organization;
 pub mod projects;
@@ -58,6 +59,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/project/:project_id") view=projects::ProjectLayout>
                     <Route path=path!("") view=projects::ProjectHome/>
                     <Route path=path!("settings") view=projects::ProjectSettingsPage/>
+                    <Route path=path!("events") view=events::EventsPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,6 +1,8 @@
 //! The demo organization a fresh installation starts with.
 
 use crate::accounts::SignUp;
+use crate::demo_data::DemoData;
+use chrono::Utc;
 use crate::{Backend, Result};
 use domain::account::{Email, NewPassword, PersonName, User};
 use domain::organization::OrganizationName;
@@ -10,8 +12,12 @@ use domain::ProjectId;
 pub const DEMO_EMAIL: &str = "demo@huddle.test";
 pub const DEMO_PASSWORD: &str = "huddle-demo";
 
-/// Creates the demo user, organization and project when no user exists yet.
-/// Returns them when it did, `None` when the database already had users.
+/// Events in the demo project: 90 days of a small product.
+pub const DEMO_EVENTS: usize = 30_000;
+
+/// Creates the demo user, organization and project, with 90 days of events,
+/// when no user exists yet. Returns them when it did, `None` when the
+/// database already had users.
 pub async fn seed_if_empty(backend: &Backend) -> Result<Option<(User, ProjectId)>> {
     if !backend.meta.is_empty().await? {
         return Ok(None);
@@ -24,5 +30,9 @@ pub async fn seed_if_empty(backend: &Backend) -> Result<Option<(User, ProjectId)
         project: ProjectName::parse("Demo Project")?,
         time_zone: TimeZone::utc(),
     };
-    backend.sign_up(form).await.map(Some)
+    let (user, project) = backend.sign_up(form).await?;
+    for batch in DemoData::sized(42, DEMO_EVENTS, Utc::now()).batches(1_000) {
+        backend.ingest.submit(project, batch).await.map_err(|e| crate::Error::Internal(e.to_string()))?;
+    }
+    Ok(Some((user, project)))
 }

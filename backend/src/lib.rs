@@ -6,22 +6,35 @@
 
 pub mod accounts;
 pub mod demo;
+pub mod demo_data;
 mod error;
+pub mod events;
+pub mod ingest;
 pub mod meta;
 mod tokens;
 
 pub use error::{Error, Result};
+pub use events::EventsStore;
+pub use ingest::Ingestor;
 pub use meta::MetaStore;
+
+use std::path::Path;
 
 /// The services behind the web layer, cheap to clone.
 #[derive(Clone)]
 pub struct Backend {
     pub meta: MetaStore,
+    pub events: EventsStore,
+    pub ingest: Ingestor,
 }
 
 impl Backend {
-    /// Opens the metadata store at `database_url` and applies its migrations.
-    pub async fn open(database_url: &str) -> Result<Self> {
-        Ok(Self { meta: MetaStore::open(database_url).await? })
+    /// Opens the metadata store at `database_url` (applying its migrations)
+    /// and the events store at `events_path`, and starts ingestion.
+    pub async fn open(database_url: &str, events_path: &Path) -> Result<Self> {
+        let meta = MetaStore::open(database_url).await?;
+        let events = EventsStore::open(events_path)?;
+        let ingest = Ingestor::start(&events)?;
+        Ok(Self { meta, events, ingest })
     }
 }

@@ -10,6 +10,10 @@ pub fn project_settings(project: ProjectId) -> String {
     format!("/project/{project}/settings")
 }
 
+pub fn project_events(project: ProjectId) -> String {
+    format!("/project/{project}/events")
+}
+
 pub const ORGANIZATION_SETTINGS: &str = "/organization/settings";
 pub const NEW_PROJECT: &str = "/projects/new";
 pub const LOGIN: &str = "/login";

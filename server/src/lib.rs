@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 mod api_errors;
+pub mod capture;
 mod guard;
 
 use anyhow::Context;
@@ -29,6 +30,8 @@ use tower_sessions_sqlx_store::SqliteStore;
 pub struct Config {
     /// Where the metadata store lives (`sqlite://data/huddle.db`).
     pub database_url: String,
+    /// The events store's DuckDB file (`data/events.duckdb`).
+    pub events_path: std::path::PathBuf,
     /// The address people reach Huddle at, used in links sent elsewhere.
     /// Session cookies are marked Secure when it is `https://`.
     pub public_url: String,
@@ -42,9 +45,9 @@ struct AppState {
 
 /// Opens the stores and builds the router.
 pub async fn router(config: &Config, leptos_options: LeptosOptions) -> anyhow::Result<(Router, Backend)> {
-    let backend = Backend::open(&config.database_url)
-        .await
-        .with_context(|| format!("cannot open the metadata store at {}", config.database_url))?;
+    let backend = Backend::open(&config.database_url, &config.events_path).await.with_context(|| {
+        format!("cannot open the stores at {} and {}", config.database_url, config.events_path.display())
+    })?;
 
     let session_store = SqliteStore::new(backend.meta.sqlite_pool().clone());
     session_store.migrate().await.context("cannot create the session table")?;
@@ -75,8 +78,12 @@ pub async fn router(config: &Config, leptos_options: LeptosOptions) -> anyhow::R
         .layer(axum::middleware::from_fn_with_state(backend.clone(), guard::pages))
         .layer(axum::middleware::from_fn(api_errors::statuses))
         .layer(auth)
-        .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state);
+    // The capture API needs no session, so it sits outside those layers.
+    let router = Router::new()
+        .merge(capture::router(backend.clone()))
+        .merge(router)
+        .layer(tower_http::trace::TraceLayer::new_for_http());
     Ok((router, backend))
 }
 

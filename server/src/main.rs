@@ -25,6 +25,9 @@ struct ServeArgs {
     /// Metadata database.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/huddle.db")]
     database_url: String,
+    /// The events store (a DuckDB file).
+    #[arg(long, env = "HUDDLE_EVENTS_PATH", default_value = "data/events.duckdb")]
+    events_path: std::path::PathBuf,
     /// The URL people use to reach Huddle, for links in invites. Defaults to
     /// http:// and the listening address.
     #[arg(long, env = "HUDDLE_PUBLIC_URL")]
@@ -64,13 +67,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let addr = leptos_options.site_addr;
     let config = server::Config {
         database_url: args.database_url,
+        events_path: args.events_path,
         public_url: args.public_url.unwrap_or_else(|| format!("http://{addr}")),
     };
     let (router, backend) = server::router(&config, leptos_options).await?;
-    if args.demo {
-        backend::demo::seed_if_empty(&backend).await?;
-    }
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    if args.demo && backend::demo::seed_if_empty(&backend).await?.is_some() {
+        println!("Created the demo organization with {} events", backend::demo::DEMO_EVENTS);
+    }
     println!("Huddle is running at {}", config.public_url);
     if args.demo {
         println!("Log in as {} with password {}", backend::demo::DEMO_EMAIL, backend::demo::DEMO_PASSWORD);

@@ -17,6 +17,7 @@ impl TestApp {
         let address = format!("http://{}", listener.local_addr().unwrap());
         let config = server::Config {
             database_url: format!("sqlite://{}", dir.path().join("meta.db").display()),
+            events_path: dir.path().join("events.duckdb"),
             public_url: address.clone(),
         };
         let options = LeptosOptions::builder().output_name("huddle").build();

@@ -21,6 +21,7 @@ pub fn TopBar(nav: NavData, #[prop(optional)] current: Option<ProjectAccess>) ->
         let id = access.project.id;
         view! {
             <NavLink href=paths::project_home(id) label="Home" exact=true/>
+            <NavLink href=paths::project_events(id) label="Events" exact=false/>
             <NavLink href=paths::project_settings(id) label="Project settings" exact=false/>
         }
     });

@@ -124,6 +124,14 @@ impl MetaStore {
         Ok(self.project_access(actor, project).await?.project)
     }
 
+    /// The project a capture API key belongs to.
+    pub async fn project_for_token(&self, token: &str) -> Result<Option<ProjectId>> {
+        Ok(sqlx::query_scalar("SELECT id FROM projects WHERE api_token = $1")
+            .bind(token)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
     /// The first project of an organization: where a new member lands.
     pub(crate) async fn first_project(&self, organization: OrganizationId) -> Result<ProjectId> {
         sqlx::query_scalar("SELECT id FROM projects WHERE organization_id = $1 ORDER BY id LIMIT 1")

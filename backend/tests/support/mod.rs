@@ -1,5 +1,8 @@
 //! Shared set-up: a fresh, migrated SQLite file per test.
 
+// Each test binary uses its own part of this module.
+#![allow(dead_code)]
+
 use backend::accounts::SignUp;
 use backend::Backend;
 use domain::account::{Email, NewPassword, PersonName, User};
@@ -23,7 +26,8 @@ impl std::ops::Deref for TestBackend {
 pub async fn fresh() -> TestBackend {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("meta.db").display());
-    TestBackend { backend: Backend::open(&url).await.unwrap(), _dir: dir }
+    let backend = Backend::open(&url, &dir.path().join("events.duckdb")).await.unwrap();
+    TestBackend { backend, _dir: dir }
 }
 
 pub const PASSWORD: &str = "a long enough password";

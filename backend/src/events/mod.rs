@@ -1,0 +1,66 @@
+//! The events store: events and persons in embedded DuckDB, a column store
+//! made for the scans and aggregations insights run.
+//!
+//! All DuckDB SQL lives below this module. Events keep narrow typed columns
+//! (time, name, distinct id, person) plus the full properties as JSON, and a
+//! few hot properties materialized as columns at ingestion.
+
+mod read;
+mod schema;
+
+pub use read::{EventRow, PersonRow};
+
+use crate::{Error, Result};
+use duckdb::Connection;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// Properties copied into their own columns at ingestion, because filters and
+/// breakdowns use them most. (column, property)
+pub const HOT_PROPERTIES: [(&str, &str); 5] = [
+    ("current_url", "$current_url"),
+    ("browser", "$browser"),
+    ("os", "$os"),
+    ("country", "$geoip_country_code"),
+    ("session_id", "$session_id"),
+];
+
+/// A handle on the events database, cheap to clone.
+#[derive(Clone)]
+pub struct EventsStore {
+    base: Arc<Mutex<Connection>>,
+}
+
+impl EventsStore {
+    /// Opens (creating if needed) the DuckDB file at `path`.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::Internal(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        let connection = Connection::open(path).map_err(events_error)?;
+        connection.execute_batch(schema::SCHEMA).map_err(events_error)?;
+        Ok(Self { base: Arc::new(Mutex::new(connection)) })
+    }
+
+    /// A new connection to the same database, for one thread's use.
+    pub(crate) fn connect(&self) -> Result<Connection> {
+        let base = self.base.lock().map_err(|_| Error::Internal("events store lock poisoned".into()))?;
+        base.try_clone().map_err(events_error)
+    }
+
+    /// Runs `f` on its own connection off the async threads.
+    pub(crate) async fn with_connection<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> duckdb::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let connection = self.connect()?;
+        tokio::task::spawn_blocking(move || f(&connection).map_err(events_error))
+            .await
+            .map_err(|e| Error::Internal(format!("events query task failed: {e}")))?
+    }
+}
+
+pub(crate) fn events_error(err: duckdb::Error) -> Error {
+    Error::Internal(format!("events store: {err}"))
+}

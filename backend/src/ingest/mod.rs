@@ -1,0 +1,70 @@
+//! The ingestion pipeline: accepted events go through a bounded queue to one
+//! writer thread, which resolves persons and appends whole batches to the
+//! events store with DuckDB's appender.
+//!
+//! A request is answered only after its events are committed. When the queue
+//! is full, [`Ingestor::submit`] refuses at once ([`IngestError::Busy`]) so the
+//! capture API can ask the SDK to retry, instead of memory growing unbounded.
+
+mod persons;
+pub mod raw;
+mod writer;
+
+pub use raw::{normalize, EventError, NewEvent, RawEvent};
+
+use crate::events::EventsStore;
+use crate::Result;
+use domain::ProjectId;
+use tokio::sync::{mpsc, oneshot};
+
+/// Requests that may wait for the writer at once; beyond this, senders are
+/// told to retry.
+pub const QUEUE_CAPACITY: usize = 256;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IngestError {
+    #[error("ingestion is busy; retry shortly")]
+    Busy,
+    #[error("ingestion has stopped")]
+    Stopped,
+    #[error("events could not be stored: {0}")]
+    Store(String),
+}
+
+struct Job {
+    project: ProjectId,
+    events: Vec<NewEvent>,
+    done: oneshot::Sender<Result<(), IngestError>>,
+}
+
+/// The way into the pipeline, cheap to clone.
+#[derive(Clone)]
+pub struct Ingestor {
+    queue: mpsc::Sender<Job>,
+}
+
+impl Ingestor {
+    /// Starts the writer thread for `store`.
+    pub fn start(store: &EventsStore) -> Result<Self> {
+        let (queue, jobs) = mpsc::channel(QUEUE_CAPACITY);
+        let writer = writer::Writer::new(store.connect()?);
+        std::thread::Builder::new()
+            .name("huddle-ingest".into())
+            .spawn(move || writer.run(jobs))
+            .map_err(|e| crate::Error::Internal(format!("cannot start the ingestion thread: {e}")))?;
+        Ok(Self { queue })
+    }
+
+    /// Stores `events` for `project`, returning once they are committed.
+    pub async fn submit(&self, project: ProjectId, events: Vec<NewEvent>) -> Result<(), IngestError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let (done, committed) = oneshot::channel();
+        self.queue.try_send(Job { project, events, done }).map_err(|err| match err {
+            mpsc::error::TrySendError::Full(_) => IngestError::Busy,
+            mpsc::error::TrySendError::Closed(_) => IngestError::Stopped,
+        })?;
+        committed.await.map_err(|_| IngestError::Stopped)?
+    }
+}

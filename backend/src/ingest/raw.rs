@@ -1,0 +1,234 @@
+//! Events as the PostHog SDKs send them, and their normalization into
+//! [`NewEvent`]s: one distinct id, one time, person properties gathered.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+/// One event object of a capture request (PostHog's `RawEvent`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RawEvent {
+    #[serde(default, alias = "$token", alias = "api_key")]
+    pub token: Option<String>,
+    #[serde(default, alias = "$distinct_id")]
+    pub distinct_id: Option<Value>,
+    #[serde(default)]
+    pub uuid: Option<String>,
+    #[serde(default)]
+    pub event: Option<String>,
+    #[serde(default)]
+    pub properties: Map<String, Value>,
+    #[serde(default)]
+    pub timestamp: Option<String>,
+    #[serde(default)]
+    pub offset: Option<i64>,
+    #[serde(default, rename = "$set")]
+    pub set: Option<Map<String, Value>>,
+    #[serde(default, rename = "$set_once")]
+    pub set_once: Option<Map<String, Value>>,
+}
+
+impl RawEvent {
+    /// The project token this event names itself, if any.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref().or_else(|| self.properties.get("token").and_then(Value::as_str))
+    }
+}
+
+/// An event ready to be stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    pub uuid: Uuid,
+    pub event: String,
+    pub distinct_id: String,
+    pub timestamp: DateTime<Utc>,
+    pub properties: Map<String, Value>,
+    /// Person properties to set (`$set`), top-level values winning over
+    /// `properties.$set`.
+    pub set: Map<String, Value>,
+    /// Person properties to set only when absent (`$set_once`).
+    pub set_once: Map<String, Value>,
+}
+
+/// Why an event cannot be accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EventError {
+    #[error("event {0} has no event name")]
+    MissingEventName(usize),
+    #[error("event {0} has no distinct_id")]
+    MissingDistinctId(usize),
+    #[error("event {0} has an invalid uuid")]
+    InvalidUuid(usize),
+}
+
+/// The longest distinct id kept; longer ones are cut, as PostHog does.
+const MAX_DISTINCT_ID_CHARS: usize = 200;
+
+/// Turns the events of one request into storable events. `now` is when the
+/// request arrived, `sent_at` when the client says it sent it.
+pub fn normalize(
+    raw: Vec<RawEvent>,
+    now: DateTime<Utc>,
+    sent_at: Option<DateTime<Utc>>,
+) -> Result<Vec<NewEvent>, EventError> {
+    raw.into_iter().enumerate().map(|(index, event)| normalize_one(index, event, now, sent_at)).collect()
+}
+
+fn normalize_one(
+    index: usize,
+    mut raw: RawEvent,
+    now: DateTime<Utc>,
+    sent_at: Option<DateTime<Utc>>,
+) -> Result<NewEvent, EventError> {
+    let event = raw.event.take().filter(|e| !e.is_empty()).ok_or(EventError::MissingEventName(index))?;
+    let distinct_id = raw
+        .distinct_id
+        .take()
+        .filter(|v| !v.is_null())
+        .or_else(|| raw.properties.get("distinct_id").cloned())
+        .and_then(|value| distinct_id_text(&value))
+        .ok_or(EventError::MissingDistinctId(index))?;
+    let uuid = match raw.uuid.as_deref().filter(|u| !u.is_empty()) {
+        Some(text) => Uuid::parse_str(text).map_err(|_| EventError::InvalidUuid(index))?,
+        None => Uuid::now_v7(),
+    };
+    let timestamp = event_time(raw.timestamp.as_deref(), raw.offset, now, sent_at);
+    let mut set = take_object(&mut raw.properties, "$set");
+    set.extend(raw.set.take().unwrap_or_default());
+    let mut set_once = take_object(&mut raw.properties, "$set_once");
+    set_once.extend(raw.set_once.take().unwrap_or_default());
+    Ok(NewEvent { uuid, event, distinct_id, timestamp, properties: raw.properties, set, set_once })
+}
+
+/// Strings stay as they are; numbers and other values are written as JSON.
+fn distinct_id_text(value: &Value) -> Option<String> {
+    let text = match value {
+        Value::String(s) => s.replace('\0', "\u{FFFD}"),
+        Value::Null => return None,
+        other => other.to_string(),
+    };
+    let text: String = text.chars().take(MAX_DISTINCT_ID_CHARS).collect();
+    (!text.trim().is_empty()).then_some(text)
+}
+
+fn take_object(properties: &mut Map<String, Value>, key: &str) -> Map<String, Value> {
+    match properties.remove(key) {
+        Some(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+/// PostHog's rule: a client timestamp is corrected for the client's clock
+/// skew (`now - sent_at`); without a timestamp, `offset` milliseconds before
+/// receipt; otherwise the time of receipt.
+pub fn event_time(
+    timestamp: Option<&str>,
+    offset_ms: Option<i64>,
+    now: DateTime<Utc>,
+    sent_at: Option<DateTime<Utc>>,
+) -> DateTime<Utc> {
+    match (timestamp.and_then(parse_time), sent_at) {
+        (Some(timestamp), Some(sent_at)) => now + (timestamp - sent_at),
+        (Some(timestamp), None) => timestamp,
+        (None, _) => match offset_ms {
+            Some(offset) => now - Duration::milliseconds(offset),
+            None => now,
+        },
+    }
+}
+
+pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text.trim()).ok().map(|t| t.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn raw(value: Value) -> RawEvent {
+        serde_json::from_value(value).unwrap()
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        parse_time(text).unwrap()
+    }
+
+    #[test]
+    fn a_client_clock_that_runs_ahead_is_corrected() {
+        let now = at("2026-01-01T12:00:00Z");
+        // The client's clock is 10 minutes fast; the event happened 5 s before sending.
+        let time = event_time(Some("2026-01-01T12:09:55Z"), None, now, Some(at("2026-01-01T12:10:00Z")));
+        assert_eq!(time, at("2026-01-01T11:59:55Z"));
+    }
+
+    #[test]
+    fn without_sent_at_the_timestamp_is_taken_as_is_and_offset_counts_back_from_receipt() {
+        let now = at("2026-01-01T12:00:00Z");
+        assert_eq!(event_time(Some("2025-12-31T08:00:00+01:00"), None, now, None), at("2025-12-31T07:00:00Z"));
+        assert_eq!(event_time(None, Some(1500), now, None), at("2026-01-01T11:59:58.5Z"));
+        assert_eq!(event_time(None, None, now, None), now);
+    }
+
+    #[test]
+    fn the_distinct_id_is_found_where_each_sdk_puts_it_and_numbers_become_text() {
+        let now = Utc::now();
+        let events = normalize(
+            vec![
+                raw(json!({"event": "a", "distinct_id": "top"})),
+                raw(json!({"event": "b", "$distinct_id": 42})),
+                raw(json!({"event": "c", "properties": {"distinct_id": "in-props"}})),
+            ],
+            now,
+            None,
+        )
+        .unwrap();
+        let ids: Vec<_> = events.iter().map(|e| e.distinct_id.as_str()).collect();
+        assert_eq!(ids, ["top", "42", "in-props"]);
+    }
+
+    #[test]
+    fn events_without_a_name_or_distinct_id_are_refused_with_their_position() {
+        let now = Utc::now();
+        let missing_name = normalize(vec![raw(json!({"distinct_id": "x"}))], now, None);
+        let missing_id = normalize(vec![raw(json!({"event": "a"})), raw(json!({"event": "a", "distinct_id": ""}))], now, None);
+        assert_eq!(missing_name, Err(EventError::MissingEventName(0)));
+        assert_eq!(missing_id, Err(EventError::MissingDistinctId(0)));
+    }
+
+    #[test]
+    fn top_level_set_wins_over_set_in_properties() {
+        let event = normalize(
+            vec![raw(json!({
+                "event": "$identify", "distinct_id": "u",
+                "$set": {"plan": "pro"},
+                "properties": {"$set": {"plan": "free", "email": "a@b.c"}, "$set_once": {"first": 1}}
+            }))],
+            Utc::now(),
+            None,
+        )
+        .unwrap()
+        .remove(0);
+        assert_eq!(event.set, json!({"plan": "pro", "email": "a@b.c"}).as_object().unwrap().clone());
+        assert_eq!(event.set_once.get("first"), Some(&json!(1)));
+        assert!(!event.properties.contains_key("$set"));
+    }
+
+    #[test]
+    fn a_given_uuid_is_kept_and_a_missing_one_generated() {
+        let given = "0194cc39-1f25-7000-8000-000000000001";
+        let events = normalize(
+            vec![raw(json!({"event": "a", "distinct_id": "u", "uuid": given})), raw(json!({"event": "a", "distinct_id": "u", "uuid": ""}))],
+            Utc::now(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(events[0].uuid.to_string(), given);
+        assert_ne!(events[1].uuid, Uuid::nil());
+        assert_eq!(
+            normalize(vec![raw(json!({"event": "a", "distinct_id": "u", "uuid": "nope"}))], Utc::now(), None),
+            Err(EventError::InvalidUuid(0))
+        );
+    }
+}

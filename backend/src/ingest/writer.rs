@@ -1,0 +1,189 @@
+//! The single writer: takes queued requests in groups, resolves persons, and
+//! commits each group in one DuckDB transaction.
+
+use super::persons::{Person, ProjectPersons};
+use super::{IngestError, Job};
+use crate::events::HOT_PROPERTIES;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use domain::ProjectId;
+use duckdb::types::{TimeUnit, Value as Db};
+use duckdb::{params, Connection};
+use serde_json::Value;
+use std::collections::HashMap;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+/// How many queued requests one transaction takes at most.
+const GROUP: usize = 64;
+
+pub struct Writer {
+    db: Connection,
+    persons: HashMap<ProjectId, ProjectPersons>,
+}
+
+impl Writer {
+    pub fn new(db: Connection) -> Self {
+        Self { db, persons: HashMap::new() }
+    }
+
+    pub fn run(mut self, mut jobs: mpsc::Receiver<Job>) {
+        while let Some(first) = jobs.blocking_recv() {
+            let mut group = vec![first];
+            while group.len() < GROUP {
+                match jobs.try_recv() {
+                    Ok(job) => group.push(job),
+                    Err(_) => break,
+                }
+            }
+            let result = self.write(&group).map_err(|err| {
+                tracing::error!(error = %err, "storing events failed");
+                // In-memory person state may now be ahead of the database.
+                self.persons.clear();
+                IngestError::Store(err.to_string())
+            });
+            for job in group {
+                let _ = job.done.send(result.clone());
+            }
+        }
+    }
+
+    fn write(&mut self, group: &[Job]) -> duckdb::Result<()> {
+        self.db.execute_batch("BEGIN TRANSACTION")?;
+        match self.write_in_transaction(group) {
+            Ok(()) => {
+                self.db.execute_batch("COMMIT")?;
+                for persons in self.persons.values_mut() {
+                    persons.clear_changes();
+                }
+                Ok(())
+            }
+            Err(err) => {
+                let _ = self.db.execute_batch("ROLLBACK");
+                Err(err)
+            }
+        }
+    }
+
+    fn write_in_transaction(&mut self, group: &[Job]) -> duckdb::Result<()> {
+        let inserted_at = timestamp(Utc::now());
+        let mut rows = Vec::with_capacity(group.iter().map(|job| job.events.len()).sum());
+        for job in group {
+            self.load_project(job.project)?;
+            let persons = self.persons.get_mut(&job.project).expect("loaded above");
+            for event in &job.events {
+                let person = persons.apply(event);
+                rows.push((job.project, event, person));
+            }
+        }
+        let mut appender = self.db.appender("events")?;
+        for (project, event, person) in rows {
+            let hot = HOT_PROPERTIES.map(|(_, property)| event.properties.get(property).map(text));
+            let [current_url, browser, os, country, session_id] = hot;
+            appender.append_row(params![
+                event.uuid.to_string(),
+                project,
+                timestamp(event.timestamp),
+                event.event,
+                event.distinct_id,
+                person.to_string(),
+                Value::Object(event.properties.clone()).to_string(),
+                current_url,
+                browser,
+                os,
+                country,
+                session_id,
+                inserted_at.clone(),
+            ])?;
+        }
+        appender.flush()?;
+        drop(appender);
+        self.write_persons()
+    }
+
+    fn write_persons(&mut self) -> duckdb::Result<()> {
+        for (project, persons) in &self.persons {
+            for (old, new) in &persons.merged {
+                self.db.execute(
+                    "UPDATE person_overrides SET new_person_id = ? WHERE project_id = ? AND new_person_id = ?",
+                    params![new.to_string(), project, old.to_string()],
+                )?;
+                self.db.execute(
+                    "INSERT INTO person_overrides VALUES (?, ?, ?)",
+                    params![project, old.to_string(), new.to_string()],
+                )?;
+                self.db.execute(
+                    "DELETE FROM persons WHERE project_id = ? AND id = ?",
+                    params![project, old.to_string()],
+                )?;
+            }
+            for distinct_id in &persons.remapped {
+                let person = persons.person_of(distinct_id).expect("remapped ids are mapped");
+                self.db.execute(
+                    "DELETE FROM person_distinct_ids WHERE project_id = ? AND distinct_id = ?",
+                    params![project, distinct_id],
+                )?;
+                self.db.execute(
+                    "INSERT INTO person_distinct_ids VALUES (?, ?, ?)",
+                    params![project, distinct_id, person.to_string()],
+                )?;
+            }
+            for id in &persons.dirty {
+                let Some(person) = persons.person(id) else { continue };
+                self.db.execute("DELETE FROM persons WHERE project_id = ? AND id = ?", params![project, id.to_string()])?;
+                self.db.execute(
+                    "INSERT INTO persons VALUES (?, ?, ?, ?, ?)",
+                    params![
+                        project,
+                        id.to_string(),
+                        Value::Object(person.properties.clone()).to_string(),
+                        person.is_identified,
+                        timestamp(person.created_at),
+                    ],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Loads a project's persons the first time it is seen.
+    fn load_project(&mut self, project: ProjectId) -> duckdb::Result<()> {
+        if self.persons.contains_key(&project) {
+            return Ok(());
+        }
+        let mapping = self
+            .db
+            .prepare("SELECT distinct_id, person_id::VARCHAR FROM person_distinct_ids WHERE project_id = ?")?
+            .query_map([project], |row| Ok((row.get::<_, String>(0)?, uuid(row.get(1)?))))?
+            .collect::<duckdb::Result<Vec<_>>>()?;
+        let persons = self
+            .db
+            .prepare("SELECT id::VARCHAR, properties::VARCHAR, is_identified, created_at FROM persons WHERE project_id = ?")?
+            .query_map([project], |row| {
+                let properties = match serde_json::from_str::<Value>(&row.get::<_, String>(1)?) {
+                    Ok(Value::Object(map)) => map,
+                    _ => Default::default(),
+                };
+                let created_at: NaiveDateTime = row.get(3)?;
+                Ok((uuid(row.get(0)?), Person { properties, is_identified: row.get(2)?, created_at: created_at.and_utc() }))
+            })?
+            .collect::<duckdb::Result<Vec<_>>>()?;
+        self.persons.insert(project, ProjectPersons::load(mapping, persons));
+        Ok(())
+    }
+}
+
+fn uuid(text: String) -> Uuid {
+    Uuid::parse_str(&text).unwrap_or_default()
+}
+
+fn timestamp(time: DateTime<Utc>) -> Db {
+    Db::Timestamp(TimeUnit::Microsecond, time.timestamp_micros())
+}
+
+/// Hot-property columns hold text; other JSON values are written as JSON.
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
