@@ -7,10 +7,12 @@
 
 pub mod auth;
 pub mod components;
+pub mod data_management;
 pub mod error;
 pub mod events;
 pub mod navigation;
 pub mod organization;
+pub mod persons;
 pub mod projects;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -60,6 +62,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=projects::ProjectHome/>
                     <Route path=path!("settings") view=projects::ProjectSettingsPage/>
                     <Route path=path!("events") view=events::EventsPage/>
+                    <Route path=path!("persons") view=persons::PersonsPage/>
+                    <Route path=path!("persons/:person_id") view=persons::PersonPage/>
+                    <Route path=path!("data-management/events") view=data_management::EventDefinitionsPage/>
+                    <Route path=path!("data-management/properties") view=data_management::PropertyDefinitionsPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod demo;
 pub mod demo_data;
+mod definitions;
 mod error;
 pub mod events;
 pub mod ingest;
@@ -34,7 +35,16 @@ impl Backend {
     pub async fn open(database_url: &str, events_path: &Path) -> Result<Self> {
         let meta = MetaStore::open(database_url).await?;
         let events = EventsStore::open(events_path)?;
-        let ingest = Ingestor::start(&events)?;
+        let (discovered, mut discoveries) = tokio::sync::mpsc::unbounded_channel();
+        let ingest = Ingestor::start(&events, discovered)?;
+        let definitions = meta.clone();
+        tokio::spawn(async move {
+            while let Some(found) = discoveries.recv().await {
+                if let Err(err) = definitions.record_discovered(found).await {
+                    tracing::error!(error = %err, "recording event and property definitions failed");
+                }
+            }
+        });
         Ok(Self { meta, events, ingest })
     }
 }

@@ -6,6 +6,7 @@
 //! that exists is a valid email.
 
 pub mod account;
+pub mod definitions;
 pub mod invite;
 pub mod organization;
 pub mod paths;

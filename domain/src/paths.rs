@@ -14,6 +14,14 @@ pub fn project_events(project: ProjectId) -> String {
     format!("/project/{project}/events")
 }
 
+pub fn data_management_events(project: ProjectId) -> String {
+    format!("/project/{project}/data-management/events")
+}
+
+pub fn data_management_properties(project: ProjectId) -> String {
+    format!("/project/{project}/data-management/properties")
+}
+
 pub const ORGANIZATION_SETTINGS: &str = "/organization/settings";
 pub const NEW_PROJECT: &str = "/projects/new";
 pub const LOGIN: &str = "/login";

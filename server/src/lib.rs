@@ -7,6 +7,7 @@
 mod api_errors;
 pub mod capture;
 mod guard;
+mod live;
 
 use anyhow::Context;
 use app::auth::session::{AuthSession, Authn};
@@ -73,6 +74,7 @@ pub async fn router(config: &Config, leptos_options: LeptosOptions) -> anyhow::R
     let router = Router::<AppState>::new()
         .route("/", get(root))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/api/projects/{project_id}/events/live", get(live::events))
         .leptos_routes_with_context(&state, routes, context, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(backend.clone(), guard::pages))

@@ -136,7 +136,7 @@ async fn a_member_of_one_organization_gets_no_data_of_anothers_project() {
     let organization = body["access"]["organization"]["id"].to_string();
 
     for (server_fn, form) in [
-        ("members", vec![("organization", organization.as_str())]),
+        ("project_members", vec![("project_id", &*secret_project.to_string())]),
         ("organization_settings", vec![("organization", organization.as_str())]),
         ("create_invite", vec![("organization", organization.as_str()), ("email", "x@example.com"), ("role", "member")]),
         ("update_project", vec![("project_id", &*secret_project.to_string()), ("project_name", "Pwned"), ("time_zone", "UTC")]),

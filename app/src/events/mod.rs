@@ -3,7 +3,7 @@
 
 use crate::components::status::Loading;
 use crate::error::AppError;
-use crate::projects::with_project;
+use crate::projects::use_project_id;
 use chrono::{DateTime, Utc};
 use domain::ProjectId;
 use leptos::prelude::*;
@@ -46,95 +46,156 @@ pub async fn latest_events(project_id: ProjectId, filter: EventFilter) -> Result
         .events
         .latest_events(project_id, filter.event.filter(|e| !e.is_empty()), property, LIMIT)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let text = |key: &str| row.properties.get(key).and_then(|v| v.as_str()).map(str::to_owned);
-            EventView {
-                url: text("$current_url"),
-                browser: text("$browser"),
-                properties: serde_json::to_string_pretty(&row.properties).unwrap_or_default(),
-                uuid: row.uuid,
-                event: row.event,
-                distinct_id: row.distinct_id,
-                timestamp: row.timestamp,
-            }
-        })
-        .collect())
+    Ok(rows.into_iter().map(EventView::from).collect())
+}
+
+#[cfg(feature = "ssr")]
+impl From<backend::events::EventRow> for EventView {
+    fn from(row: backend::events::EventRow) -> Self {
+        let text = |key: &str| row.properties.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        EventView {
+            url: text("$current_url"),
+            browser: text("$browser"),
+            properties: serde_json::to_string_pretty(&row.properties).unwrap_or_default(),
+            uuid: row.uuid,
+            event: row.event,
+            distinct_id: row.distinct_id,
+            timestamp: row.timestamp,
+        }
+    }
 }
 
 #[component]
 pub fn EventsPage() -> impl IntoView {
-    with_project(|ctx| {
-        let project = ctx.access.project.id;
-        let query = use_query_map();
-        let filter = move || {
-            query.with(|q| EventFilter {
-                event: q.get("event"),
-                property: q.get("property"),
-                value: q.get("value"),
-            })
+    let project_id = use_project_id();
+    let query = use_query_map();
+    let filter = move || {
+        query.with(|q| EventFilter {
+            event: q.get("event"),
+            property: q.get("property"),
+            value: q.get("value"),
+        })
+    };
+    let refresh = RwSignal::new(0u32);
+    let live = RwSignal::new(false);
+    let arrived = RwSignal::new(Vec::<EventView>::new());
+    // Sending on (or dropping) this ends the live stream.
+    let stop = StoredValue::new(None::<futures::channel::oneshot::Sender<()>>);
+    let toggle_live = move |_| {
+        if live.get_untracked() {
+            stop.set_value(None);
+            live.set(false);
+            return;
+        }
+        match listen(project_id.get_untracked(), arrived) {
+            Ok(sender) => {
+                stop.set_value(Some(sender));
+                live.set(true);
+            }
+            Err(err) => leptos::logging::error!("live events unavailable: {err}"),
+        }
+    };
+    let events = Resource::new(
+        move || (project_id.get(), filter(), refresh.get()),
+        |(project, filter, _)| latest_events(project, filter),
+    );
+    let navigate = use_navigate();
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form = event_target::<web_sys::HtmlFormElement>(&ev);
+        let field = |name: &str| {
+            form.elements()
+                .named_item(name)
+                .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(el).ok())
+                .map(|input| input.value())
+                .unwrap_or_default()
         };
-        let refresh = RwSignal::new(0u32);
-        let events = Resource::new(move || (filter(), refresh.get()), move |(filter, _)| latest_events(project, filter));
-        let navigate = use_navigate();
-        let apply = move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let form = event_target::<web_sys::HtmlFormElement>(&ev);
-            let field = |name: &str| {
-                form.elements()
-                    .named_item(name)
-                    .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(el).ok())
-                    .map(|input| input.value())
-                    .unwrap_or_default()
-            };
-            let search: String = form_urlencoded_pairs(&[("event", field("event")), ("property", field("property")), ("value", field("value"))]);
-            navigate(&format!("/project/{project}/events{search}"), Default::default());
-        };
-        view! {
-            <Title text="Events · Huddle"/>
-            <main class="page">
-                <div class="page-header">
-                    <div>
-                        <p class="eyebrow">"Activity"</p>
-                        <h1>"Events"</h1>
-                    </div>
+        let search: String = form_urlencoded_pairs(&[("event", field("event")), ("property", field("property")), ("value", field("value"))]);
+        navigate(&format!("/project/{}/events{search}", project_id.get_untracked()), Default::default());
+    };
+    view! {
+        <Title text="Events · Huddle"/>
+        <main class="page">
+            <div class="page-header">
+                <div>
+                    <p class="eyebrow">"Activity"</p>
+                    <h1>"Events"</h1>
+                </div>
+                <div class="form-actions">
+                    <button type="button" class="btn" class:btn-live=move || live.get() aria-pressed=move || live.get().to_string()
+                        data-testid="live-toggle" on:click=toggle_live>
+                        {move || if live.get() { "● Live" } else { "Live" }}
+                    </button>
                     <button type="button" class="btn" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
                 </div>
-                <form class="form form-inline card" on:submit=apply>
-                    <label class="field">
-                        <span class="field-label">"Event"</span>
-                        <input type="text" name="event" placeholder="Any event" value=move || filter().event.unwrap_or_default()/>
-                    </label>
-                    <label class="field">
-                        <span class="field-label">"Property"</span>
-                        <input type="text" name="property" placeholder="e.g. $browser" value=move || filter().property.unwrap_or_default()/>
-                    </label>
-                    <label class="field">
-                        <span class="field-label">"equals"</span>
-                        <input type="text" name="value" value=move || filter().value.unwrap_or_default()/>
-                    </label>
-                    <button type="submit" class="btn btn-primary">"Filter"</button>
-                </form>
-                <section class="card">
-                    <Transition fallback=Loading>
-                        {move || Suspend::new(async move {
-                            match events.await {
-                                Ok(events) if events.is_empty() => view! {
-                                    <div class="empty-state" data-testid="no-events">
-                                        <h2>"No events yet"</h2>
-                                        <p>"Send events with a PostHog SDK and this project's API key (see Project settings); they appear here within a second."</p>
-                                    </div>
-                                }.into_any(),
-                                Ok(events) => view! { <EventsTable events/> }.into_any(),
-                                Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
-                            }
-                        })}
-                    </Transition>
+            </div>
+            <form class="form form-inline card" on:submit=apply>
+                <label class="field">
+                    <span class="field-label">"Event"</span>
+                    <input type="text" name="event" placeholder="Any event" value=move || filter().event.unwrap_or_default()/>
+                </label>
+                <label class="field">
+                    <span class="field-label">"Property"</span>
+                    <input type="text" name="property" placeholder="e.g. $browser" value=move || filter().property.unwrap_or_default()/>
+                </label>
+                <label class="field">
+                    <span class="field-label">"equals"</span>
+                    <input type="text" name="value" value=move || filter().value.unwrap_or_default()/>
+                </label>
+                <button type="submit" class="btn btn-primary">"Filter"</button>
+            </form>
+            {move || (!arrived.with(Vec::is_empty)).then(|| view! {
+                <section class="card" data-testid="live-events">
+                    <h2>"Just arrived"</h2>
+                    <EventsTable events=arrived.get()/>
                 </section>
-            </main>
+            })}
+            <section class="card">
+                <Transition fallback=Loading>
+                    {move || Suspend::new(async move {
+                        match events.await {
+                            Ok(events) if events.is_empty() => view! {
+                                <div class="empty-state" data-testid="no-events">
+                                    <h2>"No events yet"</h2>
+                                    <p>"Send events with a PostHog SDK and this project's API key (see Project settings); they appear here within a second."</p>
+                                </div>
+                            }.into_any(),
+                            Ok(events) => view! { <EventsTable events/> }.into_any(),
+                            Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+        </main>
+    }
+}
+
+/// Opens the live stream of new events; each arrives at the top of
+/// `arrived` until the returned sender is used or dropped.
+fn listen(project: ProjectId, arrived: RwSignal<Vec<EventView>>) -> Result<futures::channel::oneshot::Sender<()>, String> {
+    use futures::{future, StreamExt};
+    let mut source = gloo_net::eventsource::futures::EventSource::new(&format!("/api/projects/{project}/events/live"))
+        .map_err(|e| e.to_string())?;
+    let mut messages = source.subscribe("message").map_err(|e| e.to_string())?;
+    let (stop, mut stopped) = futures::channel::oneshot::channel::<()>();
+    leptos::task::spawn_local(async move {
+        loop {
+            let message = match future::select(messages.next(), &mut stopped).await {
+                future::Either::Left((Some(Ok((_, message))), _)) => message,
+                _ => break,
+            };
+            let Some(data) = message.data().as_string() else { continue };
+            if let Ok(event) = serde_json::from_str::<EventView>(&data) {
+                arrived.update(|events| {
+                    events.insert(0, event);
+                    events.truncate(500);
+                });
+            }
         }
-    })
+        // Dropping the source closes the connection.
+        source.close();
+    });
+    Ok(stop)
 }
 
 fn form_urlencoded_pairs(pairs: &[(&str, String)]) -> String {
@@ -147,7 +208,7 @@ fn form_urlencoded_pairs(pairs: &[(&str, String)]) -> String {
 }
 
 #[component]
-fn EventsTable(events: Vec<EventView>) -> impl IntoView {
+pub fn EventsTable(events: Vec<EventView>) -> impl IntoView {
     view! {
         <table class="table" data-testid="events">
             <thead><tr><th>"Event"</th><th>"Person"</th><th>"URL"</th><th>"Browser"</th><th>"Time"</th></tr></thead>

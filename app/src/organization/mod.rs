@@ -8,14 +8,16 @@ pub use settings::OrganizationSettingsPage;
 
 use crate::error::AppError;
 use domain::organization::Member;
-use domain::OrganizationId;
+use domain::ProjectId;
 use leptos::prelude::*;
 
-/// The members of an organization the user belongs to.
-#[server(prefix = "/api", endpoint = "members")]
-pub async fn members(organization: OrganizationId) -> Result<Vec<Member>, AppError> {
+/// The people who can use a project: its organization's members.
+#[server(prefix = "/api", endpoint = "project_members")]
+pub async fn project_members(project_id: ProjectId) -> Result<Vec<Member>, AppError> {
     let user = crate::server::require_user().await?;
-    Ok(crate::server::backend()?.meta.members(user.id, organization).await?)
+    let meta = crate::server::backend()?.meta;
+    let organization = meta.project_access(user.id, project_id).await?.organization.id;
+    Ok(meta.members(user.id, organization).await?)
 }
 
 /// A compact read-only list of people.

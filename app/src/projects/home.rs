@@ -1,5 +1,5 @@
-use super::with_project;
-use crate::organization::{members, MembersList};
+use super::{use_project_id, with_project};
+use crate::organization::{project_members, MembersList};
 use domain::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -7,10 +7,11 @@ use leptos_meta::Title;
 /// The project's front page: what it is and who works in it.
 #[component]
 pub fn ProjectHome() -> impl IntoView {
-    with_project(|ctx| {
+    let project_id = use_project_id();
+    let team = Resource::new(move || project_id.get(), project_members);
+    with_project(move |ctx| {
         let access = ctx.access;
         let organization = access.organization.id;
-        let team = Resource::new(move || organization, members);
         let invite_link = access
             .role
             .manages_members()

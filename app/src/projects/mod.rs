@@ -72,8 +72,20 @@ pub fn ProjectLayout() -> impl IntoView {
     }
 }
 
+/// The project id of the current URL (0 when it is not a number, which no
+/// project has). Pages key their resources on it at the top level, so that
+/// the server's data is reused when the page hydrates.
+pub fn use_project_id() -> Signal<ProjectId> {
+    let params = use_params_map();
+    Signal::derive(move || params.read().get("project_id").and_then(|id| id.parse().ok()).unwrap_or(0))
+}
+
 /// Renders `page` with the current project once it is loaded; renders nothing
-/// when it failed, since [`ProjectLayout`] already explains why.
+/// when it failed, since [`ProjectLayout`] already explains why. Create no
+/// resources inside `page`: a resource created after an await is fetched
+/// again by the browser instead of reusing the server's data, and if the data
+/// changed in between, hydration fails. Key them on [`use_project_id`] at the
+/// top of the component instead.
 pub fn with_project<V: IntoView + 'static>(
     page: impl Fn(ProjectContext) -> V + Send + Sync + Clone + 'static,
 ) -> impl IntoView {

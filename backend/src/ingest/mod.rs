@@ -6,10 +6,12 @@
 //! is full, [`Ingestor::submit`] refuses at once ([`IngestError::Busy`]) so the
 //! capture API can ask the SDK to retry, instead of memory growing unbounded.
 
+mod discovery;
 mod persons;
 pub mod raw;
 mod writer;
 
+pub use discovery::Discovered;
 pub use raw::{normalize, EventError, NewEvent, RawEvent};
 
 use crate::events::EventsStore;
@@ -44,10 +46,12 @@ pub struct Ingestor {
 }
 
 impl Ingestor {
-    /// Starts the writer thread for `store`.
-    pub fn start(store: &EventsStore) -> Result<Self> {
+    /// Starts the writer thread for `store`. Event names and properties seen
+    /// for the first time (or for the first time in a minute) are reported on
+    /// `discovered`.
+    pub fn start(store: &EventsStore, discovered: mpsc::UnboundedSender<Discovered>) -> Result<Self> {
         let (queue, jobs) = mpsc::channel(QUEUE_CAPACITY);
-        let writer = writer::Writer::new(store.connect()?);
+        let writer = writer::Writer::new(store.connect()?, discovered);
         std::thread::Builder::new()
             .name("huddle-ingest".into())
             .spawn(move || writer.run(jobs))

@@ -1,6 +1,7 @@
 //! The single writer: takes queued requests in groups, resolves persons, and
 //! commits each group in one DuckDB transaction.
 
+use super::discovery::{Discovered, Discovery};
 use super::persons::{Person, ProjectPersons};
 use super::{IngestError, Job};
 use crate::events::HOT_PROPERTIES;
@@ -19,11 +20,13 @@ const GROUP: usize = 64;
 pub struct Writer {
     db: Connection,
     persons: HashMap<ProjectId, ProjectPersons>,
+    discovery: Discovery,
+    discovered: mpsc::UnboundedSender<Discovered>,
 }
 
 impl Writer {
-    pub fn new(db: Connection) -> Self {
-        Self { db, persons: HashMap::new() }
+    pub fn new(db: Connection, discovered: mpsc::UnboundedSender<Discovered>) -> Self {
+        Self { db, persons: HashMap::new(), discovery: Discovery::default(), discovered }
     }
 
     pub fn run(mut self, mut jobs: mpsc::Receiver<Job>) {
@@ -37,12 +40,16 @@ impl Writer {
             }
             let result = self.write(&group).map_err(|err| {
                 tracing::error!(error = %err, "storing events failed");
-                // In-memory person state may now be ahead of the database.
+                // In-memory state may now be ahead of the database.
                 self.persons.clear();
+                self.discovery.forget();
                 IngestError::Store(err.to_string())
             });
             for job in group {
                 let _ = job.done.send(result.clone());
+            }
+            if let Some(found) = self.discovery.take() {
+                let _ = self.discovered.send(found);
             }
         }
     }
@@ -71,6 +78,7 @@ impl Writer {
             self.load_project(job.project)?;
             let persons = self.persons.get_mut(&job.project).expect("loaded above");
             for event in &job.events {
+                self.discovery.observe(job.project, event);
                 let person = persons.apply(event);
                 rows.push((job.project, event, person));
             }

@@ -4,6 +4,7 @@
 //! SQLite today (a file under `./data` by default); the dialect-specific parts
 //! are the migrations folder and [`MetaStore::open`].
 
+mod definitions;
 mod invites;
 mod organizations;
 mod projects;

@@ -1,0 +1,222 @@
+//! Data management: the events and properties a project sends, with the
+//! descriptions, tags, owners and verification people add to them.
+
+mod editor;
+
+use crate::components::status::Loading;
+use crate::error::AppError;
+use crate::projects::use_project_id;
+use domain::definitions::{EventDefinition, PropertyDefinition, PropertyKind};
+use domain::organization::Member;
+use domain::ProjectId;
+use editor::{DefinitionEditor, Target};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Definitions<T> {
+    pub definitions: Vec<T>,
+    /// Who can be named owner.
+    pub members: Vec<Member>,
+}
+
+#[cfg(feature = "ssr")]
+async fn members_of(project_id: ProjectId, user: domain::UserId) -> Result<Vec<Member>, AppError> {
+    let meta = crate::server::backend()?.meta;
+    let organization = meta.project_access(user, project_id).await?.organization.id;
+    Ok(meta.members(user, organization).await?)
+}
+
+#[server(prefix = "/api", endpoint = "event_definitions")]
+pub async fn load_event_definitions(project_id: ProjectId) -> Result<Definitions<EventDefinition>, AppError> {
+    let user = crate::server::require_user().await?;
+    let definitions = crate::server::backend()?.event_definitions(user.id, project_id).await?;
+    Ok(Definitions { definitions, members: members_of(project_id, user.id).await? })
+}
+
+#[server(prefix = "/api", endpoint = "property_definitions")]
+pub async fn load_property_definitions(project_id: ProjectId) -> Result<Definitions<PropertyDefinition>, AppError> {
+    let user = crate::server::require_user().await?;
+    let definitions = crate::server::backend()?.meta.property_definitions(user.id, project_id).await?;
+    Ok(Definitions { definitions, members: members_of(project_id, user.id).await? })
+}
+
+/// The tabs above both pages.
+#[component]
+fn Tabs(project: Signal<ProjectId>, current: &'static str) -> impl IntoView {
+    let tab = move |label: &'static str, href: fn(ProjectId) -> String| {
+        view! { <a class="tab" href=move || href(project.get()) aria-current=(label == current).then_some("page")>{label}</a> }
+    };
+    view! {
+        <div class="page-header">
+            <div>
+                <p class="eyebrow">"Data management"</p>
+                <h1>{current}</h1>
+                <p class="muted">"Describe, tag and verify what your team tracks, so everyone picks the right data."</p>
+            </div>
+        </div>
+        <nav class="tabs">
+            {tab("Events", domain::paths::data_management_events)}
+            {tab("Properties", domain::paths::data_management_properties)}
+        </nav>
+    }
+}
+
+fn matches(search: &str, name: &str, description: &str, tags: &[String]) -> bool {
+    let search = search.trim().to_lowercase();
+    search.is_empty()
+        || name.to_lowercase().contains(&search)
+        || description.to_lowercase().contains(&search)
+        || tags.iter().any(|t| t.contains(&search))
+}
+
+#[component]
+pub fn EventDefinitionsPage() -> impl IntoView {
+    let project_id = use_project_id();
+    let saved = RwSignal::new(0u32);
+    let data = Resource::new(move || (project_id.get(), saved.get()), |(project, _)| load_event_definitions(project));
+    let search = RwSignal::new(String::new());
+    let sort = RwSignal::new("verified".to_owned());
+    view! {
+        <Title text="Events · Data management · Huddle"/>
+        <main class="page">
+            <Tabs project=project_id current="Events"/>
+            <SearchBar search sort/>
+            <section class="card">
+                <Transition fallback=Loading>
+                    {move || Suspend::new(async move {
+                        let project = project_id.get();
+                        let data = match data.await {
+                            Ok(data) => data,
+                            Err(error) => return view! { <p class="alert alert-error">{error.to_string()}</p> }.into_any(),
+                        };
+                        if data.definitions.is_empty() {
+                            return view! { <p class="muted" data-testid="no-definitions">"No events yet. They appear here as soon as your apps send them."</p> }.into_any();
+                        }
+                        let members = data.members;
+                        let rows = move || {
+                            let mut rows: Vec<EventDefinition> = data
+                                .definitions
+                                .iter()
+                                .filter(|d| search.with(|s| matches(s, &d.name, &d.description, &d.tags)))
+                                .cloned()
+                                .collect();
+                            match sort.get().as_str() {
+                                "name" => rows.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase())),
+                                "volume" => rows.sort_by(|a, b| b.volume_30_days.cmp(&a.volume_30_days)),
+                                "last_seen" => rows.sort_by(|a, b| b.last_seen_at.cmp(&a.last_seen_at)),
+                                _ => {}
+                            }
+                            let members = members.clone();
+                            rows.into_iter().map(move |d| {
+                                let target = Target { project, kind: "event", id: d.id, description: d.description.clone(), tags: d.tags.join(", "), owner_id: d.owner_id, verified: d.verified.is_some() };
+                                view! {
+                                    <tr data-testid="definition">
+                                        <td>
+                                            <strong class="definition-name">{d.name.clone()}</strong>
+                                            {d.verified.as_ref().map(|v| view! { <span class="badge badge-verified" title=format!("Verified by {}", v.by)>"Verified"</span> })}
+                                            <div class="muted small">{d.description.clone()}</div>
+                                        </td>
+                                        <td class="numeric">{d.volume_30_days}</td>
+                                        <td class="muted">{d.last_seen_at.format("%b %-d, %H:%M").to_string()}</td>
+                                        <td>{d.tags.iter().map(|t| view! { <span class="chip chip-small">{t.clone()}</span> }).collect_view()}</td>
+                                        <td class="muted">{d.owner.clone().unwrap_or_default()}</td>
+                                        <td class="cell-actions"><DefinitionEditor target members=members.clone() saved/></td>
+                                    </tr>
+                                }
+                            }).collect_view()
+                        };
+                        view! {
+                            <table class="table">
+                                <thead><tr><th>"Event"</th><th>"30-day volume"</th><th>"Last seen"</th><th>"Tags"</th><th>"Owner"</th><th></th></tr></thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        }.into_any()
+                    })}
+                </Transition>
+            </section>
+        </main>
+    }
+}
+
+#[component]
+pub fn PropertyDefinitionsPage() -> impl IntoView {
+    let project_id = use_project_id();
+    let saved = RwSignal::new(0u32);
+    let data = Resource::new(move || (project_id.get(), saved.get()), |(project, _)| load_property_definitions(project));
+    let search = RwSignal::new(String::new());
+    let sort = RwSignal::new("verified".to_owned());
+    view! {
+        <Title text="Properties · Data management · Huddle"/>
+        <main class="page">
+            <Tabs project=project_id current="Properties"/>
+            <SearchBar search sort/>
+            <section class="card">
+                <Transition fallback=Loading>
+                    {move || Suspend::new(async move {
+                        let project = project_id.get();
+                        let data = match data.await {
+                            Ok(data) => data,
+                            Err(error) => return view! { <p class="alert alert-error">{error.to_string()}</p> }.into_any(),
+                        };
+                        let members = data.members;
+                        let rows = move || {
+                            let mut rows: Vec<PropertyDefinition> = data
+                                .definitions
+                                .iter()
+                                .filter(|d| search.with(|s| matches(s, &d.name, &d.description, &d.tags)))
+                                .cloned()
+                                .collect();
+                            match sort.get().as_str() {
+                                "name" => rows.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase())),
+                                "last_seen" => rows.sort_by(|a, b| b.last_seen_at.cmp(&a.last_seen_at)),
+                                _ => {}
+                            }
+                            let members = members.clone();
+                            rows.into_iter().map(move |d| {
+                                let target = Target { project, kind: "property", id: d.id, description: d.description.clone(), tags: d.tags.join(", "), owner_id: d.owner_id, verified: d.verified.is_some() };
+                                view! {
+                                    <tr data-testid="definition">
+                                        <td>
+                                            <strong class="definition-name">{d.name.clone()}</strong>
+                                            {d.verified.as_ref().map(|v| view! { <span class="badge badge-verified" title=format!("Verified by {}", v.by)>"Verified"</span> })}
+                                            <div class="muted small">{d.description.clone()}</div>
+                                        </td>
+                                        <td>{match d.kind { PropertyKind::Event => "Event", PropertyKind::Person => "Person" }}</td>
+                                        <td><span class="type-tag">{d.property_type.map(|t| t.as_str()).unwrap_or("—")}</span></td>
+                                        <td class="muted">{d.last_seen_at.format("%b %-d, %H:%M").to_string()}</td>
+                                        <td>{d.tags.iter().map(|t| view! { <span class="chip chip-small">{t.clone()}</span> }).collect_view()}</td>
+                                        <td class="cell-actions"><DefinitionEditor target members=members.clone() saved/></td>
+                                    </tr>
+                                }
+                            }).collect_view()
+                        };
+                        view! {
+                            <table class="table">
+                                <thead><tr><th>"Property"</th><th>"Of"</th><th>"Type"</th><th>"Last seen"</th><th>"Tags"</th><th></th></tr></thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        }.into_any()
+                    })}
+                </Transition>
+            </section>
+        </main>
+    }
+}
+
+#[component]
+fn SearchBar(search: RwSignal<String>, sort: RwSignal<String>) -> impl IntoView {
+    view! {
+        <div class="toolbar">
+            <input type="search" placeholder="Search names, descriptions and tags" aria-label="Search definitions"
+                prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
+            <select aria-label="Sort by" on:change=move |ev| sort.set(event_target_value(&ev))>
+                <option value="verified">"Verified first"</option>
+                <option value="name">"Name"</option>
+                <option value="volume">"30-day volume"</option>
+                <option value="last_seen">"Last seen"</option>
+            </select>
+        </div>
+    }
+}

@@ -1,0 +1,90 @@
+import { expect, Page, test } from "@playwright/test";
+import { PostHog } from "posthog-node";
+import { open, signUp, uniqueEmail } from "./support";
+
+const huddle = process.env.HUDDLE_URL ?? "http://127.0.0.1:3000";
+
+async function sendEvents(page: Page, project: number) {
+  await open(page, `/project/${project}/settings`);
+  const token = await page.getByLabel("Project API key").inputValue();
+  const client = new PostHog(token, { host: huddle, flushAt: 100, flushInterval: 0 });
+  client.capture({ distinctId: "anon-42", event: "$pageview", properties: { $browser: "Firefox" } });
+  client.capture({ distinctId: "anon-42", event: "checkout started", properties: { cart_value: 30 } });
+  client.identify({ distinctId: "ana@example.com", properties: { email: "ana@example.com", plan: "pro" } });
+  client.alias({ distinctId: "ana@example.com", alias: "anon-42" });
+  client.capture({ distinctId: "ana@example.com", event: "purchase", properties: { amount: 30 } });
+  await client.shutdown();
+}
+
+test("sent events appear in data management, where a member describes, tags and verifies them", async ({ page }) => {
+  const project = await signUp(page, { name: "Dana", email: uniqueEmail("dana"), organization: "Data Co" });
+  await sendEvents(page, project);
+
+  await expect(async () => {
+    await open(page, `/project/${project}/data-management/events`);
+    await expect(page.getByTestId("definition").filter({ hasText: "checkout started" })).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+
+  const row = page.getByTestId("definition").filter({ hasText: "checkout started" });
+  await row.getByRole("button", { name: "Edit" }).click();
+  await row.getByLabel("Description").fill("A visitor opened the checkout");
+  await row.getByLabel("Tags").fill("Funnel, revenue");
+  await row.getByLabel("Owner").selectOption({ label: "Dana" });
+  await row.getByLabel(/Verified/).check();
+  await row.getByRole("button", { name: "Save" }).click();
+
+  // Verified definitions are listed first, with what was written.
+  const first = page.getByTestId("definition").first();
+  await expect(first).toContainText("checkout started");
+  await expect(first).toContainText("Verified");
+  await expect(first).toContainText("A visitor opened the checkout");
+  await expect(first).toContainText("funnel");
+  await expect(first).toContainText("Dana");
+
+  // Search narrows the list.
+  await page.getByLabel("Search definitions").fill("revenue");
+  await expect(page.getByTestId("definition")).toHaveCount(1);
+
+  await page.getByRole("link", { name: "Properties" }).click();
+  const amount = page.getByTestId("definition").filter({ hasText: "cart_value" });
+  await expect(amount).toContainText("Numeric");
+  await expect(page.getByTestId("definition").filter({ hasText: "plan" })).toContainText("Person");
+});
+
+test("persons are merged on identify and alias, searchable, with their events", async ({ page }) => {
+  const project = await signUp(page, { name: "Pia", email: uniqueEmail("pia"), organization: "People Co" });
+  await sendEvents(page, project);
+
+  await open(page, `/project/${project}/persons?search=ana%40example.com`);
+  const persons = page.getByTestId("persons").locator("tbody tr");
+  await expect(persons).toHaveCount(1);
+  await persons.getByRole("link", { name: "ana@example.com" }).click();
+
+  await expect(page.getByTestId("person-properties")).toContainText("pro");
+  const events = page.getByTestId("events").locator("tbody tr.row-clickable");
+  // The anonymous pageview and checkout belong to Ana now, with her purchase.
+  await expect(events.filter({ hasText: "$pageview" })).toHaveCount(1);
+  await expect(events.filter({ hasText: "checkout started" })).toHaveCount(1);
+  await expect(events.filter({ hasText: "purchase" })).toHaveCount(1);
+});
+
+test("live mode streams new events into the explorer without a reload", async ({ page }) => {
+  const project = await signUp(page, { name: "Liv", email: uniqueEmail("liv"), organization: "Live Co" });
+  await open(page, `/project/${project}/settings`);
+  const token = await page.getByLabel("Project API key").inputValue();
+
+  await open(page, `/project/${project}/events`);
+  await expect(page.getByTestId("no-events")).toBeVisible();
+  const stream = page.waitForResponse((r) => r.url().includes("/events/live"));
+  await page.getByTestId("live-toggle").click();
+  await expect(page.getByTestId("live-toggle")).toHaveAttribute("aria-pressed", "true");
+  await stream;
+
+  const client = new PostHog(token, { host: huddle, flushAt: 1, flushInterval: 0 });
+  client.capture({ distinctId: "streamer", event: "went live", properties: { channel: "sse" } });
+  await client.shutdown();
+
+  const live = page.getByTestId("live-events");
+  await expect(live).toContainText("went live", { timeout: 5_000 });
+  await expect(live).toContainText("streamer");
+});
