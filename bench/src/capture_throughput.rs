@@ -5,6 +5,9 @@
 //!
 //!     scripts/bench.sh capture [--events 200000] [--senders 4]
 
+// The router embeds Leptos views, which are deeply nested types.
+#![recursion_limit = "256"]
+
 use backend::demo_data::DemoData;
 use chrono::Utc;
 use clap::Parser;

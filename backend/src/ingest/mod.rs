@@ -51,7 +51,7 @@ impl Ingestor {
     /// `discovered`.
     pub fn start(store: &EventsStore, discovered: mpsc::UnboundedSender<Discovered>) -> Result<Self> {
         let (queue, jobs) = mpsc::channel(QUEUE_CAPACITY);
-        let writer = writer::Writer::new(store.connect()?, discovered);
+        let writer = writer::Writer::new(store.connect()?, discovered).map_err(crate::events::events_error)?;
         std::thread::Builder::new()
             .name("huddle-ingest".into())
             .spawn(move || writer.run(jobs))

@@ -25,8 +25,15 @@ pub struct Writer {
 }
 
 impl Writer {
-    pub fn new(db: Connection, discovered: mpsc::UnboundedSender<Discovered>) -> Self {
-        Self { db, persons: HashMap::new(), discovery: Discovery::default(), discovered }
+    pub fn new(db: Connection, discovered: mpsc::UnboundedSender<Discovered>) -> duckdb::Result<Self> {
+        // Changed persons and mappings are appended here first, then moved
+        // into place with one set-based statement each: row-by-row updates
+        // are slow in a column store.
+        db.execute_batch(
+            "CREATE TEMP TABLE persons_staging AS SELECT * FROM persons LIMIT 0;
+             CREATE TEMP TABLE distinct_ids_staging AS SELECT * FROM person_distinct_ids LIMIT 0;",
+        )?;
+        Ok(Self { db, persons: HashMap::new(), discovery: Discovery::default(), discovered })
     }
 
     pub fn run(mut self, mut jobs: mpsc::Receiver<Job>) {
@@ -94,7 +101,7 @@ impl Writer {
                 event.event,
                 event.distinct_id,
                 person.to_string(),
-                Value::Object(event.properties.clone()).to_string(),
+                serde_json::to_string(&event.properties).unwrap_or_default(),
                 current_url,
                 browser,
                 os,
@@ -109,45 +116,47 @@ impl Writer {
     }
 
     fn write_persons(&mut self) -> duckdb::Result<()> {
+        let mut mappings = self.db.appender("distinct_ids_staging")?;
+        let mut changed = self.db.appender("persons_staging")?;
         for (project, persons) in &self.persons {
-            for (old, new) in &persons.merged {
-                self.db.execute(
-                    "UPDATE person_overrides SET new_person_id = ? WHERE project_id = ? AND new_person_id = ?",
-                    params![new.to_string(), project, old.to_string()],
-                )?;
-                self.db.execute(
-                    "INSERT INTO person_overrides VALUES (?, ?, ?)",
-                    params![project, old.to_string(), new.to_string()],
-                )?;
-                self.db.execute(
-                    "DELETE FROM persons WHERE project_id = ? AND id = ?",
-                    params![project, old.to_string()],
-                )?;
-            }
             for distinct_id in &persons.remapped {
                 let person = persons.person_of(distinct_id).expect("remapped ids are mapped");
-                self.db.execute(
-                    "DELETE FROM person_distinct_ids WHERE project_id = ? AND distinct_id = ?",
-                    params![project, distinct_id],
-                )?;
-                self.db.execute(
-                    "INSERT INTO person_distinct_ids VALUES (?, ?, ?)",
-                    params![project, distinct_id, person.to_string()],
-                )?;
+                mappings.append_row(params![project, distinct_id, person.to_string()])?;
             }
             for id in &persons.dirty {
                 let Some(person) = persons.person(id) else { continue };
-                self.db.execute("DELETE FROM persons WHERE project_id = ? AND id = ?", params![project, id.to_string()])?;
+                changed.append_row(params![
+                    project,
+                    id.to_string(),
+                    serde_json::to_string(&person.properties).unwrap_or_default(),
+                    person.is_identified,
+                    timestamp(person.created_at),
+                ])?;
+            }
+        }
+        mappings.flush()?;
+        changed.flush()?;
+        drop((mappings, changed));
+        self.db.execute_batch(
+            "DELETE FROM person_distinct_ids USING distinct_ids_staging s
+               WHERE person_distinct_ids.project_id = s.project_id AND person_distinct_ids.distinct_id = s.distinct_id;
+             INSERT INTO person_distinct_ids SELECT * FROM distinct_ids_staging;
+             DELETE FROM distinct_ids_staging;
+             DELETE FROM persons USING persons_staging s
+               WHERE persons.project_id = s.project_id AND persons.id = s.id;
+             INSERT INTO persons SELECT * FROM persons_staging;
+             DELETE FROM persons_staging;",
+        )?;
+        // Merges are rare: one person at a time.
+        for (project, persons) in &self.persons {
+            for (old, new) in &persons.merged {
+                let (old, new) = (old.to_string(), new.to_string());
                 self.db.execute(
-                    "INSERT INTO persons VALUES (?, ?, ?, ?, ?)",
-                    params![
-                        project,
-                        id.to_string(),
-                        Value::Object(person.properties.clone()).to_string(),
-                        person.is_identified,
-                        timestamp(person.created_at),
-                    ],
+                    "UPDATE person_overrides SET new_person_id = ? WHERE project_id = ? AND new_person_id = ?",
+                    params![new, project, old],
                 )?;
+                self.db.execute("INSERT INTO person_overrides VALUES (?, ?, ?)", params![project, old, new])?;
+                self.db.execute("DELETE FROM persons WHERE project_id = ? AND id = ?", params![project, old])?;
             }
         }
         Ok(())

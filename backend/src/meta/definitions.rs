@@ -46,16 +46,17 @@ impl MetaStore {
     /// Records what ingestion noticed: new names, and fresher "last seen" times.
     pub async fn record_discovered(&self, found: Discovered) -> Result<()> {
         let mut tx = self.write().await?;
-        for (project, name, at) in found.events {
+        for (project, name, first, last) in found.events {
             sqlx::query(
-                "INSERT INTO event_definitions (project_id, name, first_seen_at, last_seen_at) VALUES ($1, $2, $3, $3)
+                "INSERT INTO event_definitions (project_id, name, first_seen_at, last_seen_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (project_id, name) DO UPDATE SET
                    first_seen_at = MIN(first_seen_at, excluded.first_seen_at),
                    last_seen_at = MAX(last_seen_at, excluded.last_seen_at)",
             )
             .bind(project)
             .bind(name)
-            .bind(seen(at))
+            .bind(seen(first))
+            .bind(seen(last))
             .execute(&mut *tx)
             .await?;
         }
