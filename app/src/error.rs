@@ -30,7 +30,9 @@ pub enum AppError {
     /// Too many attempts in a short time.
     #[error("{0}")]
     Throttled(String),
-    #[error("Something went wrong on our side. If it keeps happening, quote request {request_id}.")]
+    #[error(
+        "Something went wrong on our side. If it keeps happening, quote request {request_id}."
+    )]
     Internal { request_id: String },
     /// The request did not complete (network, encoding).
     #[error("Could not reach Huddle: {0}")]
@@ -94,7 +96,9 @@ impl From<backend::Error> for AppError {
             E::Conflict(message) => AppError::Conflict(message),
             refused @ E::BadCredentials => AppError::Refused(refused.to_string()),
             throttled @ E::Throttled { .. } => AppError::Throttled(throttled.to_string()),
-            internal @ (E::Database(_) | E::Migration(_) | E::Internal(_)) => AppError::internal(&internal),
+            internal @ (E::Database(_) | E::Migration(_) | E::Internal(_)) => {
+                AppError::internal(&internal)
+            }
         }
     }
 }

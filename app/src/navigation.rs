@@ -14,7 +14,10 @@ pub struct NavData {
 
 #[cfg(feature = "ssr")]
 pub async fn load(user: User) -> Result<NavData, AppError> {
-    let projects = crate::server::backend()?.meta.projects_for_user(user.id).await?;
+    let projects = crate::server::backend()?
+        .meta
+        .projects_for_user(user.id)
+        .await?;
     Ok(NavData { user, projects })
 }
 

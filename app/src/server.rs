@@ -8,7 +8,8 @@ use leptos::prelude::*;
 
 /// The backend, provided to every server function and SSR render by the server.
 pub fn backend() -> Result<Backend, AppError> {
-    use_context::<Backend>().ok_or_else(|| AppError::internal(&MissingContext("the backend".into())))
+    use_context::<Backend>()
+        .ok_or_else(|| AppError::internal(&MissingContext("the backend".into())))
 }
 
 pub async fn auth_session() -> Result<AuthSession, AppError> {
@@ -31,7 +32,11 @@ pub async fn require_user() -> Result<User, AppError> {
 pub async fn log_in(user: User) -> Result<(), AppError> {
     let backend = backend()?;
     let session_user = Authn::new(backend).session_user(user).await?;
-    auth_session().await?.login(&session_user).await.map_err(|e| AppError::internal(&e))
+    auth_session()
+        .await?
+        .login(&session_user)
+        .await
+        .map_err(|e| AppError::internal(&e))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +49,7 @@ struct MissingContext(String);
 pub struct PublicUrl(pub String);
 
 pub fn absolute_url(path: &str) -> Result<String, AppError> {
-    let base = use_context::<PublicUrl>().ok_or_else(|| AppError::internal(&MissingContext("the public URL".into())))?;
+    let base = use_context::<PublicUrl>()
+        .ok_or_else(|| AppError::internal(&MissingContext("the public URL".into())))?;
     Ok(format!("{}{path}", base.0.trim_end_matches('/')))
 }

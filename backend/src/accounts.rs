@@ -77,7 +77,9 @@ impl Backend {
             return Err(Error::Conflict(refusal.to_owned()));
         }
         let password_hash = hash_password(password).await?;
-        self.meta.accept_invite_with_new_account(token, &name, &password_hash).await
+        self.meta
+            .accept_invite_with_new_account(token, &name, &password_hash)
+            .await
     }
 }
 

@@ -8,13 +8,24 @@ use domain::{ProjectId, UserId};
 
 impl Backend {
     /// A project's event definitions with their 30-day volume, verified first.
-    pub async fn event_definitions(&self, actor: UserId, project: ProjectId) -> Result<Vec<EventDefinition>> {
+    pub async fn event_definitions(
+        &self,
+        actor: UserId,
+        project: ProjectId,
+    ) -> Result<Vec<EventDefinition>> {
         let mut definitions = self.meta.event_definitions(actor, project).await?;
-        let volumes = self.events.event_volumes(project, Utc::now() - Duration::days(30)).await?;
+        let volumes = self
+            .events
+            .event_volumes(project, Utc::now() - Duration::days(30))
+            .await?;
         for definition in &mut definitions {
             definition.volume_30_days = volumes.get(&definition.name).copied().unwrap_or(0);
         }
-        verified_first(&mut definitions, |d| d.verified.is_some(), |a, b| b.volume_30_days.cmp(&a.volume_30_days));
+        verified_first(
+            &mut definitions,
+            |d| d.verified.is_some(),
+            |a, b| b.volume_30_days.cmp(&a.volume_30_days),
+        );
         Ok(definitions)
     }
 }

@@ -2,8 +2,8 @@
 
 use crate::accounts::SignUp;
 use crate::demo_data::DemoData;
-use chrono::Utc;
 use crate::{Backend, Result};
+use chrono::Utc;
 use domain::account::{Email, NewPassword, PersonName, User};
 use domain::organization::OrganizationName;
 use domain::project::{ProjectName, TimeZone};
@@ -32,7 +32,11 @@ pub async fn seed_if_empty(backend: &Backend) -> Result<Option<(User, ProjectId)
     };
     let (user, project) = backend.sign_up(form).await?;
     for batch in DemoData::sized(42, DEMO_EVENTS, Utc::now()).batches(1_000) {
-        backend.ingest.submit(project, batch).await.map_err(|e| crate::Error::Internal(e.to_string()))?;
+        backend
+            .ingest
+            .submit(project, batch)
+            .await
+            .map_err(|e| crate::Error::Internal(e.to_string()))?;
     }
     Ok(Some((user, project)))
 }

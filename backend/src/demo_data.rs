@@ -13,9 +13,26 @@ use uuid::Uuid;
 pub const DAYS: i64 = 90;
 
 const BROWSERS: [(&str, u32); 4] = [("Chrome", 60), ("Safari", 20), ("Firefox", 12), ("Edge", 8)];
-const COUNTRIES: [(&str, u32); 6] = [("US", 35), ("DE", 15), ("GB", 15), ("FR", 10), ("IN", 15), ("BR", 10)];
-const OS: [(&str, u32); 4] = [("Windows", 45), ("Mac OS X", 30), ("iOS", 15), ("Android", 10)];
-const LANDING: [(&str, u32); 4] = [("/", 50), ("/pricing", 20), ("/blog/launch", 20), ("/docs", 10)];
+const COUNTRIES: [(&str, u32); 6] = [
+    ("US", 35),
+    ("DE", 15),
+    ("GB", 15),
+    ("FR", 10),
+    ("IN", 15),
+    ("BR", 10),
+];
+const OS: [(&str, u32); 4] = [
+    ("Windows", 45),
+    ("Mac OS X", 30),
+    ("iOS", 15),
+    ("Android", 10),
+];
+const LANDING: [(&str, u32); 4] = [
+    ("/", 50),
+    ("/pricing", 20),
+    ("/blog/launch", 20),
+    ("/docs", 10),
+];
 
 /// The shape of the generated product.
 #[derive(Debug, Clone, Copy)]
@@ -30,7 +47,11 @@ pub struct DemoData {
 impl DemoData {
     /// Roughly `events` events in all.
     pub fn sized(seed: u64, events: usize, end: DateTime<Utc>) -> Self {
-        Self { seed, visitors: (events / 5).max(1), end }
+        Self {
+            seed,
+            visitors: (events / 5).max(1),
+            end,
+        }
     }
 
     /// The events, visitor by visitor, in batches of about `batch` events.
@@ -85,7 +106,10 @@ struct Visit<'a> {
 impl Visit<'_> {
     fn emit(&mut self, event: &str, at: DateTime<Utc>, extra: Value) -> NewEvent {
         let mut properties = self.context.clone();
-        properties.insert("$session_id".into(), json!(format!("{}-s{}", self.distinct_id, self.session)));
+        properties.insert(
+            "$session_id".into(),
+            json!(format!("{}-s{}", self.distinct_id, self.session)),
+        );
         if let Value::Object(extra) = extra {
             properties.extend(extra);
         }
@@ -102,7 +126,11 @@ impl Visit<'_> {
     }
 
     fn pageview(&mut self, at: DateTime<Utc>, path: &str) {
-        let event = self.emit("$pageview", at, json!({"$current_url": format!("https://shop.example.com{path}"), "$pathname": path}));
+        let event = self.emit(
+            "$pageview",
+            at,
+            json!({"$current_url": format!("https://shop.example.com{path}"), "$pathname": path}),
+        );
         self.out.push(event);
     }
 }
@@ -126,7 +154,13 @@ fn journey(rng: &mut StdRng, n: usize, end: DateTime<Utc>, out: &mut Vec<NewEven
     context.insert("$geoip_country_code".into(), json!(country));
     context.insert("$lib".into(), json!("web"));
     let anon = format!("anon-{n}");
-    let mut visit = Visit { rng, out, distinct_id: anon.clone(), context, session: 0 };
+    let mut visit = Visit {
+        rng,
+        out,
+        distinct_id: anon.clone(),
+        context,
+        session: 0,
+    };
 
     let landing = pick(visit.rng, &LANDING);
     visit.pageview(first, landing);
@@ -143,11 +177,21 @@ fn journey(rng: &mut StdRng, n: usize, end: DateTime<Utc>, out: &mut Vec<NewEven
     let user = format!("user{n}@example.com");
     let mut identify = visit.emit("$identify", at, json!({"$anon_distinct_id": anon}));
     identify.distinct_id = user.clone();
-    identify.set = json!({"email": user, "plan": "free"}).as_object().cloned().unwrap_or_default();
-    identify.set_once = json!({"initial_browser": browser}).as_object().cloned().unwrap_or_default();
+    identify.set = json!({"email": user, "plan": "free"})
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    identify.set_once = json!({"initial_browser": browser})
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
     visit.out.push(identify);
     visit.distinct_id = user;
-    let method = if visit.rng.gen_bool(0.6) { "email" } else { "google" };
+    let method = if visit.rng.gen_bool(0.6) {
+        "email"
+    } else {
+        "google"
+    };
     let signed_up = visit.emit("signed up", at, json!({ "method": method }));
     visit.out.push(signed_up);
 
@@ -165,15 +209,23 @@ fn journey(rng: &mut StdRng, n: usize, end: DateTime<Utc>, out: &mut Vec<NewEven
                 }
                 visit.pageview(t, "/app");
                 let kind = pick(visit.rng, &[("table", 2), ("chart", 3)]);
-                let used = visit.emit("created report", t + Duration::seconds(30), json!({ "kind": kind }));
+                let used = visit.emit(
+                    "created report",
+                    t + Duration::seconds(30),
+                    json!({ "kind": kind }),
+                );
                 visit.out.push(used);
             }
             if visit.rng.gen_bool(0.12) {
                 let t = day + Duration::minutes(visit.rng.gen_range(600..900));
                 if t < end {
                     let amount = [9.0, 29.0, 99.0][visit.rng.gen_range(0..3)];
-                    let mut purchase = visit.emit("purchase", t, json!({"amount": amount, "currency": "USD"}));
-                    purchase.set = json!({"plan": "pro"}).as_object().cloned().unwrap_or_default();
+                    let mut purchase =
+                        visit.emit("purchase", t, json!({"amount": amount, "currency": "USD"}));
+                    purchase.set = json!({"plan": "pro"})
+                        .as_object()
+                        .cloned()
+                        .unwrap_or_default();
                     visit.out.push(purchase);
                 }
             }
@@ -199,34 +251,68 @@ mod tests {
 
     #[test]
     fn the_same_seed_gives_the_same_events() {
-        let a: Vec<_> = DemoData::sized(7, 5_000, end()).batches(1_000).flatten().collect();
-        let b: Vec<_> = DemoData::sized(7, 5_000, end()).batches(1_000).flatten().collect();
-        let c: Vec<_> = DemoData::sized(8, 5_000, end()).batches(1_000).flatten().collect();
+        let a: Vec<_> = DemoData::sized(7, 5_000, end())
+            .batches(1_000)
+            .flatten()
+            .collect();
+        let b: Vec<_> = DemoData::sized(7, 5_000, end())
+            .batches(1_000)
+            .flatten()
+            .collect();
+        let c: Vec<_> = DemoData::sized(8, 5_000, end())
+            .batches(1_000)
+            .flatten()
+            .collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
     }
 
     #[test]
     fn the_size_parameter_scales_the_event_count() {
-        let small = DemoData::sized(1, 2_000, end()).batches(500).flatten().count();
-        let large = DemoData::sized(1, 20_000, end()).batches(500).flatten().count();
+        let small = DemoData::sized(1, 2_000, end())
+            .batches(500)
+            .flatten()
+            .count();
+        let large = DemoData::sized(1, 20_000, end())
+            .batches(500)
+            .flatten()
+            .count();
         assert!((1_000..4_000).contains(&small), "{small}");
         assert!((10_000..40_000).contains(&large), "{large}");
     }
 
     #[test]
     fn events_span_ninety_days_with_quieter_weekends_and_a_funnel() {
-        let events: Vec<_> = DemoData::sized(3, 60_000, end()).batches(5_000).flatten().collect();
+        let events: Vec<_> = DemoData::sized(3, 60_000, end())
+            .batches(5_000)
+            .flatten()
+            .collect();
         let start = end() - Duration::days(DAYS);
-        assert!(events.iter().all(|e| e.timestamp >= start && e.timestamp < end()));
-        let weekday = events.iter().filter(|e| e.timestamp.weekday().num_days_from_monday() < 5).count() as f64 / 5.0;
-        let weekend = events.iter().filter(|e| e.timestamp.weekday().num_days_from_monday() >= 5).count() as f64 / 2.0;
-        assert!(weekend < weekday * 0.9, "weekend days are quieter: {weekend} vs {weekday}");
+        assert!(events
+            .iter()
+            .all(|e| e.timestamp >= start && e.timestamp < end()));
+        let weekday = events
+            .iter()
+            .filter(|e| e.timestamp.weekday().num_days_from_monday() < 5)
+            .count() as f64
+            / 5.0;
+        let weekend = events
+            .iter()
+            .filter(|e| e.timestamp.weekday().num_days_from_monday() >= 5)
+            .count() as f64
+            / 2.0;
+        assert!(
+            weekend < weekday * 0.9,
+            "weekend days are quieter: {weekend} vs {weekday}"
+        );
         let count = |name: &str| events.iter().filter(|e| e.event == name).count();
         assert!(count("$pageview") > count("signed up"));
         assert!(count("signed up") > count("purchase"));
         assert!(count("purchase") > 0);
-        let browsers: std::collections::HashSet<_> = events.iter().filter_map(|e| e.properties.get("$browser")).collect();
+        let browsers: std::collections::HashSet<_> = events
+            .iter()
+            .filter_map(|e| e.properties.get("$browser"))
+            .collect();
         assert_eq!(browsers.len(), 4);
     }
 }

@@ -5,9 +5,9 @@
 //! [`Error`] that says whose fault a failure was.
 
 pub mod accounts;
+mod definitions;
 pub mod demo;
 pub mod demo_data;
-mod definitions;
 mod error;
 pub mod events;
 pub mod ingest;
@@ -45,6 +45,10 @@ impl Backend {
                 }
             }
         });
-        Ok(Self { meta, events, ingest })
+        Ok(Self {
+            meta,
+            events,
+            ingest,
+        })
     }
 }

@@ -5,7 +5,11 @@ use rand::Rng;
 
 /// 32 alphanumeric characters: about 190 bits of randomness.
 pub fn secret_token() -> String {
-    rand::rngs::OsRng.sample_iter(&Alphanumeric).take(32).map(char::from).collect()
+    rand::rngs::OsRng
+        .sample_iter(&Alphanumeric)
+        .take(32)
+        .map(char::from)
+        .collect()
 }
 
 /// A project's public API key, shaped like PostHog's so SDK users recognise it.

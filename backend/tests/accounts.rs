@@ -9,14 +9,21 @@ async fn signing_up_creates_an_owned_organization_with_a_first_project() {
 
     let ada = sign_up(&backend, "Ada@Example.com").await;
 
-    let access = backend.meta.project_access(ada.user.id, ada.project).await.unwrap();
+    let access = backend
+        .meta
+        .project_access(ada.user.id, ada.project)
+        .await
+        .unwrap();
     assert_eq!(ada.user.email, "ada@example.com");
     assert_eq!(access.project.name, "First project");
     assert_eq!(access.organization.id, ada.organization);
     assert_eq!(access.organization.name, "Ada@Example.com's org");
     assert_eq!(access.role, domain::organization::Role::Owner);
     assert!(access.project.api_token.starts_with("phc_"));
-    assert_eq!(backend.meta.default_project(ada.user.id).await.unwrap(), Some(ada.project));
+    assert_eq!(
+        backend.meta.default_project(ada.user.id).await.unwrap(),
+        Some(ada.project)
+    );
 }
 
 #[tokio::test]
@@ -55,8 +62,14 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     let backend = fresh().await;
     sign_up(&backend, "ada@example.com").await;
 
-    let wrong_password = backend.log_in("ada@example.com", "not the password").await.unwrap_err();
-    let unknown_email = backend.log_in("nobody@example.com", PASSWORD).await.unwrap_err();
+    let wrong_password = backend
+        .log_in("ada@example.com", "not the password")
+        .await
+        .unwrap_err();
+    let unknown_email = backend
+        .log_in("nobody@example.com", PASSWORD)
+        .await
+        .unwrap_err();
 
     assert!(matches!(wrong_password, Error::BadCredentials));
     assert!(matches!(unknown_email, Error::BadCredentials));
@@ -69,11 +82,20 @@ async fn five_failures_lock_the_address_even_against_the_right_password() {
     sign_up(&backend, "ada@example.com").await;
 
     for _ in 0..5 {
-        assert!(matches!(backend.log_in("ada@example.com", "guess").await, Err(Error::BadCredentials)));
+        assert!(matches!(
+            backend.log_in("ada@example.com", "guess").await,
+            Err(Error::BadCredentials)
+        ));
     }
-    let locked = backend.log_in("ada@example.com", PASSWORD).await.unwrap_err();
+    let locked = backend
+        .log_in("ada@example.com", PASSWORD)
+        .await
+        .unwrap_err();
 
-    assert!(matches!(locked, Error::Throttled { minutes: 15 }), "{locked:?}");
+    assert!(
+        matches!(locked, Error::Throttled { minutes: 15 }),
+        "{locked:?}"
+    );
 }
 
 #[tokio::test]

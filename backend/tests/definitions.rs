@@ -10,11 +10,20 @@ use support::{fresh, sign_up};
 
 async fn send(backend: &backend::Backend, project: i64, values: serde_json::Value) {
     let raw: Vec<RawEvent> = serde_json::from_value(values).unwrap();
-    backend.ingest.submit(project, normalize(raw, Utc::now(), None).unwrap()).await.unwrap();
+    backend
+        .ingest
+        .submit(project, normalize(raw, Utc::now(), None).unwrap())
+        .await
+        .unwrap();
 }
 
 /// Definitions are recorded just after the events commit; wait for them.
-async fn event_definitions(backend: &backend::Backend, user: i64, project: i64, expected: usize) -> Vec<domain::definitions::EventDefinition> {
+async fn event_definitions(
+    backend: &backend::Backend,
+    user: i64,
+    project: i64,
+    expected: usize,
+) -> Vec<domain::definitions::EventDefinition> {
     for _ in 0..50 {
         let definitions = backend.event_definitions(user, project).await.unwrap();
         if definitions.len() >= expected {
@@ -43,14 +52,44 @@ async fn events_and_properties_are_discovered_with_volumes_and_types() {
     .await;
 
     let events = event_definitions(&backend, ada.user.id, ada.project, 2).await;
-    assert_eq!(events.iter().map(|e| (e.name.as_str(), e.volume_30_days)).collect::<Vec<_>>(), [("purchase", 2), ("$pageview", 1)]);
-    let properties = backend.meta.property_definitions(ada.user.id, ada.project).await.unwrap();
-    let typed = |kind, name: &str| properties.iter().find(|p| p.kind == kind && p.name == name).and_then(|p| p.property_type);
-    assert_eq!(typed(PropertyKind::Event, "amount"), Some(PropertyType::Numeric));
-    assert_eq!(typed(PropertyKind::Event, "coupon"), Some(PropertyType::String));
-    assert_eq!(typed(PropertyKind::Event, "gift"), Some(PropertyType::Boolean));
-    assert_eq!(typed(PropertyKind::Event, "paid_at"), Some(PropertyType::DateTime));
-    assert_eq!(typed(PropertyKind::Person, "plan"), Some(PropertyType::String));
+    assert_eq!(
+        events
+            .iter()
+            .map(|e| (e.name.as_str(), e.volume_30_days))
+            .collect::<Vec<_>>(),
+        [("purchase", 2), ("$pageview", 1)]
+    );
+    let properties = backend
+        .meta
+        .property_definitions(ada.user.id, ada.project)
+        .await
+        .unwrap();
+    let typed = |kind, name: &str| {
+        properties
+            .iter()
+            .find(|p| p.kind == kind && p.name == name)
+            .and_then(|p| p.property_type)
+    };
+    assert_eq!(
+        typed(PropertyKind::Event, "amount"),
+        Some(PropertyType::Numeric)
+    );
+    assert_eq!(
+        typed(PropertyKind::Event, "coupon"),
+        Some(PropertyType::String)
+    );
+    assert_eq!(
+        typed(PropertyKind::Event, "gift"),
+        Some(PropertyType::Boolean)
+    );
+    assert_eq!(
+        typed(PropertyKind::Event, "paid_at"),
+        Some(PropertyType::DateTime)
+    );
+    assert_eq!(
+        typed(PropertyKind::Person, "plan"),
+        Some(PropertyType::String)
+    );
 }
 
 #[tokio::test]
@@ -59,13 +98,24 @@ async fn members_describe_tag_own_and_verify_definitions_and_verified_ones_come_
     let ada = sign_up(&backend, "ada@example.com").await;
     send(&backend, ada.project, json!([{"event": "a often", "distinct_id": "u"}, {"event": "a often", "distinct_id": "u"}, {"event": "z rare", "distinct_id": "u"}])).await;
     let events = event_definitions(&backend, ada.user.id, ada.project, 2).await;
-    assert_eq!(events[0].name, "a often", "by volume while nothing is verified");
+    assert_eq!(
+        events[0].name, "a often",
+        "by volume while nothing is verified"
+    );
     let rare = events.iter().find(|e| e.name == "z rare").unwrap().id;
 
-    let notes = DefinitionNotes::parse("Seldom used", "legacy, Billing", Some(ada.user.id), true).unwrap();
-    backend.meta.annotate_event_definition(ada.user.id, ada.project, rare, &notes).await.unwrap();
+    let notes =
+        DefinitionNotes::parse("Seldom used", "legacy, Billing", Some(ada.user.id), true).unwrap();
+    backend
+        .meta
+        .annotate_event_definition(ada.user.id, ada.project, rare, &notes)
+        .await
+        .unwrap();
 
-    let events = backend.event_definitions(ada.user.id, ada.project).await.unwrap();
+    let events = backend
+        .event_definitions(ada.user.id, ada.project)
+        .await
+        .unwrap();
     assert_eq!(events[0].name, "z rare");
     assert_eq!(events[0].description, "Seldom used");
     assert_eq!(events[0].tags, vec!["legacy", "billing"]);
@@ -73,8 +123,17 @@ async fn members_describe_tag_own_and_verify_definitions_and_verified_ones_come_
     assert_eq!(events[0].verified.as_ref().unwrap().by, "ada");
 
     let unverify = DefinitionNotes::parse("Seldom used", "", None, false).unwrap();
-    backend.meta.annotate_event_definition(ada.user.id, ada.project, rare, &unverify).await.unwrap();
-    assert!(backend.event_definitions(ada.user.id, ada.project).await.unwrap().iter().all(|e| e.verified.is_none()));
+    backend
+        .meta
+        .annotate_event_definition(ada.user.id, ada.project, rare, &unverify)
+        .await
+        .unwrap();
+    assert!(backend
+        .event_definitions(ada.user.id, ada.project)
+        .await
+        .unwrap()
+        .iter()
+        .all(|e| e.verified.is_none()));
 }
 
 #[tokio::test]
@@ -82,15 +141,41 @@ async fn outsiders_can_neither_read_nor_annotate_definitions_and_owners_must_be_
     let backend = fresh().await;
     let ada = sign_up(&backend, "ada@example.com").await;
     let eve = sign_up(&backend, "eve@example.com").await;
-    send(&backend, ada.project, json!([{"event": "secret", "distinct_id": "u"}])).await;
+    send(
+        &backend,
+        ada.project,
+        json!([{"event": "secret", "distinct_id": "u"}]),
+    )
+    .await;
     let id = event_definitions(&backend, ada.user.id, ada.project, 1).await[0].id;
     let notes = DefinitionNotes::parse("mine now", "", None, true).unwrap();
 
-    assert!(matches!(backend.event_definitions(eve.user.id, ada.project).await, Err(Error::NotFound)));
-    assert!(matches!(backend.meta.annotate_event_definition(eve.user.id, ada.project, id, &notes).await, Err(Error::NotFound)));
+    assert!(matches!(
+        backend.event_definitions(eve.user.id, ada.project).await,
+        Err(Error::NotFound)
+    ));
+    assert!(matches!(
+        backend
+            .meta
+            .annotate_event_definition(eve.user.id, ada.project, id, &notes)
+            .await,
+        Err(Error::NotFound)
+    ));
     // A definition of another project cannot be reached through one's own.
-    assert!(matches!(backend.meta.annotate_event_definition(eve.user.id, eve.project, id, &notes).await, Err(Error::NotFound)));
+    assert!(matches!(
+        backend
+            .meta
+            .annotate_event_definition(eve.user.id, eve.project, id, &notes)
+            .await,
+        Err(Error::NotFound)
+    ));
     let foreign_owner = DefinitionNotes::parse("", "", Some(eve.user.id), false).unwrap();
-    let refused = backend.meta.annotate_event_definition(ada.user.id, ada.project, id, &foreign_owner).await;
-    assert!(matches!(refused, Err(Error::Invalid(ref i)) if i.field == "owner_id"), "{refused:?}");
+    let refused = backend
+        .meta
+        .annotate_event_definition(ada.user.id, ada.project, id, &foreign_owner)
+        .await;
+    assert!(
+        matches!(refused, Err(Error::Invalid(ref i)) if i.field == "owner_id"),
+        "{refused:?}"
+    );
 }

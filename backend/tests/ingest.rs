@@ -28,15 +28,27 @@ async fn submitted_events_are_readable_as_soon_as_submit_returns() {
         .await
         .unwrap();
 
-    let latest = backend.events.latest_events(ada.project, None, None, 10).await.unwrap();
+    let latest = backend
+        .events
+        .latest_events(ada.project, None, None, 10)
+        .await
+        .unwrap();
     assert_eq!(latest.len(), 2);
     let signed_up = latest.iter().find(|e| e.event == "signed up").unwrap();
     assert_eq!(signed_up.distinct_id, "visitor");
     assert_eq!(signed_up.properties["plan"], json!("pro"));
-    let only_pageviews = backend.events.latest_events(ada.project, Some("$pageview".into()), None, 10).await.unwrap();
+    let only_pageviews = backend
+        .events
+        .latest_events(ada.project, Some("$pageview".into()), None, 10)
+        .await
+        .unwrap();
     assert_eq!(only_pageviews.len(), 1);
     assert_eq!(only_pageviews[0].properties["$browser"], json!("Firefox"));
-    let pro = backend.events.latest_events(ada.project, None, Some(("plan".into(), "pro".into())), 10).await.unwrap();
+    let pro = backend
+        .events
+        .latest_events(ada.project, None, Some(("plan".into(), "pro".into())), 10)
+        .await
+        .unwrap();
     assert_eq!(pro.len(), 1);
     assert_eq!(pro[0].event, "signed up");
 }
@@ -47,7 +59,14 @@ async fn projects_never_see_each_others_events() {
     let ada = sign_up(&backend, "ada@example.com").await;
     let bob = sign_up(&backend, "bob@example.com").await;
 
-    backend.ingest.submit(ada.project, events(json!([{"event": "a", "distinct_id": "x"}]))).await.unwrap();
+    backend
+        .ingest
+        .submit(
+            ada.project,
+            events(json!([{"event": "a", "distinct_id": "x"}])),
+        )
+        .await
+        .unwrap();
 
     assert_eq!(backend.events.count_events(ada.project).await.unwrap(), 1);
     assert_eq!(backend.events.count_events(bob.project).await.unwrap(), 0);
@@ -59,7 +78,9 @@ async fn identify_merges_earlier_anonymous_events_into_the_identified_person() {
     let ada = sign_up(&backend, "ada@example.com").await;
     let submit = |values| backend.ingest.submit(ada.project, events(values));
 
-    submit(json!([{"event": "$pageview", "distinct_id": "anon-1"}])).await.unwrap();
+    submit(json!([{"event": "$pageview", "distinct_id": "anon-1"}]))
+        .await
+        .unwrap();
     submit(json!([{"event": "$pageview", "distinct_id": "user-1", "$set": {"email": "u@example.com"}}])).await.unwrap();
     submit(json!([{
         "event": "$identify", "distinct_id": "user-1",
@@ -68,15 +89,30 @@ async fn identify_merges_earlier_anonymous_events_into_the_identified_person() {
     .await
     .unwrap();
 
-    let person = backend.events.person_by_distinct_id(ada.project, "anon-1").await.unwrap().unwrap();
-    assert_eq!(person.distinct_ids, vec!["anon-1".to_owned(), "user-1".to_owned()]);
+    let person = backend
+        .events
+        .person_by_distinct_id(ada.project, "anon-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        person.distinct_ids,
+        vec!["anon-1".to_owned(), "user-1".to_owned()]
+    );
     assert!(person.is_identified);
     assert_eq!(person.properties["email"], json!("u@example.com"));
     assert_eq!(person.properties["first_referrer"], json!("ads"));
     // Every event, stored before or after the merge, now counts for that person.
-    let latest = backend.events.latest_events(ada.project, None, None, 10).await.unwrap();
+    let latest = backend
+        .events
+        .latest_events(ada.project, None, None, 10)
+        .await
+        .unwrap();
     assert_eq!(latest.len(), 3);
-    assert!(latest.iter().all(|e| e.person_id == person.id), "{latest:?}");
+    assert!(
+        latest.iter().all(|e| e.person_id == person.id),
+        "{latest:?}"
+    );
 }
 
 #[tokio::test]
@@ -87,7 +123,14 @@ async fn persons_survive_a_restart() {
     let project = {
         let backend = backend::Backend::open(&url, &events_path).await.unwrap();
         let ada = sign_up(&backend, "ada@example.com").await;
-        backend.ingest.submit(ada.project, events(json!([{"event": "a", "distinct_id": "anon"}]))).await.unwrap();
+        backend
+            .ingest
+            .submit(
+                ada.project,
+                events(json!([{"event": "a", "distinct_id": "anon"}])),
+            )
+            .await
+            .unwrap();
         ada.project
     };
 
@@ -98,8 +141,16 @@ async fn persons_survive_a_restart() {
         .await
         .unwrap();
 
-    let person = backend.events.person_by_distinct_id(project, "user").await.unwrap().unwrap();
-    assert_eq!(person.distinct_ids, vec!["anon".to_owned(), "user".to_owned()]);
+    let person = backend
+        .events
+        .person_by_distinct_id(project, "user")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        person.distinct_ids,
+        vec!["anon".to_owned(), "user".to_owned()]
+    );
 }
 
 #[tokio::test]
@@ -113,7 +164,14 @@ async fn the_demo_generator_feeds_the_pipeline() {
         backend.ingest.submit(ada.project, batch).await.unwrap();
     }
 
-    assert_eq!(backend.events.count_events(ada.project).await.unwrap(), expected);
-    let identified = backend.events.person_by_distinct_id(ada.project, "anon-0").await.unwrap();
+    assert_eq!(
+        backend.events.count_events(ada.project).await.unwrap(),
+        expected
+    );
+    let identified = backend
+        .events
+        .person_by_distinct_id(ada.project, "anon-0")
+        .await
+        .unwrap();
     assert!(identified.is_some());
 }

@@ -7,10 +7,22 @@ use domain::organization::Role;
 use support::{fresh, sign_up, Account, PASSWORD};
 
 /// Invites `email` into `owner`'s organization with `role` and accepts it.
-async fn add_teammate(backend: &backend::Backend, owner: &Account, email: &str, role: Role) -> domain::account::User {
+async fn add_teammate(
+    backend: &backend::Backend,
+    owner: &Account,
+    email: &str,
+    role: Role,
+) -> domain::account::User {
     let invite = backend
         .meta
-        .create_invite(owner.user.id, owner.organization, NewInvite { email: Email::parse(email).unwrap(), role })
+        .create_invite(
+            owner.user.id,
+            owner.organization,
+            NewInvite {
+                email: Email::parse(email).unwrap(),
+                role,
+            },
+        )
         .await
         .unwrap();
     let (user, _) = backend
@@ -30,7 +42,14 @@ async fn an_invited_teammate_joins_with_the_invited_role_and_lands_in_the_first_
     let ada = sign_up(&backend, "ada@example.com").await;
     let invite = backend
         .meta
-        .create_invite(ada.user.id, ada.organization, NewInvite { email: Email::parse("bob@example.com").unwrap(), role: Role::Admin })
+        .create_invite(
+            ada.user.id,
+            ada.organization,
+            NewInvite {
+                email: Email::parse("bob@example.com").unwrap(),
+                role: Role::Admin,
+            },
+        )
         .await
         .unwrap();
     assert!(invite.token.len() >= 22, "at least 128 bits of randomness");
@@ -40,14 +59,30 @@ async fn an_invited_teammate_joins_with_the_invited_role_and_lands_in_the_first_
     assert_eq!(details.invited_by.as_deref(), Some("ada"));
 
     let (bob, landing) = backend
-        .accept_invite_with_new_account(&invite.token, PersonName::parse("Bob").unwrap(), NewPassword::parse(PASSWORD).unwrap())
+        .accept_invite_with_new_account(
+            &invite.token,
+            PersonName::parse("Bob").unwrap(),
+            NewPassword::parse(PASSWORD).unwrap(),
+        )
         .await
         .unwrap();
 
     assert_eq!(landing, ada.project);
     assert_eq!(bob.email, "bob@example.com");
-    assert_eq!(backend.meta.role_in(bob.id, ada.organization).await.unwrap(), Some(Role::Admin));
-    assert!(backend.meta.pending_invites(ada.user.id, ada.organization).await.unwrap().is_empty());
+    assert_eq!(
+        backend
+            .meta
+            .role_in(bob.id, ada.organization)
+            .await
+            .unwrap(),
+        Some(Role::Admin)
+    );
+    assert!(backend
+        .meta
+        .pending_invites(ada.user.id, ada.organization)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -56,20 +91,38 @@ async fn an_invite_works_only_once() {
     let ada = sign_up(&backend, "ada@example.com").await;
     let invite = backend
         .meta
-        .create_invite(ada.user.id, ada.organization, NewInvite { email: Email::parse("bob@example.com").unwrap(), role: Role::Member })
+        .create_invite(
+            ada.user.id,
+            ada.organization,
+            NewInvite {
+                email: Email::parse("bob@example.com").unwrap(),
+                role: Role::Member,
+            },
+        )
         .await
         .unwrap();
     backend
-        .accept_invite_with_new_account(&invite.token, PersonName::parse("Bob").unwrap(), NewPassword::parse(PASSWORD).unwrap())
+        .accept_invite_with_new_account(
+            &invite.token,
+            PersonName::parse("Bob").unwrap(),
+            NewPassword::parse(PASSWORD).unwrap(),
+        )
         .await
         .unwrap();
 
     let second = backend
-        .accept_invite_with_new_account(&invite.token, PersonName::parse("Mallory").unwrap(), NewPassword::parse(PASSWORD).unwrap())
+        .accept_invite_with_new_account(
+            &invite.token,
+            PersonName::parse("Mallory").unwrap(),
+            NewPassword::parse(PASSWORD).unwrap(),
+        )
         .await
         .unwrap_err();
 
-    assert!(matches!(&second, Error::Conflict(message) if message.contains("already been used")), "{second:?}");
+    assert!(
+        matches!(&second, Error::Conflict(message) if message.contains("already been used")),
+        "{second:?}"
+    );
 }
 
 #[tokio::test]
@@ -78,10 +131,20 @@ async fn an_invite_expires_after_three_days() {
     let ada = sign_up(&backend, "ada@example.com").await;
     let invite = backend
         .meta
-        .create_invite(ada.user.id, ada.organization, NewInvite { email: Email::parse("bob@example.com").unwrap(), role: Role::Member })
+        .create_invite(
+            ada.user.id,
+            ada.organization,
+            NewInvite {
+                email: Email::parse("bob@example.com").unwrap(),
+                role: Role::Member,
+            },
+        )
         .await
         .unwrap();
-    assert_eq!(invite.expires_at - invite.created_at, chrono::Duration::days(3));
+    assert_eq!(
+        invite.expires_at - invite.created_at,
+        chrono::Duration::days(3)
+    );
     // Let three days pass.
     sqlx::query("UPDATE invites SET expires_at = $1 WHERE id = $2")
         .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
@@ -91,11 +154,23 @@ async fn an_invite_expires_after_three_days() {
         .unwrap();
 
     let result = backend
-        .accept_invite_with_new_account(&invite.token, PersonName::parse("Bob").unwrap(), NewPassword::parse(PASSWORD).unwrap())
+        .accept_invite_with_new_account(
+            &invite.token,
+            PersonName::parse("Bob").unwrap(),
+            NewPassword::parse(PASSWORD).unwrap(),
+        )
         .await;
 
-    assert!(matches!(&result, Err(Error::Conflict(message)) if message.contains("expired")), "{result:?}");
-    assert!(backend.meta.pending_invites(ada.user.id, ada.organization).await.unwrap().is_empty());
+    assert!(
+        matches!(&result, Err(Error::Conflict(message)) if message.contains("expired")),
+        "{result:?}"
+    );
+    assert!(backend
+        .meta
+        .pending_invites(ada.user.id, ada.organization)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -104,11 +179,22 @@ async fn a_revoked_invite_cannot_be_accepted() {
     let ada = sign_up(&backend, "ada@example.com").await;
     let invite = backend
         .meta
-        .create_invite(ada.user.id, ada.organization, NewInvite { email: Email::parse("bob@example.com").unwrap(), role: Role::Member })
+        .create_invite(
+            ada.user.id,
+            ada.organization,
+            NewInvite {
+                email: Email::parse("bob@example.com").unwrap(),
+                role: Role::Member,
+            },
+        )
         .await
         .unwrap();
 
-    backend.meta.revoke_invite(ada.user.id, ada.organization, invite.id).await.unwrap();
+    backend
+        .meta
+        .revoke_invite(ada.user.id, ada.organization, invite.id)
+        .await
+        .unwrap();
 
     let details = backend.meta.invite_details(&invite.token).await.unwrap();
     assert_eq!(details.status, domain::invite::InviteStatus::Revoked);
@@ -122,17 +208,34 @@ async fn an_existing_user_accepts_only_an_invite_addressed_to_them() {
     let eve = sign_up(&backend, "eve@example.com").await;
     let invite = backend
         .meta
-        .create_invite(ada.user.id, ada.organization, NewInvite { email: Email::parse("bob@example.com").unwrap(), role: Role::Member })
+        .create_invite(
+            ada.user.id,
+            ada.organization,
+            NewInvite {
+                email: Email::parse("bob@example.com").unwrap(),
+                role: Role::Member,
+            },
+        )
         .await
         .unwrap();
 
-    let by_eve = backend.meta.accept_invite_as(&invite.token, &eve.user).await;
-    let by_bob = backend.meta.accept_invite_as(&invite.token, &bob.user).await;
+    let by_eve = backend
+        .meta
+        .accept_invite_as(&invite.token, &eve.user)
+        .await;
+    let by_bob = backend
+        .meta
+        .accept_invite_as(&invite.token, &bob.user)
+        .await;
 
     assert!(matches!(by_eve, Err(Error::Forbidden(_))));
     assert_eq!(by_bob.unwrap(), ada.project);
     let projects = backend.meta.projects_for_user(bob.user.id).await.unwrap();
-    assert_eq!(projects.len(), 2, "bob keeps his own project and gains ada's");
+    assert_eq!(
+        projects.len(),
+        2,
+        "bob keeps his own project and gains ada's"
+    );
 }
 
 #[tokio::test]
@@ -142,11 +245,24 @@ async fn members_cannot_invite_and_admins_cannot_invite_owners() {
     let member = add_teammate(&backend, &ada, "mem@example.com", Role::Member).await;
     let admin = add_teammate(&backend, &ada, "adm@example.com", Role::Admin).await;
     let invite = |actor, role| {
-        backend.meta.create_invite(actor, ada.organization, NewInvite { email: Email::parse("new@example.com").unwrap(), role })
+        backend.meta.create_invite(
+            actor,
+            ada.organization,
+            NewInvite {
+                email: Email::parse("new@example.com").unwrap(),
+                role,
+            },
+        )
     };
 
-    assert!(matches!(invite(member.id, Role::Member).await, Err(Error::Forbidden(_))));
-    assert!(matches!(invite(admin.id, Role::Owner).await, Err(Error::Forbidden(_))));
+    assert!(matches!(
+        invite(member.id, Role::Member).await,
+        Err(Error::Forbidden(_))
+    ));
+    assert!(matches!(
+        invite(admin.id, Role::Owner).await,
+        Err(Error::Forbidden(_))
+    ));
     assert!(invite(admin.id, Role::Member).await.is_ok());
 }
 
@@ -158,16 +274,46 @@ async fn owners_and_admins_change_roles_within_the_rules() {
     let cat = add_teammate(&backend, &ada, "cat@example.com", Role::Member).await;
     let org = ada.organization;
 
-    backend.meta.change_role(ada.user.id, org, bob.id, Role::Admin).await.unwrap();
-    assert_eq!(backend.meta.role_in(bob.id, org).await.unwrap(), Some(Role::Admin));
+    backend
+        .meta
+        .change_role(ada.user.id, org, bob.id, Role::Admin)
+        .await
+        .unwrap();
+    assert_eq!(
+        backend.meta.role_in(bob.id, org).await.unwrap(),
+        Some(Role::Admin)
+    );
 
     // An admin manages members, but cannot create owners.
-    backend.meta.change_role(bob.id, org, cat.id, Role::Admin).await.unwrap();
-    assert!(matches!(backend.meta.change_role(bob.id, org, cat.id, Role::Owner).await, Err(Error::Forbidden(_))));
+    backend
+        .meta
+        .change_role(bob.id, org, cat.id, Role::Admin)
+        .await
+        .unwrap();
+    assert!(matches!(
+        backend
+            .meta
+            .change_role(bob.id, org, cat.id, Role::Owner)
+            .await,
+        Err(Error::Forbidden(_))
+    ));
     // A member cannot change anyone.
-    backend.meta.change_role(ada.user.id, org, cat.id, Role::Member).await.unwrap();
-    assert!(matches!(backend.meta.change_role(cat.id, org, bob.id, Role::Member).await, Err(Error::Forbidden(_))));
-    assert_eq!(backend.meta.role_in(bob.id, org).await.unwrap(), Some(Role::Admin));
+    backend
+        .meta
+        .change_role(ada.user.id, org, cat.id, Role::Member)
+        .await
+        .unwrap();
+    assert!(matches!(
+        backend
+            .meta
+            .change_role(cat.id, org, bob.id, Role::Member)
+            .await,
+        Err(Error::Forbidden(_))
+    ));
+    assert_eq!(
+        backend.meta.role_in(bob.id, org).await.unwrap(),
+        Some(Role::Admin)
+    );
 }
 
 #[tokio::test]
@@ -177,15 +323,35 @@ async fn the_last_owner_can_be_neither_demoted_nor_removed() {
     let bob = add_teammate(&backend, &ada, "bob@example.com", Role::Member).await;
     let org = ada.organization;
 
-    let demote = backend.meta.change_role(ada.user.id, org, ada.user.id, Role::Admin).await;
-    let remove = backend.meta.remove_member(ada.user.id, org, ada.user.id).await;
-    assert!(matches!(&demote, Err(Error::Forbidden(m)) if m.contains("at least one owner")), "{demote:?}");
+    let demote = backend
+        .meta
+        .change_role(ada.user.id, org, ada.user.id, Role::Admin)
+        .await;
+    let remove = backend
+        .meta
+        .remove_member(ada.user.id, org, ada.user.id)
+        .await;
+    assert!(
+        matches!(&demote, Err(Error::Forbidden(m)) if m.contains("at least one owner")),
+        "{demote:?}"
+    );
     assert!(matches!(remove, Err(Error::Forbidden(_))));
 
     // With a second owner, the first may step down.
-    backend.meta.change_role(ada.user.id, org, bob.id, Role::Owner).await.unwrap();
-    backend.meta.change_role(ada.user.id, org, ada.user.id, Role::Admin).await.unwrap();
-    assert_eq!(backend.meta.role_in(ada.user.id, org).await.unwrap(), Some(Role::Admin));
+    backend
+        .meta
+        .change_role(ada.user.id, org, bob.id, Role::Owner)
+        .await
+        .unwrap();
+    backend
+        .meta
+        .change_role(ada.user.id, org, ada.user.id, Role::Admin)
+        .await
+        .unwrap();
+    assert_eq!(
+        backend.meta.role_in(ada.user.id, org).await.unwrap(),
+        Some(Role::Admin)
+    );
 }
 
 #[tokio::test]
@@ -193,11 +359,22 @@ async fn a_removed_member_loses_access_to_the_organizations_projects() {
     let backend = fresh().await;
     let ada = sign_up(&backend, "ada@example.com").await;
     let bob = add_teammate(&backend, &ada, "bob@example.com", Role::Member).await;
-    assert!(backend.meta.project_access(bob.id, ada.project).await.is_ok());
+    assert!(backend
+        .meta
+        .project_access(bob.id, ada.project)
+        .await
+        .is_ok());
 
-    backend.meta.remove_member(ada.user.id, ada.organization, bob.id).await.unwrap();
+    backend
+        .meta
+        .remove_member(ada.user.id, ada.organization, bob.id)
+        .await
+        .unwrap();
 
-    assert!(matches!(backend.meta.project_access(bob.id, ada.project).await, Err(Error::NotFound)));
+    assert!(matches!(
+        backend.meta.project_access(bob.id, ada.project).await,
+        Err(Error::NotFound)
+    ));
     assert_eq!(backend.meta.default_project(bob.id).await.unwrap(), None);
 }
 
@@ -207,9 +384,23 @@ async fn projects_of_another_organization_are_invisible() {
     let ada = sign_up(&backend, "ada@example.com").await;
     let eve = sign_up(&backend, "eve@example.com").await;
 
-    assert!(matches!(backend.meta.project_access(eve.user.id, ada.project).await, Err(Error::NotFound)));
-    assert!(matches!(backend.meta.members(eve.user.id, ada.organization).await, Err(Error::NotFound)));
+    assert!(matches!(
+        backend.meta.project_access(eve.user.id, ada.project).await,
+        Err(Error::NotFound)
+    ));
+    assert!(matches!(
+        backend.meta.members(eve.user.id, ada.organization).await,
+        Err(Error::NotFound)
+    ));
     let name = domain::project::ProjectName::parse("Sneaky").unwrap();
-    let created = backend.meta.create_project(eve.user.id, ada.organization, &name, &domain::project::TimeZone::utc()).await;
+    let created = backend
+        .meta
+        .create_project(
+            eve.user.id,
+            ada.organization,
+            &name,
+            &domain::project::TimeZone::utc(),
+        )
+        .await;
     assert!(matches!(created, Err(Error::NotFound)));
 }

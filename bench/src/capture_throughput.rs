@@ -36,8 +36,17 @@ async fn main() {
     let args = Args::parse();
     let dir = tempfile::tempdir().unwrap();
 
-    let events: Vec<_> = DemoData::sized(11, args.events, Utc::now()).batches(args.batch).flatten().take(args.events).collect();
-    println!("{} events, {} per request, {} senders", events.len(), args.batch, args.senders);
+    let events: Vec<_> = DemoData::sized(11, args.events, Utc::now())
+        .batches(args.batch)
+        .flatten()
+        .take(args.events)
+        .collect();
+    println!(
+        "{} events, {} per request, {} senders",
+        events.len(),
+        args.batch,
+        args.senders
+    );
 
     // Baseline: the same rows appended straight into a fresh DuckDB file.
     let raw_rate = {
@@ -52,12 +61,20 @@ async fn main() {
         for chunk in events.chunks(args.batch) {
             let mut appender = db.appender("events").unwrap();
             for e in chunk {
-                let text = |k: &str| e.properties.get(k).and_then(Value::as_str).map(str::to_owned);
+                let text = |k: &str| {
+                    e.properties
+                        .get(k)
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                };
                 appender
                     .append_row(duckdb::params![
                         e.uuid.to_string(),
                         1i64,
-                        duckdb::types::Value::Timestamp(duckdb::types::TimeUnit::Microsecond, e.timestamp.timestamp_micros()),
+                        duckdb::types::Value::Timestamp(
+                            duckdb::types::TimeUnit::Microsecond,
+                            e.timestamp.timestamp_micros()
+                        ),
                         e.event,
                         e.distinct_id,
                         e.uuid.to_string(),
@@ -67,7 +84,10 @@ async fn main() {
                         text("$os"),
                         text("$geoip_country_code"),
                         text("$session_id"),
-                        duckdb::types::Value::Timestamp(duckdb::types::TimeUnit::Microsecond, e.timestamp.timestamp_micros()),
+                        duckdb::types::Value::Timestamp(
+                            duckdb::types::TimeUnit::Microsecond,
+                            e.timestamp.timestamp_micros()
+                        ),
                     ])
                     .unwrap();
             }
@@ -84,7 +104,12 @@ async fn main() {
         events_path: dir.path().join("events.duckdb"),
         public_url: address.clone(),
     };
-    let (router, backend) = server::router(&config, LeptosOptions::builder().output_name("huddle").build()).await.unwrap();
+    let (router, backend) = server::router(
+        &config,
+        LeptosOptions::builder().output_name("huddle").build(),
+    )
+    .await
+    .unwrap();
     tokio::spawn(async move { axum_serve(listener, router).await });
     let (token, project) = bench_project(&backend).await;
 
@@ -131,7 +156,10 @@ async fn main() {
                             retries += 1;
                             tokio::time::sleep(Duration::from_millis(50)).await;
                         }
-                        other => panic!("capture answered {other}: {}", response.text().await.unwrap_or_default()),
+                        other => panic!(
+                            "capture answered {other}: {}",
+                            response.text().await.unwrap_or_default()
+                        ),
                     }
                 }
             }
@@ -144,17 +172,32 @@ async fn main() {
     }
     let huddle_rate = events.len() as f64 / started.elapsed().as_secs_f64();
     let stored = backend.events.count_events(project).await.unwrap();
-    assert_eq!(stored as usize, events.len(), "every accepted event is stored");
+    assert_eq!(
+        stored as usize,
+        events.len(),
+        "every accepted event is stored"
+    );
 
     // Visibility: one more event, then query for it right after its 200.
-    let marker = json!({"api_key": token, "batch": [{"event": "visibility probe", "distinct_id": "bench"}]});
+    let marker =
+        json!({"api_key": token, "batch": [{"event": "visibility probe", "distinct_id": "bench"}]});
     let sent = Instant::now();
-    let status = client.post(format!("{address}/batch/")).json(&marker).send().await.unwrap().status();
+    let status = client
+        .post(format!("{address}/batch/"))
+        .json(&marker)
+        .send()
+        .await
+        .unwrap()
+        .status();
     assert_eq!(status, 200);
     let acknowledged = sent.elapsed();
     let mut visible_after = None;
     while sent.elapsed() < Duration::from_secs(5) {
-        let found = backend.events.latest_events(project, Some("visibility probe".into()), None, 1).await.unwrap();
+        let found = backend
+            .events
+            .latest_events(project, Some("visibility probe".into()), None, 1)
+            .await
+            .unwrap();
         if !found.is_empty() {
             visible_after = Some(sent.elapsed());
             break;
@@ -165,7 +208,9 @@ async fn main() {
     println!("| measure | value |");
     println!("|---|---|");
     println!("| raw DuckDB appender (same rows, fresh file) | {raw_rate:.0} events/s |");
-    println!("| Huddle /batch (gzip, HTTP, persons, commit before 200) | {huddle_rate:.0} events/s |");
+    println!(
+        "| Huddle /batch (gzip, HTTP, persons, commit before 200) | {huddle_rate:.0} events/s |"
+    );
     println!("| ratio Huddle / raw | {:.2} |", huddle_rate / raw_rate);
     println!("| 503 retries (back-pressure) | {retries} |");
     println!("| 200 received after | {} ms |", acknowledged.as_millis());
@@ -190,5 +235,14 @@ async fn bench_project(backend: &backend::Backend) -> (String, i64) {
         time_zone: domain::project::TimeZone::utc(),
     };
     let (user, project) = backend.sign_up(form).await.unwrap();
-    (backend.meta.project_access(user.id, project).await.unwrap().project.api_token, project)
+    (
+        backend
+            .meta
+            .project_access(user.id, project)
+            .await
+            .unwrap()
+            .project
+            .api_token,
+        project,
+    )
 }

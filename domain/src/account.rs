@@ -22,7 +22,12 @@ impl Email {
 
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let value = raw.trim().to_lowercase();
-        let invalid = || Invalid::new(Self::FIELD, "Enter a valid email address, like ada@example.com.");
+        let invalid = || {
+            Invalid::new(
+                Self::FIELD,
+                "Enter a valid email address, like ada@example.com.",
+            )
+        };
         if value.is_empty() {
             return Err(Invalid::new(Self::FIELD, "Email is required."));
         }
@@ -119,7 +124,16 @@ mod tests {
 
     #[test]
     fn malformed_emails_are_refused_with_a_message_for_the_email_field() {
-        for raw in ["", "ada", "ada@", "@example.com", "ada@example", "a b@example.com", "ada@@example.com", "ada@example..com"] {
+        for raw in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a b@example.com",
+            "ada@@example.com",
+            "ada@example..com",
+        ] {
             let err = Email::parse(raw).unwrap_err();
             assert_eq!(err.field, "email", "{raw:?}");
         }

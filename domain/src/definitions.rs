@@ -27,7 +27,9 @@ impl PropertyType {
     }
 
     pub fn parse(stored: &str) -> Option<Self> {
-        [Self::String, Self::Numeric, Self::Boolean, Self::DateTime].into_iter().find(|t| t.as_str() == stored)
+        [Self::String, Self::Numeric, Self::Boolean, Self::DateTime]
+            .into_iter()
+            .find(|t| t.as_str() == stored)
     }
 }
 
@@ -61,13 +63,25 @@ impl DefinitionNotes {
     pub const MAX_TAGS: usize = 20;
 
     /// Parses a description and comma-separated tags as typed into the form.
-    pub fn parse(description: &str, tags: &str, owner_id: Option<i64>, verified: bool) -> Result<Self, Invalid> {
+    pub fn parse(
+        description: &str,
+        tags: &str,
+        owner_id: Option<i64>,
+        verified: bool,
+    ) -> Result<Self, Invalid> {
         let description = description.trim().to_owned();
         if description.chars().count() > Self::MAX_DESCRIPTION {
-            return Err(Invalid::new("description", format!("Keep it under {} characters.", Self::MAX_DESCRIPTION)));
+            return Err(Invalid::new(
+                "description",
+                format!("Keep it under {} characters.", Self::MAX_DESCRIPTION),
+            ));
         }
         let mut parsed: Vec<String> = Vec::new();
-        for tag in tags.split(',').map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()) {
+        for tag in tags
+            .split(',')
+            .map(|t| t.trim().to_lowercase())
+            .filter(|t| !t.is_empty())
+        {
             if tag.chars().count() > 40 {
                 return Err(Invalid::new("tags", "Tags are at most 40 characters."));
             }
@@ -76,9 +90,17 @@ impl DefinitionNotes {
             }
         }
         if parsed.len() > Self::MAX_TAGS {
-            return Err(Invalid::new("tags", format!("Use at most {} tags.", Self::MAX_TAGS)));
+            return Err(Invalid::new(
+                "tags",
+                format!("Use at most {} tags.", Self::MAX_TAGS),
+            ));
         }
-        Ok(Self { description, tags: parsed, owner_id, verified })
+        Ok(Self {
+            description,
+            tags: parsed,
+            owner_id,
+            verified,
+        })
     }
 }
 
@@ -122,7 +144,11 @@ pub struct PropertyDefinition {
 
 /// The order definitions are listed and picked in: verified first, then
 /// by `rest`.
-pub fn verified_first<T>(items: &mut [T], is_verified: impl Fn(&T) -> bool, rest: impl Fn(&T, &T) -> std::cmp::Ordering) {
+pub fn verified_first<T>(
+    items: &mut [T],
+    is_verified: impl Fn(&T) -> bool,
+    rest: impl Fn(&T, &T) -> std::cmp::Ordering,
+) {
     items.sort_by(|a, b| is_verified(b).cmp(&is_verified(a)).then_with(|| rest(a, b)));
 }
 
@@ -132,21 +158,35 @@ mod tests {
 
     #[test]
     fn tags_are_trimmed_lowercased_and_deduplicated() {
-        let notes = DefinitionNotes::parse("  Signed up  ", "Growth, growth , ,KPI", None, true).unwrap();
+        let notes =
+            DefinitionNotes::parse("  Signed up  ", "Growth, growth , ,KPI", None, true).unwrap();
         assert_eq!(notes.description, "Signed up");
         assert_eq!(notes.tags, vec!["growth", "kpi"]);
     }
 
     #[test]
     fn overlong_descriptions_and_tags_are_refused_with_their_field() {
-        assert_eq!(DefinitionNotes::parse(&"x".repeat(2_001), "", None, false).unwrap_err().field, "description");
-        assert_eq!(DefinitionNotes::parse("", &"t".repeat(41), None, false).unwrap_err().field, "tags");
+        assert_eq!(
+            DefinitionNotes::parse(&"x".repeat(2_001), "", None, false)
+                .unwrap_err()
+                .field,
+            "description"
+        );
+        assert_eq!(
+            DefinitionNotes::parse("", &"t".repeat(41), None, false)
+                .unwrap_err()
+                .field,
+            "tags"
+        );
     }
 
     #[test]
     fn verified_definitions_come_first() {
         let mut items = vec![("b", false), ("a", false), ("z", true)];
         verified_first(&mut items, |i| i.1, |a, b| a.0.cmp(b.0));
-        assert_eq!(items.iter().map(|i| i.0).collect::<Vec<_>>(), ["z", "a", "b"]);
+        assert_eq!(
+            items.iter().map(|i| i.0).collect::<Vec<_>>(),
+            ["z", "a", "b"]
+        );
     }
 }

@@ -78,16 +78,28 @@ mod tests {
     fn an_invite_expires_three_days_after_it_was_made() {
         let made = Utc::now();
         let expires = made + validity();
-        assert_eq!(InviteStatus::of(made + Duration::hours(71), expires, None, None), InviteStatus::Pending);
-        assert_eq!(InviteStatus::of(made + Duration::hours(72), expires, None, None), InviteStatus::Expired);
+        assert_eq!(
+            InviteStatus::of(made + Duration::hours(71), expires, None, None),
+            InviteStatus::Pending
+        );
+        assert_eq!(
+            InviteStatus::of(made + Duration::hours(72), expires, None, None),
+            InviteStatus::Expired
+        );
     }
 
     #[test]
     fn acceptance_and_revocation_outrank_expiry() {
         let now = Utc::now();
         let past = now - Duration::days(1);
-        assert_eq!(InviteStatus::of(now, past, Some(past), None), InviteStatus::Accepted);
-        assert_eq!(InviteStatus::of(now, past, None, Some(past)), InviteStatus::Revoked);
+        assert_eq!(
+            InviteStatus::of(now, past, Some(past), None),
+            InviteStatus::Accepted
+        );
+        assert_eq!(
+            InviteStatus::of(now, past, None, Some(past)),
+            InviteStatus::Revoked
+        );
         assert!(InviteStatus::Expired.refusal().is_some());
         assert!(InviteStatus::Pending.refusal().is_none());
     }

@@ -171,13 +171,23 @@ mod tests {
     use Role::*;
 
     fn change(actor: Role, target: Role, owners: usize) -> MembershipChange {
-        MembershipChange { actor, target, owners }
+        MembershipChange {
+            actor,
+            target,
+            owners,
+        }
     }
 
     #[test]
     fn members_cannot_change_roles_or_remove_anyone() {
-        assert_eq!(change(Member, Member, 1).check_role_change(Admin), Err(MembershipDenied::NotAManager));
-        assert_eq!(change(Member, Member, 1).check_removal(), Err(MembershipDenied::NotAManager));
+        assert_eq!(
+            change(Member, Member, 1).check_role_change(Admin),
+            Err(MembershipDenied::NotAManager)
+        );
+        assert_eq!(
+            change(Member, Member, 1).check_removal(),
+            Err(MembershipDenied::NotAManager)
+        );
     }
 
     #[test]
@@ -185,15 +195,30 @@ mod tests {
         assert_eq!(change(Admin, Member, 1).check_role_change(Admin), Ok(()));
         assert_eq!(change(Admin, Admin, 1).check_role_change(Member), Ok(()));
         assert_eq!(change(Admin, Member, 1).check_removal(), Ok(()));
-        assert_eq!(change(Admin, Member, 1).check_role_change(Owner), Err(MembershipDenied::OwnersOnly));
-        assert_eq!(change(Admin, Owner, 2).check_role_change(Member), Err(MembershipDenied::OwnersOnly));
-        assert_eq!(change(Admin, Owner, 2).check_removal(), Err(MembershipDenied::OwnersOnly));
+        assert_eq!(
+            change(Admin, Member, 1).check_role_change(Owner),
+            Err(MembershipDenied::OwnersOnly)
+        );
+        assert_eq!(
+            change(Admin, Owner, 2).check_role_change(Member),
+            Err(MembershipDenied::OwnersOnly)
+        );
+        assert_eq!(
+            change(Admin, Owner, 2).check_removal(),
+            Err(MembershipDenied::OwnersOnly)
+        );
     }
 
     #[test]
     fn the_last_owner_can_be_neither_demoted_nor_removed() {
-        assert_eq!(change(Owner, Owner, 1).check_role_change(Admin), Err(MembershipDenied::LastOwner));
-        assert_eq!(change(Owner, Owner, 1).check_removal(), Err(MembershipDenied::LastOwner));
+        assert_eq!(
+            change(Owner, Owner, 1).check_role_change(Admin),
+            Err(MembershipDenied::LastOwner)
+        );
+        assert_eq!(
+            change(Owner, Owner, 1).check_removal(),
+            Err(MembershipDenied::LastOwner)
+        );
         assert_eq!(change(Owner, Owner, 2).check_role_change(Admin), Ok(()));
         assert_eq!(change(Owner, Owner, 2).check_removal(), Ok(()));
     }
@@ -207,8 +232,14 @@ mod tests {
     fn only_owners_invite_owners() {
         assert_eq!(check_invite(Owner, Owner), Ok(()));
         assert_eq!(check_invite(Admin, Admin), Ok(()));
-        assert_eq!(check_invite(Admin, Owner), Err(MembershipDenied::OwnersOnly));
-        assert_eq!(check_invite(Member, Member), Err(MembershipDenied::NotAManager));
+        assert_eq!(
+            check_invite(Admin, Owner),
+            Err(MembershipDenied::OwnersOnly)
+        );
+        assert_eq!(
+            check_invite(Member, Member),
+            Err(MembershipDenied::NotAManager)
+        );
     }
 
     #[test]

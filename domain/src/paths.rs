@@ -54,7 +54,9 @@ fn encode_query_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(byte as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -73,7 +75,10 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed_after_login() {
-        assert_eq!(safe_next(Some("/project/2/settings")), Some("/project/2/settings".into()));
+        assert_eq!(
+            safe_next(Some("/project/2/settings")),
+            Some("/project/2/settings".into())
+        );
         assert_eq!(safe_next(Some("//evil.example")), None);
         assert_eq!(safe_next(Some("https://evil.example")), None);
         assert_eq!(safe_next(Some("/\\evil.example")), None);
@@ -82,7 +87,10 @@ mod tests {
 
     #[test]
     fn login_links_carry_the_page_to_return_to() {
-        assert_eq!(login_then("/project/2?tab=a b"), "/login?next=/project/2%3Ftab%3Da%20b");
+        assert_eq!(
+            login_then("/project/2?tab=a b"),
+            "/login?next=/project/2%3Ftab%3Da%20b"
+        );
         assert_eq!(login_then("https://evil.example"), "/login");
     }
 

@@ -84,9 +84,15 @@ mod tests {
 
     #[test]
     fn known_time_zones_are_accepted_and_unknown_ones_refused() {
-        assert_eq!(TimeZone::parse("Europe/Berlin").unwrap().as_str(), "Europe/Berlin");
+        assert_eq!(
+            TimeZone::parse("Europe/Berlin").unwrap().as_str(),
+            "Europe/Berlin"
+        );
         assert_eq!(TimeZone::parse(" UTC ").unwrap().as_str(), "UTC");
-        assert_eq!(TimeZone::parse("Mars/Olympus").unwrap_err().field, "time_zone");
+        assert_eq!(
+            TimeZone::parse("Mars/Olympus").unwrap_err().field,
+            "time_zone"
+        );
     }
 
     #[test]

@@ -14,13 +14,23 @@ use domain::paths;
 
 const PRIVATE_PAGES: [&str; 3] = ["/project/", "/projects/", "/organization/"];
 
-pub async fn pages(State(backend): State<Backend>, auth: AuthSession, request: Request, next: Next) -> Response {
+pub async fn pages(
+    State(backend): State<Backend>,
+    auth: AuthSession,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path();
-    if request.method() != Method::GET || !PRIVATE_PAGES.iter().any(|prefix| path.starts_with(prefix)) {
+    if request.method() != Method::GET
+        || !PRIVATE_PAGES.iter().any(|prefix| path.starts_with(prefix))
+    {
         return next.run(request).await;
     }
     let Some(session) = auth.user else {
-        let here = request.uri().path_and_query().map_or(path, |pq| pq.as_str());
+        let here = request
+            .uri()
+            .path_and_query()
+            .map_or(path, |pq| pq.as_str());
         return Redirect::to(&paths::login_then(here)).into_response();
     };
     let denied = match paths::project_in_path(path) {

@@ -45,14 +45,30 @@ struct AppState {
 }
 
 /// Opens the stores and builds the router.
-pub async fn router(config: &Config, leptos_options: LeptosOptions) -> anyhow::Result<(Router, Backend)> {
-    let backend = Backend::open(&config.database_url, &config.events_path).await.with_context(|| {
-        format!("cannot open the stores at {} and {}", config.database_url, config.events_path.display())
-    })?;
+pub async fn router(
+    config: &Config,
+    leptos_options: LeptosOptions,
+) -> anyhow::Result<(Router, Backend)> {
+    let backend = Backend::open(&config.database_url, &config.events_path)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot open the stores at {} and {}",
+                config.database_url,
+                config.events_path.display()
+            )
+        })?;
 
     let session_store = SqliteStore::new(backend.meta.sqlite_pool().clone());
-    session_store.migrate().await.context("cannot create the session table")?;
-    tokio::spawn(session_store.clone().continuously_delete_expired(std::time::Duration::from_secs(3600)));
+    session_store
+        .migrate()
+        .await
+        .context("cannot create the session table")?;
+    tokio::spawn(
+        session_store
+            .clone()
+            .continuously_delete_expired(std::time::Duration::from_secs(3600)),
+    );
     let sessions = SessionManagerLayer::new(session_store)
         .with_name("huddle_session")
         .with_http_only(true)
@@ -61,7 +77,10 @@ pub async fn router(config: &Config, leptos_options: LeptosOptions) -> anyhow::R
         .with_expiry(Expiry::OnInactivity(CookieDuration::days(14)));
     let auth = AuthManagerLayerBuilder::new(Authn::new(backend.clone()), sessions).build();
 
-    let state = AppState { leptos_options: leptos_options.clone(), backend: backend.clone() };
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        backend: backend.clone(),
+    };
     let context = {
         let backend = backend.clone();
         let public_url = PublicUrl(config.public_url.clone());
@@ -75,9 +94,14 @@ pub async fn router(config: &Config, leptos_options: LeptosOptions) -> anyhow::R
         .route("/", get(root))
         .route("/healthz", get(|| async { "ok" }))
         .route("/api/projects/{project_id}/events/live", get(live::events))
-        .leptos_routes_with_context(&state, routes, context, move || shell(leptos_options.clone()))
+        .leptos_routes_with_context(&state, routes, context, move || {
+            shell(leptos_options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn_with_state(backend.clone(), guard::pages))
+        .layer(axum::middleware::from_fn_with_state(
+            backend.clone(),
+            guard::pages,
+        ))
         .layer(axum::middleware::from_fn(api_errors::statuses))
         .layer(auth)
         .with_state(state);

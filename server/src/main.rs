@@ -41,7 +41,9 @@ struct ServeArgs {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
         .init();
     let args = match Cli::parse().command {
         Some(Command::Serve(args)) => args,
@@ -73,11 +75,18 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let (router, backend) = server::router(&config, leptos_options).await?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     if args.demo && backend::demo::seed_if_empty(&backend).await?.is_some() {
-        println!("Created the demo organization with {} events", backend::demo::DEMO_EVENTS);
+        println!(
+            "Created the demo organization with {} events",
+            backend::demo::DEMO_EVENTS
+        );
     }
     println!("Huddle is running at {}", config.public_url);
     if args.demo {
-        println!("Log in as {} with password {}", backend::demo::DEMO_EMAIL, backend::demo::DEMO_PASSWORD);
+        println!(
+            "Log in as {} with password {}",
+            backend::demo::DEMO_EMAIL,
+            backend::demo::DEMO_PASSWORD
+        );
     }
     axum::serve(listener, router.into_make_service())
         .with_graceful_shutdown(async {

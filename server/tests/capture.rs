@@ -1,7 +1,8 @@
 //! The capture API over real HTTP, as the SDKs call it.
 
+mod support;
+
 use flate2::write::GzEncoder;
-use leptos::prelude::LeptosOptions;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::io::Write;
@@ -11,20 +12,12 @@ struct TestApp {
     backend: backend::Backend,
     project: i64,
     token: String,
-    _dir: tempfile::TempDir,
+    _server: support::Running,
 }
 
 async fn spawn() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    let config = server::Config {
-        database_url: format!("sqlite://{}", dir.path().join("meta.db").display()),
-        events_path: dir.path().join("events.duckdb"),
-        public_url: address.clone(),
-    };
-    let (router, backend) = server::router(&config, LeptosOptions::builder().output_name("huddle").build()).await.unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let server = support::start().await;
+    let (address, backend) = (server.address.clone(), server.backend.clone());
     let form = backend::accounts::SignUp {
         name: domain::account::PersonName::parse("Ada").unwrap(),
         email: domain::account::Email::parse("ada@example.com").unwrap(),
@@ -34,8 +27,20 @@ async fn spawn() -> TestApp {
         time_zone: domain::project::TimeZone::utc(),
     };
     let (user, project) = backend.sign_up(form).await.unwrap();
-    let token = backend.meta.project_access(user.id, project).await.unwrap().project.api_token;
-    TestApp { address, backend, project, token, _dir: dir }
+    let token = backend
+        .meta
+        .project_access(user.id, project)
+        .await
+        .unwrap()
+        .project
+        .api_token;
+    TestApp {
+        address,
+        backend,
+        project,
+        token,
+        _server: server,
+    }
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -45,7 +50,13 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 }
 
 impl TestApp {
-    async fn post(&self, path: &str, content_type: &str, encoding: Option<&str>, body: Vec<u8>) -> reqwest::Response {
+    async fn post(
+        &self,
+        path: &str,
+        content_type: &str,
+        encoding: Option<&str>,
+        body: Vec<u8>,
+    ) -> reqwest::Response {
         let mut request = reqwest::Client::new()
             .post(format!("{}{path}", self.address))
             .header("Content-Type", content_type)
@@ -58,7 +69,11 @@ impl TestApp {
     }
 
     async fn stored(&self) -> u64 {
-        self.backend.events.count_events(self.project).await.unwrap()
+        self.backend
+            .events
+            .count_events(self.project)
+            .await
+            .unwrap()
     }
 }
 
@@ -74,28 +89,70 @@ async fn a_gzipped_batch_is_stored_and_answered_with_status_1() {
         "sent_at": "2026-01-01T10:00:00Z"
     });
 
-    let response = app.post("/batch/", "application/json", Some("gzip"), gzip(body.to_string().as_bytes())).await;
+    let response = app
+        .post(
+            "/batch/",
+            "application/json",
+            Some("gzip"),
+            gzip(body.to_string().as_bytes()),
+        )
+        .await;
 
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()["access-control-allow-origin"], "https://customer.example");
-    assert_eq!(response.json::<Value>().await.unwrap(), json!({"status": 1}));
-    let events = app.backend.events.latest_events(app.project, Some("order completed".into()), None, 5).await.unwrap();
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "https://customer.example"
+    );
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({"status": 1})
+    );
+    let events = app
+        .backend
+        .events
+        .latest_events(app.project, Some("order completed".into()), None, 5)
+        .await
+        .unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].properties["amount"], json!(42));
     // sent_at equals the timestamp: the event happened at receipt time.
-    assert!((chrono::Utc::now() - events[0].timestamp).num_seconds().abs() < 60);
+    assert!(
+        (chrono::Utc::now() - events[0].timestamp)
+            .num_seconds()
+            .abs()
+            < 60
+    );
 }
 
 #[tokio::test]
 async fn every_capture_path_answers_with_and_without_a_trailing_slash() {
     let app = spawn().await;
-    for path in ["/e", "/e/", "/i/v0/e", "/i/v0/e/", "/capture", "/capture/", "/track", "/track/", "/batch", "/batch/"] {
+    for path in [
+        "/e",
+        "/e/",
+        "/i/v0/e",
+        "/i/v0/e/",
+        "/capture",
+        "/capture/",
+        "/track",
+        "/track/",
+        "/batch",
+        "/batch/",
+    ] {
         let body = json!({"event": "ping", "distinct_id": "u", "token": app.token}).to_string();
-        let response = app.post(path, "application/json", None, body.into_bytes()).await;
+        let response = app
+            .post(path, "application/json", None, body.into_bytes())
+            .await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
     }
-    let engage = json!({"$set": {"plan": "pro"}, "distinct_id": "u", "token": app.token}).to_string();
-    assert_eq!(app.post("/engage/", "application/json", None, engage.into_bytes()).await.status(), StatusCode::OK);
+    let engage =
+        json!({"$set": {"plan": "pro"}, "distinct_id": "u", "token": app.token}).to_string();
+    assert_eq!(
+        app.post("/engage/", "application/json", None, engage.into_bytes())
+            .await
+            .status(),
+        StatusCode::OK
+    );
     assert_eq!(app.stored().await, 11);
 }
 
@@ -112,43 +169,96 @@ async fn preflight_requests_are_answered_for_any_origin() {
         .unwrap();
 
     assert!(response.status().is_success());
-    assert_eq!(response.headers()["access-control-allow-origin"], "https://shop.example");
-    assert_eq!(response.headers()["access-control-allow-credentials"], "true");
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "https://shop.example"
+    );
+    assert_eq!(
+        response.headers()["access-control-allow-credentials"],
+        "true"
+    );
 }
 
 #[tokio::test]
 async fn bad_requests_get_json_errors_and_keep_what_was_stored() {
     let app = spawn().await;
-    let good = json!({"api_key": app.token, "batch": [{"event": "kept", "distinct_id": "u"}]}).to_string();
-    assert_eq!(app.post("/batch/", "application/json", None, good.into_bytes()).await.status(), StatusCode::OK);
+    let good =
+        json!({"api_key": app.token, "batch": [{"event": "kept", "distinct_id": "u"}]}).to_string();
+    assert_eq!(
+        app.post("/batch/", "application/json", None, good.into_bytes())
+            .await
+            .status(),
+        StatusCode::OK
+    );
 
     let cases = [
-        (json!({"api_key": app.token, "batch": [{"event": "ok", "distinct_id": "u"}, {"distinct_id": "u"}]}), StatusCode::BAD_REQUEST, "missing_event_name"),
-        (json!({"api_key": app.token, "batch": [{"event": "ok"}]}), StatusCode::BAD_REQUEST, "missing_distinct_id"),
-        (json!({"batch": [{"event": "ok", "distinct_id": "u"}]}), StatusCode::UNAUTHORIZED, "ingest_key_required"),
-        (json!({"api_key": "phc_unknown", "batch": [{"event": "ok", "distinct_id": "u"}]}), StatusCode::UNAUTHORIZED, "ingest_key_unknown"),
+        (
+            json!({"api_key": app.token, "batch": [{"event": "ok", "distinct_id": "u"}, {"distinct_id": "u"}]}),
+            StatusCode::BAD_REQUEST,
+            "missing_event_name",
+        ),
+        (
+            json!({"api_key": app.token, "batch": [{"event": "ok"}]}),
+            StatusCode::BAD_REQUEST,
+            "missing_distinct_id",
+        ),
+        (
+            json!({"batch": [{"event": "ok", "distinct_id": "u"}]}),
+            StatusCode::UNAUTHORIZED,
+            "ingest_key_required",
+        ),
+        (
+            json!({"api_key": "phc_unknown", "batch": [{"event": "ok", "distinct_id": "u"}]}),
+            StatusCode::UNAUTHORIZED,
+            "ingest_key_unknown",
+        ),
     ];
     for (body, status, code) in cases {
-        let response = app.post("/batch/", "application/json", None, body.to_string().into_bytes()).await;
+        let response = app
+            .post(
+                "/batch/",
+                "application/json",
+                None,
+                body.to_string().into_bytes(),
+            )
+            .await;
         assert_eq!(response.status(), status, "{body}");
         let error: Value = response.json().await.unwrap();
         assert_eq!(error["code"], code, "{body}");
         assert!(error["error"].as_str().is_some_and(|m| !m.is_empty()));
     }
-    let malformed = app.post("/e/", "application/json", None, b"{not json".to_vec()).await;
+    let malformed = app
+        .post("/e/", "application/json", None, b"{not json".to_vec())
+        .await;
     assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
 
-    assert_eq!(app.stored().await, 1, "the good event stays, nothing of the bad requests was stored");
+    assert_eq!(
+        app.stored().await,
+        1,
+        "the good event stays, nothing of the bad requests was stored"
+    );
 }
 
 #[tokio::test]
 async fn oversized_bodies_and_gzip_bombs_get_413() {
     let app = spawn().await;
-    let big = format!(r#"{{"event":"x","distinct_id":"u","token":"{}","properties":{{"pad":"{}"}}}}"#, app.token, "x".repeat(3 << 20));
-    assert_eq!(app.post("/e/", "application/json", None, big.into_bytes()).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let big = format!(
+        r#"{{"event":"x","distinct_id":"u","token":"{}","properties":{{"pad":"{}"}}}}"#,
+        app.token,
+        "x".repeat(3 << 20)
+    );
+    assert_eq!(
+        app.post("/e/", "application/json", None, big.into_bytes())
+            .await
+            .status(),
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
 
     let bomb = gzip(&vec![b' '; 64 << 20]);
-    assert_eq!(app.post("/e/", "text/plain", None, bomb).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        app.post("/e/", "text/plain", None, bomb).await.status(),
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
     assert_eq!(app.stored().await, 0);
 }
 
@@ -157,13 +267,28 @@ async fn posthog_js_gets_its_remote_config_and_an_empty_flag_set() {
     let app = spawn().await;
     let client = reqwest::Client::new();
 
-    let config: Value = client.get(format!("{}/array/{}/config", app.address, app.token)).send().await.unwrap().json().await.unwrap();
+    let config: Value = client
+        .get(format!("{}/array/{}/config", app.address, app.token))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(config["sessionRecording"], json!(false));
     assert_eq!(config["hasFeatureFlags"], json!(false));
 
-    let script = client.get(format!("{}/array/{}/config.js", app.address, app.token)).send().await.unwrap();
+    let script = client
+        .get(format!("{}/array/{}/config.js", app.address, app.token))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(script.headers()["content-type"], "application/javascript");
-    assert!(script.text().await.unwrap().contains("_POSTHOG_REMOTE_CONFIG"));
+    assert!(script
+        .text()
+        .await
+        .unwrap()
+        .contains("_POSTHOG_REMOTE_CONFIG"));
 
     let flags: Value = client
         .post(format!("{}/flags/?v=2", app.address))

@@ -1,35 +1,29 @@
 //! The server over real HTTP: a fresh SQLite database and a real listener per
 //! test, driven like a browser would (cookies, form posts to server functions).
 
-use leptos::prelude::LeptosOptions;
+mod support;
+
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 
-struct TestApp {
-    address: String,
-    _dir: tempfile::TempDir,
-}
+struct TestApp(support::Running);
 
 impl TestApp {
     async fn spawn() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = format!("http://{}", listener.local_addr().unwrap());
-        let config = server::Config {
-            database_url: format!("sqlite://{}", dir.path().join("meta.db").display()),
-            events_path: dir.path().join("events.duckdb"),
-            public_url: address.clone(),
-        };
-        let options = LeptosOptions::builder().output_name("huddle").build();
-        let (router, _) = server::router(&config, options).await.unwrap();
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-        TestApp { address, _dir: dir }
+        TestApp(support::start().await)
     }
 
     /// A client with its own cookie jar, like a separate browser.
     fn browser(&self) -> Browser {
-        let client = Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap();
-        Browser { client, address: self.address.clone() }
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        Browser {
+            client,
+            address: self.0.address.clone(),
+        }
     }
 }
 
@@ -40,7 +34,11 @@ struct Browser {
 
 impl Browser {
     async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.address)).send().await.unwrap()
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .unwrap()
     }
 
     async fn call(&self, server_fn: &str, form: &[(&str, &str)]) -> reqwest::Response {
@@ -68,7 +66,11 @@ impl Browser {
                 ],
             )
             .await;
-        assert!(response.status().is_success() || response.status().is_redirection(), "{}", response.status());
+        assert!(
+            response.status().is_success() || response.status().is_redirection(),
+            "{}",
+            response.status()
+        );
         let home = self.get("/").await;
         let location = home.headers()["location"].to_str().unwrap().to_owned();
         location.strip_prefix("/project/").unwrap().parse().unwrap()
@@ -76,7 +78,11 @@ impl Browser {
 }
 
 fn location(response: &reqwest::Response) -> &str {
-    response.headers().get("location").map(|v| v.to_str().unwrap()).unwrap_or_default()
+    response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -87,7 +93,10 @@ async fn anonymous_visitors_of_private_pages_are_sent_to_log_in() {
     for (path, next) in [
         ("/project/1", "/project/1"),
         ("/project/1/settings", "/project/1/settings"),
-        ("/organization/settings?organization=1", "/organization/settings%3Forganization%3D1"),
+        (
+            "/organization/settings?organization=1",
+            "/organization/settings%3Forganization%3D1",
+        ),
         ("/projects/new", "/projects/new"),
     ] {
         let response = visitor.get(path).await;
@@ -102,7 +111,9 @@ async fn server_functions_refuse_anonymous_callers() {
     let app = TestApp::spawn().await;
     let visitor = app.browser();
 
-    let response = visitor.call("project_context", &[("project_id", "1")]).await;
+    let response = visitor
+        .call("project_context", &[("project_id", "1")])
+        .await;
 
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(response.text().await.unwrap(), r#""Unauthenticated""#);
@@ -113,8 +124,12 @@ async fn a_member_of_one_organization_gets_no_data_of_anothers_project() {
     let app = TestApp::spawn().await;
     let alice = app.browser();
     let mallory = app.browser();
-    let secret_project = alice.sign_up("alice@example.com", "Secret Org", "Secret Project").await;
-    mallory.sign_up("mallory@example.com", "Mallory Org", "Mallory Project").await;
+    let secret_project = alice
+        .sign_up("alice@example.com", "Secret Org", "Secret Project")
+        .await;
+    mallory
+        .sign_up("mallory@example.com", "Mallory Org", "Mallory Project")
+        .await;
 
     // By URL: the page answers 404 and names nothing of alice's.
     let page = mallory.get(&format!("/project/{secret_project}")).await;
@@ -124,39 +139,92 @@ async fn a_member_of_one_organization_gets_no_data_of_anothers_project() {
     assert!(!html.contains("Secret"), "leaks nothing");
 
     // By server function: the same refusal, as data.
-    let context = mallory.call("project_context", &[("project_id", &secret_project.to_string())]).await;
+    let context = mallory
+        .call(
+            "project_context",
+            &[("project_id", &secret_project.to_string())],
+        )
+        .await;
     assert_eq!(context.status(), StatusCode::NOT_FOUND);
     assert!(!context.text().await.unwrap().contains("Secret"));
 
     // Alice herself sees her project.
-    let own = alice.call("project_context", &[("project_id", &secret_project.to_string())]).await;
+    let own = alice
+        .call(
+            "project_context",
+            &[("project_id", &secret_project.to_string())],
+        )
+        .await;
     assert_eq!(own.status(), StatusCode::OK);
     let body: serde_json::Value = own.json().await.unwrap();
     assert_eq!(body["access"]["project"]["name"], "Secret Project");
     let organization = body["access"]["organization"]["id"].to_string();
 
     for (server_fn, form) in [
-        ("project_members", vec![("project_id", &*secret_project.to_string())]),
-        ("organization_settings", vec![("organization", organization.as_str())]),
-        ("create_invite", vec![("organization", organization.as_str()), ("email", "x@example.com"), ("role", "member")]),
-        ("update_project", vec![("project_id", &*secret_project.to_string()), ("project_name", "Pwned"), ("time_zone", "UTC")]),
+        (
+            "project_members",
+            vec![("project_id", &*secret_project.to_string())],
+        ),
+        (
+            "organization_settings",
+            vec![("organization", organization.as_str())],
+        ),
+        (
+            "create_invite",
+            vec![
+                ("organization", organization.as_str()),
+                ("email", "x@example.com"),
+                ("role", "member"),
+            ],
+        ),
+        (
+            "update_project",
+            vec![
+                ("project_id", &*secret_project.to_string()),
+                ("project_name", "Pwned"),
+                ("time_zone", "UTC"),
+            ],
+        ),
     ] {
         let response = mallory.call(server_fn, &form).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{server_fn}");
     }
-    let still = alice.call("project_context", &[("project_id", &secret_project.to_string())]).await;
+    let still = alice
+        .call(
+            "project_context",
+            &[("project_id", &secret_project.to_string())],
+        )
+        .await;
     let body: serde_json::Value = still.json().await.unwrap();
-    assert_eq!(body["access"]["project"]["name"], "Secret Project", "nothing was changed");
+    assert_eq!(
+        body["access"]["project"]["name"], "Secret Project",
+        "nothing was changed"
+    );
 }
 
 #[tokio::test]
 async fn a_wrong_password_and_an_unknown_email_get_the_same_401() {
     let app = TestApp::spawn().await;
-    app.browser().sign_up("ada@example.com", "Org", "Project").await;
+    app.browser()
+        .sign_up("ada@example.com", "Org", "Project")
+        .await;
     let visitor = app.browser();
 
-    let wrong = visitor.call("login", &[("email", "ada@example.com"), ("password", "wrong password")]).await;
-    let unknown = visitor.call("login", &[("email", "nobody@example.com"), ("password", "wrong password")]).await;
+    let wrong = visitor
+        .call(
+            "login",
+            &[("email", "ada@example.com"), ("password", "wrong password")],
+        )
+        .await;
+    let unknown = visitor
+        .call(
+            "login",
+            &[
+                ("email", "nobody@example.com"),
+                ("password", "wrong password"),
+            ],
+        )
+        .await;
 
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
@@ -206,7 +274,10 @@ async fn the_session_cookie_is_http_only_and_same_site_lax() {
         )
         .await;
 
-    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(cookie.starts_with("huddle_session="), "{cookie}");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
@@ -218,11 +289,17 @@ async fn logging_out_ends_the_session() {
     let app = TestApp::spawn().await;
     let ada = app.browser();
     let project = ada.sign_up("ada@example.com", "Org", "Project").await;
-    assert_eq!(ada.get(&format!("/project/{project}")).await.status(), StatusCode::OK);
+    assert_eq!(
+        ada.get(&format!("/project/{project}")).await.status(),
+        StatusCode::OK
+    );
 
     ada.call("logout", &[]).await;
 
-    assert_eq!(ada.get(&format!("/project/{project}")).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        ada.get(&format!("/project/{project}")).await.status(),
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]

@@ -3,7 +3,9 @@
 #[cfg(feature = "ssr")]
 pub mod session;
 
-use crate::components::form::{browser_time_zone, field_error, form_error, Field, FormAlert, Submit, TimeZoneSelect};
+use crate::components::form::{
+    browser_time_zone, field_error, form_error, Field, FormAlert, Submit, TimeZoneSelect,
+};
 use crate::error::AppError;
 use domain::paths;
 use leptos::prelude::*;
@@ -60,7 +62,11 @@ pub async fn signup(
 
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    crate::server::auth_session().await?.logout().await.map_err(|e| AppError::internal(&e))?;
+    crate::server::auth_session()
+        .await?
+        .logout()
+        .await
+        .map_err(|e| AppError::internal(&e))?;
     leptos_axum::redirect(paths::LOGIN);
     Ok(())
 }
@@ -95,7 +101,9 @@ pub fn SignupPage() -> impl IntoView {
     let time_zone = RwSignal::new("UTC".to_owned());
     // Effects run only in the browser: default to the visitor's own zone.
     Effect::new(move || {
-        if let Some(zone) = browser_time_zone().filter(|z| domain::project::TimeZone::parse(z).is_ok()) {
+        if let Some(zone) =
+            browser_time_zone().filter(|z| domain::project::TimeZone::parse(z).is_ok())
+        {
             time_zone.set(zone);
         }
     });

@@ -14,7 +14,9 @@ pub struct SessionUser {
 
 impl std::fmt::Debug for SessionUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionUser").field("user", &self.user).finish_non_exhaustive()
+        f.debug_struct("SessionUser")
+            .field("user", &self.user)
+            .finish_non_exhaustive()
     }
 }
 
@@ -48,7 +50,10 @@ impl Authn {
 
     pub async fn session_user(&self, user: User) -> backend::Result<SessionUser> {
         let password_hash = self.backend.meta.password_hash(user.id).await?;
-        Ok(SessionUser { user, password_hash })
+        Ok(SessionUser {
+            user,
+            password_hash,
+        })
     }
 }
 
@@ -57,7 +62,10 @@ impl axum_login::AuthnBackend for Authn {
     type Credentials = Credentials;
     type Error = backend::Error;
 
-    async fn authenticate(&self, creds: Credentials) -> Result<Option<SessionUser>, backend::Error> {
+    async fn authenticate(
+        &self,
+        creds: Credentials,
+    ) -> Result<Option<SessionUser>, backend::Error> {
         match self.backend.log_in(&creds.email, &creds.password).await {
             Ok(user) => self.session_user(user).await.map(Some),
             Err(backend::Error::BadCredentials) => Ok(None),

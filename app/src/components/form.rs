@@ -54,12 +54,20 @@ pub fn Field(
 /// An error about the whole form (wrong password, no permission, ...).
 #[component]
 pub fn FormAlert(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
-    move || error.get().map(|message| view! { <p class="alert alert-error" role="alert">{message}</p> })
+    move || {
+        error
+            .get()
+            .map(|message| view! { <p class="alert alert-error" role="alert">{message}</p> })
+    }
 }
 
 /// A submit button that is disabled while its action runs.
 #[component]
-pub fn Submit(label: &'static str, #[prop(into)] pending: Signal<bool>, #[prop(optional)] disabled: Signal<bool>) -> impl IntoView {
+pub fn Submit(
+    label: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(optional)] disabled: Signal<bool>,
+) -> impl IntoView {
     view! {
         <button type="submit" class="btn btn-primary" disabled=move || pending.get() || disabled.get()>
             {move || if pending.get() { "Working…" } else { label }}
@@ -69,7 +77,10 @@ pub fn Submit(label: &'static str, #[prop(into)] pending: Signal<bool>, #[prop(o
 
 /// A `<select>` of time zones with `selected` chosen.
 #[component]
-pub fn TimeZoneSelect(#[prop(into)] selected: Signal<String>, #[prop(optional)] disabled: Signal<bool>) -> impl IntoView {
+pub fn TimeZoneSelect(
+    #[prop(into)] selected: Signal<String>,
+    #[prop(optional)] disabled: Signal<bool>,
+) -> impl IntoView {
     let zones: Vec<&'static str> = domain::project::TimeZone::all_names().collect();
     view! {
         <select name="time_zone" required disabled=move || disabled.get()>
@@ -83,6 +94,9 @@ pub fn TimeZoneSelect(#[prop(into)] selected: Signal<String>, #[prop(optional)] 
 
 /// The browser's own time zone, once the page runs in the browser.
 pub fn browser_time_zone() -> Option<String> {
-    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).resolved_options();
-    js_sys::Reflect::get(&options, &"timeZone".into()).ok()?.as_string()
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .resolved_options();
+    js_sys::Reflect::get(&options, &"timeZone".into())
+        .ok()?
+        .as_string()
 }

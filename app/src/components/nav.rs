@@ -13,10 +13,16 @@ use leptos_router::hooks::use_location;
 pub fn TopBar(nav: NavData, #[prop(optional)] current: Option<ProjectAccess>) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let organization_link = match &current {
-        Some(access) => format!("{}?organization={}", paths::ORGANIZATION_SETTINGS, access.organization.id),
+        Some(access) => format!(
+            "{}?organization={}",
+            paths::ORGANIZATION_SETTINGS,
+            access.organization.id
+        ),
         None => paths::ORGANIZATION_SETTINGS.to_owned(),
     };
-    let home = current.as_ref().map_or_else(|| "/".to_owned(), |a| paths::project_home(a.project.id));
+    let home = current
+        .as_ref()
+        .map_or_else(|| "/".to_owned(), |a| paths::project_home(a.project.id));
     let project_links = current.as_ref().map(|access| {
         let id = access.project.id;
         view! {
@@ -55,7 +61,11 @@ fn NavLink(href: String, label: &'static str, exact: bool) -> impl IntoView {
     let target = href.split('?').next().unwrap_or_default().to_owned();
     let active = move || {
         let path = location.pathname.get();
-        if exact { path == target } else { path.starts_with(&target) }
+        if exact {
+            path == target
+        } else {
+            path.starts_with(&target)
+        }
     };
     view! {
         <a href=href class="topnav-link" aria-current=move || active().then_some("page")>
@@ -68,7 +78,10 @@ fn NavLink(href: String, label: &'static str, exact: bool) -> impl IntoView {
 /// into that project: the project lives in the URL, so "switching" is just
 /// navigating, and other tabs are unaffected.
 #[component]
-fn ProjectSwitcher(projects: Vec<domain::project::ProjectSummary>, current: Option<ProjectAccess>) -> impl IntoView {
+fn ProjectSwitcher(
+    projects: Vec<domain::project::ProjectSummary>,
+    current: Option<ProjectAccess>,
+) -> impl IntoView {
     let open = RwSignal::new(false);
     let current_id = current.as_ref().map(|a| a.project.id);
     let label = current.map_or_else(|| "Projects".to_owned(), |a| a.project.name);

@@ -73,7 +73,11 @@ pub fn LoadError(error: AppError) -> impl IntoView {
 #[component]
 fn RedirectToLogin() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
-    let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+    let here = format!(
+        "{}{}",
+        location.pathname.get_untracked(),
+        location.search.get_untracked()
+    );
     view! { <leptos_router::components::Redirect path=domain::paths::login_then(&here)/> }
 }
 

@@ -11,7 +11,9 @@ pub const HEAD_SCRIPT: &str = "try{var t=localStorage.getItem('huddle-theme');if
 #[component]
 pub fn ThemeToggle() -> impl IntoView {
     let toggle = move |_| {
-        let root = document().document_element().expect("the page has a root element");
+        let root = document()
+            .document_element()
+            .expect("the page has a root element");
         let dark_now = match root.get_attribute("data-theme").as_deref() {
             Some("dark") => true,
             Some(_) => false,

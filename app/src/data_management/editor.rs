@@ -34,21 +34,35 @@ pub async fn annotate_definition(
     use domain::definitions::DefinitionNotes;
     let user = crate::server::require_user().await?;
     let owner_id = match owner_id.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
-        Some(owner) => Some(owner.parse().map_err(|_| domain::Invalid::new("owner_id", "Choose an owner from the list."))?),
+        Some(owner) => Some(
+            owner
+                .parse()
+                .map_err(|_| domain::Invalid::new("owner_id", "Choose an owner from the list."))?,
+        ),
         None => None,
     };
     let notes = DefinitionNotes::parse(&description, &tags, owner_id, verified.is_some())?;
     let meta = crate::server::backend()?.meta;
     match kind.as_str() {
-        "event" => meta.annotate_event_definition(user.id, project_id, id, &notes).await?,
-        "property" => meta.annotate_property_definition(user.id, project_id, id, &notes).await?,
+        "event" => {
+            meta.annotate_event_definition(user.id, project_id, id, &notes)
+                .await?
+        }
+        "property" => {
+            meta.annotate_property_definition(user.id, project_id, id, &notes)
+                .await?
+        }
         _ => return Err(AppError::NotFound),
     }
     Ok(())
 }
 
 #[component]
-pub fn DefinitionEditor(target: Target, members: Vec<Member>, saved: RwSignal<u32>) -> impl IntoView {
+pub fn DefinitionEditor(
+    target: Target,
+    members: Vec<Member>,
+    saved: RwSignal<u32>,
+) -> impl IntoView {
     let open = RwSignal::new(false);
     let action = ServerAction::<AnnotateDefinition>::new();
     Effect::new(move || {

@@ -6,7 +6,8 @@ mod editor;
 use crate::components::status::Loading;
 use crate::error::AppError;
 use crate::projects::use_project_id;
-use domain::definitions::{EventDefinition, PropertyDefinition, PropertyKind};
+use chrono::{DateTime, Utc};
+use domain::definitions::{EventDefinition, PropertyDefinition, PropertyKind, Verification};
 use domain::organization::Member;
 use domain::ProjectId;
 use editor::{DefinitionEditor, Target};
@@ -29,17 +30,32 @@ async fn members_of(project_id: ProjectId, user: domain::UserId) -> Result<Vec<M
 }
 
 #[server(prefix = "/api", endpoint = "event_definitions")]
-pub async fn load_event_definitions(project_id: ProjectId) -> Result<Definitions<EventDefinition>, AppError> {
+pub async fn load_event_definitions(
+    project_id: ProjectId,
+) -> Result<Definitions<EventDefinition>, AppError> {
     let user = crate::server::require_user().await?;
-    let definitions = crate::server::backend()?.event_definitions(user.id, project_id).await?;
-    Ok(Definitions { definitions, members: members_of(project_id, user.id).await? })
+    let definitions = crate::server::backend()?
+        .event_definitions(user.id, project_id)
+        .await?;
+    Ok(Definitions {
+        definitions,
+        members: members_of(project_id, user.id).await?,
+    })
 }
 
 #[server(prefix = "/api", endpoint = "property_definitions")]
-pub async fn load_property_definitions(project_id: ProjectId) -> Result<Definitions<PropertyDefinition>, AppError> {
+pub async fn load_property_definitions(
+    project_id: ProjectId,
+) -> Result<Definitions<PropertyDefinition>, AppError> {
     let user = crate::server::require_user().await?;
-    let definitions = crate::server::backend()?.meta.property_definitions(user.id, project_id).await?;
-    Ok(Definitions { definitions, members: members_of(project_id, user.id).await? })
+    let definitions = crate::server::backend()?
+        .meta
+        .property_definitions(user.id, project_id)
+        .await?;
+    Ok(Definitions {
+        definitions,
+        members: members_of(project_id, user.id).await?,
+    })
 }
 
 /// The tabs above both pages.
@@ -71,17 +87,137 @@ fn matches(search: &str, name: &str, description: &str, tags: &[String]) -> bool
         || tags.iter().any(|t| t.contains(&search))
 }
 
+/// What the two definition tables share; each kind adds its own columns.
+trait DefinitionRow: Clone + Send + Sync + 'static {
+    /// The headings of the kind's own columns.
+    const COLUMNS: &'static [&'static str];
+    const KIND: &'static str;
+    fn name(&self) -> &str;
+    fn description(&self) -> &str;
+    fn tags(&self) -> &[String];
+    fn owner_id(&self) -> Option<i64>;
+    fn verified(&self) -> Option<&Verification>;
+    fn id(&self) -> i64;
+    fn last_seen(&self) -> DateTime<Utc>;
+    fn volume(&self) -> u64 {
+        0
+    }
+    fn columns(&self) -> AnyView;
+}
+
+impl DefinitionRow for EventDefinition {
+    const COLUMNS: &'static [&'static str] = &["30-day volume", "Owner"];
+    const KIND: &'static str = "event";
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn description(&self) -> &str {
+        &self.description
+    }
+    fn tags(&self) -> &[String] {
+        &self.tags
+    }
+    fn owner_id(&self) -> Option<i64> {
+        self.owner_id
+    }
+    fn verified(&self) -> Option<&Verification> {
+        self.verified.as_ref()
+    }
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn last_seen(&self) -> DateTime<Utc> {
+        self.last_seen_at
+    }
+    fn volume(&self) -> u64 {
+        self.volume_30_days
+    }
+    fn columns(&self) -> AnyView {
+        view! {
+            <td class="numeric">{self.volume_30_days}</td>
+            <td class="muted">{self.owner.clone().unwrap_or_default()}</td>
+        }
+        .into_any()
+    }
+}
+
+impl DefinitionRow for PropertyDefinition {
+    const COLUMNS: &'static [&'static str] = &["Of", "Type"];
+    const KIND: &'static str = "property";
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn description(&self) -> &str {
+        &self.description
+    }
+    fn tags(&self) -> &[String] {
+        &self.tags
+    }
+    fn owner_id(&self) -> Option<i64> {
+        self.owner_id
+    }
+    fn verified(&self) -> Option<&Verification> {
+        self.verified.as_ref()
+    }
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn last_seen(&self) -> DateTime<Utc> {
+        self.last_seen_at
+    }
+    fn columns(&self) -> AnyView {
+        let kind = match self.kind {
+            PropertyKind::Event => "Event",
+            PropertyKind::Person => "Person",
+        };
+        view! {
+            <td>{kind}</td>
+            <td><span class="type-tag">{self.property_type.map(|t| t.as_str()).unwrap_or("—")}</span></td>
+        }
+        .into_any()
+    }
+}
+
 #[component]
 pub fn EventDefinitionsPage() -> impl IntoView {
     let project_id = use_project_id();
     let saved = RwSignal::new(0u32);
-    let data = Resource::new(move || (project_id.get(), saved.get()), |(project, _)| load_event_definitions(project));
+    let data = Resource::new(
+        move || (project_id.get(), saved.get()),
+        |(project, _)| load_event_definitions(project),
+    );
+    view! {
+        <Title text="Events · Data management · Huddle"/>
+        <DefinitionsPage project_id current="Events" saved data/>
+    }
+}
+
+#[component]
+pub fn PropertyDefinitionsPage() -> impl IntoView {
+    let project_id = use_project_id();
+    let saved = RwSignal::new(0u32);
+    let data = Resource::new(
+        move || (project_id.get(), saved.get()),
+        |(project, _)| load_property_definitions(project),
+    );
+    view! {
+        <Title text="Properties · Data management · Huddle"/>
+        <DefinitionsPage project_id current="Properties" saved data/>
+    }
+}
+
+#[component]
+fn DefinitionsPage<T: DefinitionRow + Serialize + for<'de> Deserialize<'de>>(
+    project_id: Signal<ProjectId>,
+    current: &'static str,
+    saved: RwSignal<u32>,
+    data: Resource<Result<Definitions<T>, AppError>>,
+) -> impl IntoView {
     let search = RwSignal::new(String::new());
     let sort = RwSignal::new("verified".to_owned());
     view! {
-        <Title text="Events · Data management · Huddle"/>
         <main class="page">
-            <Tabs project=project_id current="Events"/>
+            <Tabs project=project_id current/>
             <SearchBar search sort/>
             <section class="card">
                 <Transition fallback=Loading>
@@ -92,36 +228,43 @@ pub fn EventDefinitionsPage() -> impl IntoView {
                             Err(error) => return view! { <p class="alert alert-error">{error.to_string()}</p> }.into_any(),
                         };
                         if data.definitions.is_empty() {
-                            return view! { <p class="muted" data-testid="no-definitions">"No events yet. They appear here as soon as your apps send them."</p> }.into_any();
+                            return view! { <p class="muted" data-testid="no-definitions">"Nothing yet. Definitions appear here as soon as your apps send events."</p> }.into_any();
                         }
                         let members = data.members;
                         let rows = move || {
-                            let mut rows: Vec<EventDefinition> = data
+                            let mut rows: Vec<T> = data
                                 .definitions
                                 .iter()
-                                .filter(|d| search.with(|s| matches(s, &d.name, &d.description, &d.tags)))
+                                .filter(|d| search.with(|s| matches(s, d.name(), d.description(), d.tags())))
                                 .cloned()
                                 .collect();
                             match sort.get().as_str() {
-                                "name" => rows.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase())),
-                                "volume" => rows.sort_by(|a, b| b.volume_30_days.cmp(&a.volume_30_days)),
-                                "last_seen" => rows.sort_by(|a, b| b.last_seen_at.cmp(&a.last_seen_at)),
+                                "name" => rows.sort_by_key(|d| d.name().to_lowercase()),
+                                "volume" => rows.sort_by_key(|d| std::cmp::Reverse(d.volume())),
+                                "last_seen" => rows.sort_by_key(|d| std::cmp::Reverse(d.last_seen())),
                                 _ => {}
                             }
                             let members = members.clone();
                             rows.into_iter().map(move |d| {
-                                let target = Target { project, kind: "event", id: d.id, description: d.description.clone(), tags: d.tags.join(", "), owner_id: d.owner_id, verified: d.verified.is_some() };
+                                let target = Target {
+                                    project,
+                                    kind: T::KIND,
+                                    id: d.id(),
+                                    description: d.description().to_owned(),
+                                    tags: d.tags().join(", "),
+                                    owner_id: d.owner_id(),
+                                    verified: d.verified().is_some(),
+                                };
                                 view! {
                                     <tr data-testid="definition">
                                         <td>
-                                            <strong class="definition-name">{d.name.clone()}</strong>
-                                            {d.verified.as_ref().map(|v| view! { <span class="badge badge-verified" title=format!("Verified by {}", v.by)>"Verified"</span> })}
-                                            <div class="muted small">{d.description.clone()}</div>
+                                            <strong class="definition-name">{d.name().to_owned()}</strong>
+                                            {d.verified().map(|v| view! { <span class="badge badge-verified" title=format!("Verified by {}", v.by)>"Verified"</span> })}
+                                            <div class="muted small">{d.description().to_owned()}</div>
                                         </td>
-                                        <td class="numeric">{d.volume_30_days}</td>
-                                        <td class="muted">{d.last_seen_at.format("%b %-d, %H:%M").to_string()}</td>
-                                        <td>{d.tags.iter().map(|t| view! { <span class="chip chip-small">{t.clone()}</span> }).collect_view()}</td>
-                                        <td class="muted">{d.owner.clone().unwrap_or_default()}</td>
+                                        {d.columns()}
+                                        <td class="muted">{d.last_seen().format("%b %-d, %H:%M").to_string()}</td>
+                                        <td>{d.tags().iter().map(|t| view! { <span class="chip chip-small">{t.clone()}</span> }).collect_view()}</td>
                                         <td class="cell-actions"><DefinitionEditor target members=members.clone() saved/></td>
                                     </tr>
                                 }
@@ -129,72 +272,15 @@ pub fn EventDefinitionsPage() -> impl IntoView {
                         };
                         view! {
                             <table class="table">
-                                <thead><tr><th>"Event"</th><th>"30-day volume"</th><th>"Last seen"</th><th>"Tags"</th><th>"Owner"</th><th></th></tr></thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                        }.into_any()
-                    })}
-                </Transition>
-            </section>
-        </main>
-    }
-}
-
-#[component]
-pub fn PropertyDefinitionsPage() -> impl IntoView {
-    let project_id = use_project_id();
-    let saved = RwSignal::new(0u32);
-    let data = Resource::new(move || (project_id.get(), saved.get()), |(project, _)| load_property_definitions(project));
-    let search = RwSignal::new(String::new());
-    let sort = RwSignal::new("verified".to_owned());
-    view! {
-        <Title text="Properties · Data management · Huddle"/>
-        <main class="page">
-            <Tabs project=project_id current="Properties"/>
-            <SearchBar search sort/>
-            <section class="card">
-                <Transition fallback=Loading>
-                    {move || Suspend::new(async move {
-                        let project = project_id.get();
-                        let data = match data.await {
-                            Ok(data) => data,
-                            Err(error) => return view! { <p class="alert alert-error">{error.to_string()}</p> }.into_any(),
-                        };
-                        let members = data.members;
-                        let rows = move || {
-                            let mut rows: Vec<PropertyDefinition> = data
-                                .definitions
-                                .iter()
-                                .filter(|d| search.with(|s| matches(s, &d.name, &d.description, &d.tags)))
-                                .cloned()
-                                .collect();
-                            match sort.get().as_str() {
-                                "name" => rows.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase())),
-                                "last_seen" => rows.sort_by(|a, b| b.last_seen_at.cmp(&a.last_seen_at)),
-                                _ => {}
-                            }
-                            let members = members.clone();
-                            rows.into_iter().map(move |d| {
-                                let target = Target { project, kind: "property", id: d.id, description: d.description.clone(), tags: d.tags.join(", "), owner_id: d.owner_id, verified: d.verified.is_some() };
-                                view! {
-                                    <tr data-testid="definition">
-                                        <td>
-                                            <strong class="definition-name">{d.name.clone()}</strong>
-                                            {d.verified.as_ref().map(|v| view! { <span class="badge badge-verified" title=format!("Verified by {}", v.by)>"Verified"</span> })}
-                                            <div class="muted small">{d.description.clone()}</div>
-                                        </td>
-                                        <td>{match d.kind { PropertyKind::Event => "Event", PropertyKind::Person => "Person" }}</td>
-                                        <td><span class="type-tag">{d.property_type.map(|t| t.as_str()).unwrap_or("—")}</span></td>
-                                        <td class="muted">{d.last_seen_at.format("%b %-d, %H:%M").to_string()}</td>
-                                        <td>{d.tags.iter().map(|t| view! { <span class="chip chip-small">{t.clone()}</span> }).collect_view()}</td>
-                                        <td class="cell-actions"><DefinitionEditor target members=members.clone() saved/></td>
+                                <thead>
+                                    <tr>
+                                        <th>{if T::KIND == "event" { "Event" } else { "Property" }}</th>
+                                        {T::COLUMNS.iter().map(|c| view! { <th>{*c}</th> }).collect_view()}
+                                        <th>"Last seen"</th>
+                                        <th>"Tags"</th>
+                                        <th></th>
                                     </tr>
-                                }
-                            }).collect_view()
-                        };
-                        view! {
-                            <table class="table">
-                                <thead><tr><th>"Property"</th><th>"Of"</th><th>"Type"</th><th>"Last seen"</th><th>"Tags"</th><th></th></tr></thead>
+                                </thead>
                                 <tbody>{rows}</tbody>
                             </table>
                         }.into_any()

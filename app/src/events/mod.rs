@@ -32,7 +32,10 @@ pub struct EventFilter {
 }
 
 #[server(prefix = "/api", endpoint = "latest_events")]
-pub async fn latest_events(project_id: ProjectId, filter: EventFilter) -> Result<Vec<EventView>, AppError> {
+pub async fn latest_events(
+    project_id: ProjectId,
+    filter: EventFilter,
+) -> Result<Vec<EventView>, AppError> {
     /// How many events the explorer shows.
     const LIMIT: usize = 100;
     let user = crate::server::require_user().await?;
@@ -44,7 +47,12 @@ pub async fn latest_events(project_id: ProjectId, filter: EventFilter) -> Result
     };
     let rows = backend
         .events
-        .latest_events(project_id, filter.event.filter(|e| !e.is_empty()), property, LIMIT)
+        .latest_events(
+            project_id,
+            filter.event.filter(|e| !e.is_empty()),
+            property,
+            LIMIT,
+        )
         .await?;
     Ok(rows.into_iter().map(EventView::from).collect())
 }
@@ -52,7 +60,12 @@ pub async fn latest_events(project_id: ProjectId, filter: EventFilter) -> Result
 #[cfg(feature = "ssr")]
 impl From<backend::events::EventRow> for EventView {
     fn from(row: backend::events::EventRow) -> Self {
-        let text = |key: &str| row.properties.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        let text = |key: &str| {
+            row.properties
+                .get(key)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
         EventView {
             url: text("$current_url"),
             browser: text("$browser"),
@@ -110,8 +123,15 @@ pub fn EventsPage() -> impl IntoView {
                 .map(|input| input.value())
                 .unwrap_or_default()
         };
-        let search: String = form_urlencoded_pairs(&[("event", field("event")), ("property", field("property")), ("value", field("value"))]);
-        navigate(&format!("/project/{}/events{search}", project_id.get_untracked()), Default::default());
+        let search: String = form_urlencoded_pairs(&[
+            ("event", field("event")),
+            ("property", field("property")),
+            ("value", field("value")),
+        ]);
+        navigate(
+            &format!("/project/{}/events{search}", project_id.get_untracked()),
+            Default::default(),
+        );
     };
     view! {
         <Title text="Events · Huddle"/>
@@ -172,10 +192,15 @@ pub fn EventsPage() -> impl IntoView {
 
 /// Opens the live stream of new events; each arrives at the top of
 /// `arrived` until the returned sender is used or dropped.
-fn listen(project: ProjectId, arrived: RwSignal<Vec<EventView>>) -> Result<futures::channel::oneshot::Sender<()>, String> {
+fn listen(
+    project: ProjectId,
+    arrived: RwSignal<Vec<EventView>>,
+) -> Result<futures::channel::oneshot::Sender<()>, String> {
     use futures::{future, StreamExt};
-    let mut source = gloo_net::eventsource::futures::EventSource::new(&format!("/api/projects/{project}/events/live"))
-        .map_err(|e| e.to_string())?;
+    let mut source = gloo_net::eventsource::futures::EventSource::new(&format!(
+        "/api/projects/{project}/events/live"
+    ))
+    .map_err(|e| e.to_string())?;
     let mut messages = source.subscribe("message").map_err(|e| e.to_string())?;
     let (stop, mut stopped) = futures::channel::oneshot::channel::<()>();
     leptos::task::spawn_local(async move {
@@ -184,7 +209,9 @@ fn listen(project: ProjectId, arrived: RwSignal<Vec<EventView>>) -> Result<futur
                 future::Either::Left((Some(Ok((_, message))), _)) => message,
                 _ => break,
             };
-            let Some(data) = message.data().as_string() else { continue };
+            let Some(data) = message.data().as_string() else {
+                continue;
+            };
             if let Ok(event) = serde_json::from_str::<EventView>(&data) {
                 arrived.update(|events| {
                     events.insert(0, event);
@@ -204,7 +231,11 @@ fn form_urlencoded_pairs(pairs: &[(&str, String)]) -> String {
         .filter(|(_, value)| !value.trim().is_empty())
         .map(|(key, value)| format!("{key}={}", js_sys::encode_uri_component(value.trim())))
         .collect();
-    if encoded.is_empty() { String::new() } else { format!("?{}", encoded.join("&")) }
+    if encoded.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", encoded.join("&"))
+    }
 }
 
 #[component]

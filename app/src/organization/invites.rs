@@ -21,18 +21,30 @@ pub struct InviteView {
 
 #[server(prefix = "/api", endpoint = "invite")]
 pub async fn invite(token: String) -> Result<InviteView, AppError> {
-    let details = crate::server::backend()?.meta.invite_details(&token).await?;
-    Ok(InviteView { details, user: crate::server::current_user().await? })
+    let details = crate::server::backend()?
+        .meta
+        .invite_details(&token)
+        .await?;
+    Ok(InviteView {
+        details,
+        user: crate::server::current_user().await?,
+    })
 }
 
 /// Creates the invited person's account, logs them in and takes them to the
 /// organization's first project.
 #[server(prefix = "/api", endpoint = "accept_invite_new")]
-pub async fn accept_invite_new(token: String, name: String, password: String) -> Result<(), AppError> {
+pub async fn accept_invite_new(
+    token: String,
+    name: String,
+    password: String,
+) -> Result<(), AppError> {
     use domain::account::{NewPassword, PersonName};
     let name = PersonName::parse(&name)?;
     let password = NewPassword::parse(&password)?;
-    let (user, project) = crate::server::backend()?.accept_invite_with_new_account(&token, name, password).await?;
+    let (user, project) = crate::server::backend()?
+        .accept_invite_with_new_account(&token, name, password)
+        .await?;
     crate::server::log_in(user).await?;
     leptos_axum::redirect(&paths::project_home(project));
     Ok(())
@@ -42,7 +54,10 @@ pub async fn accept_invite_new(token: String, name: String, password: String) ->
 #[server(prefix = "/api", endpoint = "accept_invite")]
 pub async fn accept_invite(token: String) -> Result<(), AppError> {
     let user = crate::server::require_user().await?;
-    let project = crate::server::backend()?.meta.accept_invite_as(&token, &user).await?;
+    let project = crate::server::backend()?
+        .meta
+        .accept_invite_as(&token, &user)
+        .await?;
     leptos_axum::redirect(&paths::project_home(project));
     Ok(())
 }
@@ -79,8 +94,16 @@ fn Invitation(data: InviteView, token: String) -> impl IntoView {
     let details = data.details;
     let title = format!("Join {} on Huddle", details.organization_name);
     let intro = match &details.invited_by {
-        Some(inviter) => format!("{inviter} invited you to join {} as {}.", details.organization_name, details.role.label().to_lowercase()),
-        None => format!("You are invited to join {} as {}.", details.organization_name, details.role.label().to_lowercase()),
+        Some(inviter) => format!(
+            "{inviter} invited you to join {} as {}.",
+            details.organization_name,
+            details.role.label().to_lowercase()
+        ),
+        None => format!(
+            "You are invited to join {} as {}.",
+            details.organization_name,
+            details.role.label().to_lowercase()
+        ),
     };
     let body = if let Some(refusal) = details.status.refusal() {
         view! { <p class="alert alert-error" role="alert">{refusal}</p> }.into_any()

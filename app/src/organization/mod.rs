@@ -16,7 +16,11 @@ use leptos::prelude::*;
 pub async fn project_members(project_id: ProjectId) -> Result<Vec<Member>, AppError> {
     let user = crate::server::require_user().await?;
     let meta = crate::server::backend()?.meta;
-    let organization = meta.project_access(user.id, project_id).await?.organization.id;
+    let organization = meta
+        .project_access(user.id, project_id)
+        .await?
+        .organization
+        .id;
     Ok(meta.members(user.id, organization).await?)
 }
 
@@ -40,5 +44,8 @@ pub fn MembersList(members: Vec<Member>) -> impl IntoView {
 }
 
 pub fn initial(name: &str) -> String {
-    name.chars().next().map(|c| c.to_uppercase().collect()).unwrap_or_default()
+    name.chars()
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default()
 }

@@ -40,7 +40,9 @@ fn invite_link(invite: Invite) -> Result<InviteLink, AppError> {
 /// The settings of `organization`, or of the organization of the user's
 /// default project when none is named.
 #[server(prefix = "/api", endpoint = "organization_settings")]
-pub async fn load_organization_settings(organization: Option<OrganizationId>) -> Result<OrganizationSettings, AppError> {
+pub async fn load_organization_settings(
+    organization: Option<OrganizationId>,
+) -> Result<OrganizationSettings, AppError> {
     let user = crate::server::require_user().await?;
     let meta = crate::server::backend()?.meta;
     let organizations = meta.organizations_for_user(user.id).await?;
@@ -58,7 +60,12 @@ pub async fn load_organization_settings(organization: Option<OrganizationId>) ->
     let members = meta.members(user.id, organization.id).await?;
     let invites = if role.manages_members() {
         let pending = meta.pending_invites(user.id, organization.id).await?;
-        Some(pending.into_iter().map(invite_link).collect::<Result<_, _>>()?)
+        Some(
+            pending
+                .into_iter()
+                .map(invite_link)
+                .collect::<Result<_, _>>()?,
+        )
     } else {
         None
     };
@@ -73,30 +80,55 @@ pub async fn load_organization_settings(organization: Option<OrganizationId>) ->
 }
 
 #[server(prefix = "/api", endpoint = "change_role")]
-pub async fn change_role(organization: OrganizationId, user_id: UserId, role: String) -> Result<(), AppError> {
+pub async fn change_role(
+    organization: OrganizationId,
+    user_id: UserId,
+    role: String,
+) -> Result<(), AppError> {
     let user = crate::server::require_user().await?;
     let role = Role::parse(&role)?;
-    Ok(crate::server::backend()?.meta.change_role(user.id, organization, user_id, role).await?)
+    Ok(crate::server::backend()?
+        .meta
+        .change_role(user.id, organization, user_id, role)
+        .await?)
 }
 
 #[server(prefix = "/api", endpoint = "remove_member")]
 pub async fn remove_member(organization: OrganizationId, user_id: UserId) -> Result<(), AppError> {
     let user = crate::server::require_user().await?;
-    Ok(crate::server::backend()?.meta.remove_member(user.id, organization, user_id).await?)
+    Ok(crate::server::backend()?
+        .meta
+        .remove_member(user.id, organization, user_id)
+        .await?)
 }
 
 #[server(prefix = "/api", endpoint = "create_invite")]
-pub async fn create_invite(organization: OrganizationId, email: String, role: String) -> Result<InviteLink, AppError> {
+pub async fn create_invite(
+    organization: OrganizationId,
+    email: String,
+    role: String,
+) -> Result<InviteLink, AppError> {
     use backend::meta::NewInvite;
     let user = crate::server::require_user().await?;
-    let new = NewInvite { email: domain::account::Email::parse(&email)?, role: Role::parse(&role)? };
-    invite_link(crate::server::backend()?.meta.create_invite(user.id, organization, new).await?)
+    let new = NewInvite {
+        email: domain::account::Email::parse(&email)?,
+        role: Role::parse(&role)?,
+    };
+    invite_link(
+        crate::server::backend()?
+            .meta
+            .create_invite(user.id, organization, new)
+            .await?,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "revoke_invite")]
 pub async fn revoke_invite(organization: OrganizationId, invite: InviteId) -> Result<(), AppError> {
     let user = crate::server::require_user().await?;
-    Ok(crate::server::backend()?.meta.revoke_invite(user.id, organization, invite).await?)
+    Ok(crate::server::backend()?
+        .meta
+        .revoke_invite(user.id, organization, invite)
+        .await?)
 }
 
 #[component]
@@ -106,7 +138,12 @@ pub fn OrganizationSettingsPage() -> impl IntoView {
     let remove_member = ServerAction::<RemoveMember>::new();
     let create_invite = ServerAction::<CreateInvite>::new();
     let revoke_invite = ServerAction::<RevokeInvite>::new();
-    let organization = move || query.read().get("organization").and_then(|id| id.parse::<OrganizationId>().ok());
+    let organization = move || {
+        query
+            .read()
+            .get("organization")
+            .and_then(|id| id.parse::<OrganizationId>().ok())
+    };
     let settings = Resource::new(
         move || {
             (
@@ -119,7 +156,11 @@ pub fn OrganizationSettingsPage() -> impl IntoView {
         },
         |(organization, ..)| load_organization_settings(organization),
     );
-    let actions = Actions { change_role, remove_member, revoke_invite };
+    let actions = Actions {
+        change_role,
+        remove_member,
+        revoke_invite,
+    };
     view! {
         <Title text="Organization · Huddle"/>
         <Transition fallback=Loading>
@@ -141,13 +182,23 @@ struct Actions {
 }
 
 #[component]
-fn SettingsView(settings: OrganizationSettings, actions: Actions, create_invite: ServerAction<CreateInvite>) -> impl IntoView {
+fn SettingsView(
+    settings: OrganizationSettings,
+    actions: Actions,
+    create_invite: ServerAction<CreateInvite>,
+) -> impl IntoView {
     let org = settings.organization.clone();
     let manages = settings.role.manages_members();
     let member_error = Signal::derive(move || {
-        form_error(actions.change_role).get().or_else(|| form_error(actions.remove_member).get())
+        form_error(actions.change_role)
+            .get()
+            .or_else(|| form_error(actions.remove_member).get())
     });
-    let others = settings.organizations.into_iter().filter(|o| o.id != org.id).collect::<Vec<_>>();
+    let others = settings
+        .organizations
+        .into_iter()
+        .filter(|o| o.id != org.id)
+        .collect::<Vec<_>>();
     view! {
         <TopBar nav=settings.nav/>
         <main class="page">
@@ -184,7 +235,12 @@ fn SettingsView(settings: OrganizationSettings, actions: Actions, create_invite:
 }
 
 #[component]
-fn MemberRow(member: Member, organization: OrganizationId, manages: bool, actions: Actions) -> impl IntoView {
+fn MemberRow(
+    member: Member,
+    organization: OrganizationId,
+    manages: bool,
+    actions: Actions,
+) -> impl IntoView {
     let user_id = member.user_id;
     let role_cell = if manages {
         view! {
@@ -238,7 +294,9 @@ fn InviteSection(
         }),
         _ => None,
     };
-    let roles = Role::ALL.into_iter().filter(move |role| *role != Role::Owner || actor == Role::Owner);
+    let roles = Role::ALL
+        .into_iter()
+        .filter(move |role| *role != Role::Owner || actor == Role::Owner);
     view! {
         <section class="card" id="invite">
             <h2>"Invite a teammate"</h2>

@@ -26,34 +26,78 @@ pub struct PersonView {
 #[cfg(feature = "ssr")]
 impl From<backend::events::PersonRow> for PersonView {
     fn from(row: backend::events::PersonRow) -> Self {
-        let text = |key: &str| row.properties.get(key).and_then(|v| v.as_str()).map(str::to_owned);
-        let label = text("email").or_else(|| text("name")).or_else(|| row.distinct_ids.first().cloned()).unwrap_or_default();
+        let text = |key: &str| {
+            row.properties
+                .get(key)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
+        let label = text("email")
+            .or_else(|| text("name"))
+            .or_else(|| row.distinct_ids.first().cloned())
+            .unwrap_or_default();
         let mut properties: Vec<(String, String)> = row
             .properties
             .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| v.to_string()),
+                )
+            })
             .collect();
         properties.sort();
-        PersonView { id: row.id, label, distinct_ids: row.distinct_ids, properties, is_identified: row.is_identified, created_at: row.created_at }
+        PersonView {
+            id: row.id,
+            label,
+            distinct_ids: row.distinct_ids,
+            properties,
+            is_identified: row.is_identified,
+            created_at: row.created_at,
+        }
     }
 }
 
 #[server(prefix = "/api", endpoint = "persons")]
-pub async fn load_persons(project_id: ProjectId, search: Option<String>) -> Result<Vec<PersonView>, AppError> {
+pub async fn load_persons(
+    project_id: ProjectId,
+    search: Option<String>,
+) -> Result<Vec<PersonView>, AppError> {
     let user = crate::server::require_user().await?;
     let backend = crate::server::backend()?;
     backend.meta.project_access(user.id, project_id).await?;
-    Ok(backend.events.persons(project_id, search, 100).await?.into_iter().map(PersonView::from).collect())
+    Ok(backend
+        .events
+        .persons(project_id, search, 100)
+        .await?
+        .into_iter()
+        .map(PersonView::from)
+        .collect())
 }
 
 #[server(prefix = "/api", endpoint = "person")]
-pub async fn load_person(project_id: ProjectId, person_id: String) -> Result<(PersonView, Vec<EventView>), AppError> {
+pub async fn load_person(
+    project_id: ProjectId,
+    person_id: String,
+) -> Result<(PersonView, Vec<EventView>), AppError> {
     let user = crate::server::require_user().await?;
     let backend = crate::server::backend()?;
     backend.meta.project_access(user.id, project_id).await?;
-    let person = backend.events.person(project_id, &person_id).await?.ok_or(AppError::NotFound)?;
-    let events = backend.events.person_events(project_id, &person_id, 100).await?;
-    Ok((person.into(), events.into_iter().map(EventView::from).collect()))
+    let person = backend
+        .events
+        .person(project_id, &person_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let events = backend
+        .events
+        .person_events(project_id, &person_id, 100)
+        .await?;
+    Ok((
+        person.into(),
+        events.into_iter().map(EventView::from).collect(),
+    ))
 }
 
 #[component]
@@ -61,7 +105,10 @@ pub fn PersonsPage() -> impl IntoView {
     let project_id = use_project_id();
     let query = use_query_map();
     let search = move || query.read().get("search");
-    let persons = Resource::new(move || (project_id.get(), search()), |(project, search)| load_persons(project, search));
+    let persons = Resource::new(
+        move || (project_id.get(), search()),
+        |(project, search)| load_persons(project, search),
+    );
     let navigate = use_navigate();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -76,7 +123,10 @@ pub fn PersonsPage() -> impl IntoView {
         let target = if value.trim().is_empty() {
             format!("/project/{project}/persons")
         } else {
-            format!("/project/{project}/persons?search={}", js_sys::encode_uri_component(value.trim()))
+            format!(
+                "/project/{project}/persons?search={}",
+                js_sys::encode_uri_component(value.trim())
+            )
         };
         navigate(&target, Default::default());
     };
@@ -124,7 +174,10 @@ pub fn PersonPage() -> impl IntoView {
     let project_id = use_project_id();
     let params = use_params_map();
     let person_id = move || params.read().get("person_id").unwrap_or_default();
-    let data = Resource::new(move || (project_id.get(), person_id()), |(project, id)| load_person(project, id));
+    let data = Resource::new(
+        move || (project_id.get(), person_id()),
+        |(project, id)| load_person(project, id),
+    );
     view! {
         <main class="page">
             <Transition fallback=Loading>

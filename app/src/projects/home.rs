@@ -12,10 +12,12 @@ pub fn ProjectHome() -> impl IntoView {
     with_project(move |ctx| {
         let access = ctx.access;
         let organization = access.organization.id;
-        let invite_link = access
-            .role
-            .manages_members()
-            .then(|| format!("{}?organization={organization}#invite", paths::ORGANIZATION_SETTINGS));
+        let invite_link = access.role.manages_members().then(|| {
+            format!(
+                "{}?organization={organization}#invite",
+                paths::ORGANIZATION_SETTINGS
+            )
+        });
         view! {
             <Title text=format!("{} · Huddle", access.project.name)/>
             <main class="page">

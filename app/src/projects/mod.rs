@@ -43,7 +43,10 @@ pub async fn load_project_context(project_id: ProjectId) -> Result<ProjectContex
     let user = require_user().await?;
     let backend = backend()?;
     let access = backend.meta.project_access(user.id, project_id).await?;
-    backend.meta.remember_last_project(user.id, project_id).await?;
+    backend
+        .meta
+        .remember_last_project(user.id, project_id)
+        .await?;
     let nav = crate::navigation::load(user).await?;
     Ok(ProjectContext { access, nav })
 }
@@ -51,7 +54,12 @@ pub async fn load_project_context(project_id: ProjectId) -> Result<ProjectContex
 #[component]
 pub fn ProjectLayout() -> impl IntoView {
     let params = use_params_map();
-    let project_id = move || params.read().get("project_id").and_then(|id| id.parse::<ProjectId>().ok());
+    let project_id = move || {
+        params
+            .read()
+            .get("project_id")
+            .and_then(|id| id.parse::<ProjectId>().ok())
+    };
     let context = Resource::new(project_id, |id| async move {
         match id {
             Some(id) => load_project_context(id).await,
@@ -77,7 +85,13 @@ pub fn ProjectLayout() -> impl IntoView {
 /// the server's data is reused when the page hydrates.
 pub fn use_project_id() -> Signal<ProjectId> {
     let params = use_params_map();
-    Signal::derive(move || params.read().get("project_id").and_then(|id| id.parse().ok()).unwrap_or(0))
+    Signal::derive(move || {
+        params
+            .read()
+            .get("project_id")
+            .and_then(|id| id.parse().ok())
+            .unwrap_or(0)
+    })
 }
 
 /// Renders `page` with the current project once it is loaded; renders nothing

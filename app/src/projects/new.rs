@@ -1,4 +1,6 @@
-use crate::components::form::{browser_time_zone, field_error, form_error, Field, FormAlert, Submit, TimeZoneSelect};
+use crate::components::form::{
+    browser_time_zone, field_error, form_error, Field, FormAlert, Submit, TimeZoneSelect,
+};
 use crate::components::nav::TopBar;
 use crate::components::status::{LoadError, Loading};
 use crate::error::AppError;
@@ -28,7 +30,10 @@ pub async fn load_new_project_options() -> Result<NewProjectOptions, AppError> {
         .filter(|(_, role)| role.manages_projects())
         .map(|(organization, _)| organization)
         .collect();
-    Ok(NewProjectOptions { nav: crate::navigation::load(user).await?, organizations })
+    Ok(NewProjectOptions {
+        nav: crate::navigation::load(user).await?,
+        organizations,
+    })
 }
 
 #[server(prefix = "/api", endpoint = "create_project")]
@@ -41,7 +46,10 @@ pub async fn create_project(
     let user = crate::server::require_user().await?;
     let name = ProjectName::parse(&project_name)?;
     let time_zone = TimeZone::parse(&time_zone)?;
-    let project = crate::server::backend()?.meta.create_project(user.id, organization_id, &name, &time_zone).await?;
+    let project = crate::server::backend()?
+        .meta
+        .create_project(user.id, organization_id, &name, &time_zone)
+        .await?;
     leptos_axum::redirect(&domain::paths::project_home(project));
     Ok(())
 }
@@ -51,10 +59,17 @@ pub fn NewProjectPage() -> impl IntoView {
     let options = Resource::new(|| (), |_| load_new_project_options());
     let action = ServerAction::<CreateProject>::new();
     let query = use_query_map();
-    let preselected = move || query.read().get("organization").and_then(|id| id.parse::<OrganizationId>().ok());
+    let preselected = move || {
+        query
+            .read()
+            .get("organization")
+            .and_then(|id| id.parse::<OrganizationId>().ok())
+    };
     let time_zone = RwSignal::new("UTC".to_owned());
     Effect::new(move || {
-        if let Some(zone) = browser_time_zone().filter(|z| domain::project::TimeZone::parse(z).is_ok()) {
+        if let Some(zone) =
+            browser_time_zone().filter(|z| domain::project::TimeZone::parse(z).is_ok())
+        {
             time_zone.set(zone);
         }
     });

@@ -7,12 +7,19 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[server(prefix = "/api", endpoint = "update_project")]
-pub async fn update_project(project_id: ProjectId, project_name: String, time_zone: String) -> Result<(), AppError> {
+pub async fn update_project(
+    project_id: ProjectId,
+    project_name: String,
+    time_zone: String,
+) -> Result<(), AppError> {
     use domain::project::{ProjectName, TimeZone};
     let user = crate::server::require_user().await?;
     let name = ProjectName::parse(&project_name)?;
     let time_zone = TimeZone::parse(&time_zone)?;
-    crate::server::backend()?.meta.update_project(user.id, project_id, &name, &time_zone).await?;
+    crate::server::backend()?
+        .meta
+        .update_project(user.id, project_id, &name, &time_zone)
+        .await?;
     Ok(())
 }
 

@@ -39,13 +39,20 @@ impl EventsStore {
                 .map_err(|e| Error::Internal(format!("cannot create {}: {e}", parent.display())))?;
         }
         let connection = Connection::open(path).map_err(events_error)?;
-        connection.execute_batch(schema::SCHEMA).map_err(events_error)?;
-        Ok(Self { base: Arc::new(Mutex::new(connection)) })
+        connection
+            .execute_batch(schema::SCHEMA)
+            .map_err(events_error)?;
+        Ok(Self {
+            base: Arc::new(Mutex::new(connection)),
+        })
     }
 
     /// A new connection to the same database, for one thread's use.
     pub(crate) fn connect(&self) -> Result<Connection> {
-        let base = self.base.lock().map_err(|_| Error::Internal("events store lock poisoned".into()))?;
+        let base = self
+            .base
+            .lock()
+            .map_err(|_| Error::Internal("events store lock poisoned".into()))?;
         base.try_clone().map_err(events_error)
     }
 

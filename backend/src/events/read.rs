@@ -26,7 +26,8 @@ pub struct PersonRow {
     pub created_at: DateTime<Utc>,
 }
 
-const PERSON_SELECT: &str = "SELECT p.id::VARCHAR, p.properties::VARCHAR, p.is_identified, p.created_at,
+const PERSON_SELECT: &str =
+    "SELECT p.id::VARCHAR, p.properties::VARCHAR, p.is_identified, p.created_at,
         (SELECT list(d2.distinct_id ORDER BY d2.distinct_id) FROM person_distinct_ids d2
          WHERE d2.project_id = p.project_id AND d2.person_id = p.id)::VARCHAR[]
      FROM persons p";
@@ -138,8 +139,15 @@ impl EventsStore {
 
     /// A project's persons, newest first; `search` matches distinct ids and
     /// property values.
-    pub async fn persons(&self, project: ProjectId, search: Option<String>, limit: usize) -> Result<Vec<PersonRow>> {
-        let pattern = search.filter(|s| !s.trim().is_empty()).map(|s| format!("%{}%", s.trim()));
+    pub async fn persons(
+        &self,
+        project: ProjectId,
+        search: Option<String>,
+        limit: usize,
+    ) -> Result<Vec<PersonRow>> {
+        let pattern = search
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| format!("%{}%", s.trim()));
         self.with_connection(move |db| {
             let mut statement = db.prepare(&format!(
                 "{PERSON_SELECT}
@@ -150,7 +158,10 @@ impl EventsStore {
                  ORDER BY p.created_at DESC
                  LIMIT ?"
             ))?;
-            let rows = statement.query_map(duckdb::params![project, pattern, pattern, pattern, limit as i64], person_row)?;
+            let rows = statement.query_map(
+                duckdb::params![project, pattern, pattern, pattern, limit as i64],
+                person_row,
+            )?;
             rows.collect()
         })
         .await
@@ -160,7 +171,9 @@ impl EventsStore {
     pub async fn person(&self, project: ProjectId, id: &str) -> Result<Option<PersonRow>> {
         let id = id.to_owned();
         self.with_connection(move |db| {
-            let mut statement = db.prepare(&format!("{PERSON_SELECT} WHERE p.project_id = ? AND p.id::VARCHAR = ?"))?;
+            let mut statement = db.prepare(&format!(
+                "{PERSON_SELECT} WHERE p.project_id = ? AND p.id::VARCHAR = ?"
+            ))?;
             let mut rows = statement.query_map(duckdb::params![project, id], person_row)?;
             rows.next().transpose()
         })
@@ -168,7 +181,12 @@ impl EventsStore {
     }
 
     /// A person's newest events, merged persons' events included.
-    pub async fn person_events(&self, project: ProjectId, person: &str, limit: usize) -> Result<Vec<EventRow>> {
+    pub async fn person_events(
+        &self,
+        project: ProjectId,
+        person: &str,
+        limit: usize,
+    ) -> Result<Vec<EventRow>> {
         let person = person.to_owned();
         self.with_connection(move |db| {
             let mut statement = db.prepare(
@@ -187,7 +205,11 @@ impl EventsStore {
     }
 
     /// The person a distinct id belongs to now, if any.
-    pub async fn person_by_distinct_id(&self, project: ProjectId, distinct_id: &str) -> Result<Option<PersonRow>> {
+    pub async fn person_by_distinct_id(
+        &self,
+        project: ProjectId,
+        distinct_id: &str,
+    ) -> Result<Option<PersonRow>> {
         let distinct_id = distinct_id.to_owned();
         self.with_connection(move |db| {
             let mut statement = db.prepare(&format!(
@@ -195,14 +217,19 @@ impl EventsStore {
                  WHERE p.project_id = ? AND p.id = (SELECT d.person_id FROM person_distinct_ids d
                                                     WHERE d.project_id = ? AND d.distinct_id = ?)"
             ))?;
-            let mut rows = statement.query_map(duckdb::params![project, project, distinct_id], person_row)?;
+            let mut rows =
+                statement.query_map(duckdb::params![project, project, distinct_id], person_row)?;
             rows.next().transpose()
         })
         .await
     }
 
     /// How many events of each name a project received since `since`.
-    pub async fn event_volumes(&self, project: ProjectId, since: DateTime<Utc>) -> Result<HashMap<String, u64>> {
+    pub async fn event_volumes(
+        &self,
+        project: ProjectId,
+        since: DateTime<Utc>,
+    ) -> Result<HashMap<String, u64>> {
         let since = since.naive_utc();
         self.with_connection(move |db| {
             let mut statement =
@@ -218,8 +245,12 @@ impl EventsStore {
     /// How many events a project has.
     pub async fn count_events(&self, project: ProjectId) -> Result<u64> {
         self.with_connection(move |db| {
-            db.query_row("SELECT COUNT(*) FROM events WHERE project_id = ?", [project], |row| row.get::<_, i64>(0))
-                .map(|n| n as u64)
+            db.query_row(
+                "SELECT COUNT(*) FROM events WHERE project_id = ?",
+                [project],
+                |row| row.get::<_, i64>(0),
+            )
+            .map(|n| n as u64)
         })
         .await
     }

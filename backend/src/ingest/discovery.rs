@@ -19,7 +19,13 @@ const REFRESH: Duration = Duration::from_secs(60);
 pub struct Discovered {
     /// (project, name, first seen, last seen)
     pub events: Vec<(ProjectId, String, DateTime<Utc>, DateTime<Utc>)>,
-    pub properties: Vec<(ProjectId, PropertyKind, String, Option<PropertyType>, DateTime<Utc>)>,
+    pub properties: Vec<(
+        ProjectId,
+        PropertyKind,
+        String,
+        Option<PropertyType>,
+        DateTime<Utc>,
+    )>,
 }
 
 pub struct Discovery {
@@ -54,17 +60,35 @@ impl Discovery {
             }
             None => {
                 self.events.insert((project, event.event.clone()), (at, at));
-                if !self.reported.contains_key(&(project, None, event.event.clone())) {
-                    self.reported.insert((project, None, event.event.clone()), now);
+                if !self
+                    .reported
+                    .contains_key(&(project, None, event.event.clone()))
+                {
+                    self.reported
+                        .insert((project, None, event.event.clone()), now);
                     self.new_event = true;
                 }
             }
         }
-        let person = event.set.iter().chain(event.set_once.iter()).map(|kv| (PropertyKind::Person, kv));
-        let properties = event.properties.iter().map(|kv| (PropertyKind::Event, kv)).chain(person);
+        let person = event
+            .set
+            .iter()
+            .chain(event.set_once.iter())
+            .map(|kv| (PropertyKind::Person, kv));
+        let properties = event
+            .properties
+            .iter()
+            .map(|kv| (PropertyKind::Event, kv))
+            .chain(person);
         for (kind, (name, value)) in properties {
             if self.due(now, (project, Some(kind), name.clone())) {
-                self.pending.properties.push((project, kind, name.clone(), infer_type(value), event.timestamp));
+                self.pending.properties.push((
+                    project,
+                    kind,
+                    name.clone(),
+                    infer_type(value),
+                    event.timestamp,
+                ));
             }
         }
     }
@@ -82,7 +106,11 @@ impl Discovery {
     /// What to record, if anything is due.
     pub fn take(&mut self) -> Option<Discovered> {
         if self.new_event || self.last_report.elapsed() >= REFRESH {
-            self.pending.events = self.events.drain().map(|((project, name), (first, last))| (project, name, first, last)).collect();
+            self.pending.events = self
+                .events
+                .drain()
+                .map(|((project, name), (first, last))| (project, name, first, last))
+                .collect();
             self.new_event = false;
             self.last_report = Instant::now();
         }
@@ -101,7 +129,9 @@ pub fn infer_type(value: &Value) -> Option<PropertyType> {
     match value {
         Value::Bool(_) => Some(PropertyType::Boolean),
         Value::Number(_) => Some(PropertyType::Numeric),
-        Value::String(text) if chrono::DateTime::parse_from_rfc3339(text).is_ok() => Some(PropertyType::DateTime),
+        Value::String(text) if chrono::DateTime::parse_from_rfc3339(text).is_ok() => {
+            Some(PropertyType::DateTime)
+        }
         Value::String(_) => Some(PropertyType::String),
         _ => None,
     }
@@ -134,7 +164,14 @@ mod tests {
         let found = discovery.take().unwrap();
         assert_eq!(found.events.len(), 1);
         let (_, name, first, last) = &found.events[0];
-        assert_eq!((name.as_str(), first.to_rfc3339(), last.to_rfc3339()), ("a", "2026-01-01T00:00:00+00:00".into(), "2026-01-03T00:00:00+00:00".into()));
+        assert_eq!(
+            (name.as_str(), first.to_rfc3339(), last.to_rfc3339()),
+            (
+                "a",
+                "2026-01-01T00:00:00+00:00".into(),
+                "2026-01-03T00:00:00+00:00".into()
+            )
+        );
         assert_eq!(found.properties.len(), 1);
 
         // Known names and properties wait for the next minute.
@@ -146,7 +183,10 @@ mod tests {
     fn property_types_are_inferred_from_values() {
         assert_eq!(infer_type(&json!(true)), Some(PropertyType::Boolean));
         assert_eq!(infer_type(&json!(4.5)), Some(PropertyType::Numeric));
-        assert_eq!(infer_type(&json!("2026-01-01T10:00:00Z")), Some(PropertyType::DateTime));
+        assert_eq!(
+            infer_type(&json!("2026-01-01T10:00:00Z")),
+            Some(PropertyType::DateTime)
+        );
         assert_eq!(infer_type(&json!("Chrome")), Some(PropertyType::String));
         assert_eq!(infer_type(&json!({"a": 1})), None);
     }

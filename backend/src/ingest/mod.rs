@@ -49,26 +49,42 @@ impl Ingestor {
     /// Starts the writer thread for `store`. Event names and properties seen
     /// for the first time (or for the first time in a minute) are reported on
     /// `discovered`.
-    pub fn start(store: &EventsStore, discovered: mpsc::UnboundedSender<Discovered>) -> Result<Self> {
+    pub fn start(
+        store: &EventsStore,
+        discovered: mpsc::UnboundedSender<Discovered>,
+    ) -> Result<Self> {
         let (queue, jobs) = mpsc::channel(QUEUE_CAPACITY);
-        let writer = writer::Writer::new(store.connect()?, discovered).map_err(crate::events::events_error)?;
+        let writer = writer::Writer::new(store.connect()?, discovered)
+            .map_err(crate::events::events_error)?;
         std::thread::Builder::new()
             .name("huddle-ingest".into())
             .spawn(move || writer.run(jobs))
-            .map_err(|e| crate::Error::Internal(format!("cannot start the ingestion thread: {e}")))?;
+            .map_err(|e| {
+                crate::Error::Internal(format!("cannot start the ingestion thread: {e}"))
+            })?;
         Ok(Self { queue })
     }
 
     /// Stores `events` for `project`, returning once they are committed.
-    pub async fn submit(&self, project: ProjectId, events: Vec<NewEvent>) -> Result<(), IngestError> {
+    pub async fn submit(
+        &self,
+        project: ProjectId,
+        events: Vec<NewEvent>,
+    ) -> Result<(), IngestError> {
         if events.is_empty() {
             return Ok(());
         }
         let (done, committed) = oneshot::channel();
-        self.queue.try_send(Job { project, events, done }).map_err(|err| match err {
-            mpsc::error::TrySendError::Full(_) => IngestError::Busy,
-            mpsc::error::TrySendError::Closed(_) => IngestError::Stopped,
-        })?;
+        self.queue
+            .try_send(Job {
+                project,
+                events,
+                done,
+            })
+            .map_err(|err| match err {
+                mpsc::error::TrySendError::Full(_) => IngestError::Busy,
+                mpsc::error::TrySendError::Closed(_) => IngestError::Stopped,
+            })?;
         committed.await.map_err(|_| IngestError::Stopped)?
     }
 }

@@ -32,7 +32,11 @@ pub struct ProjectPersons {
 
 impl ProjectPersons {
     pub fn load(mapping: Vec<(String, Uuid)>, persons: Vec<(Uuid, Person)>) -> Self {
-        Self { by_distinct_id: mapping.into_iter().collect(), persons: persons.into_iter().collect(), ..Self::default() }
+        Self {
+            by_distinct_id: mapping.into_iter().collect(),
+            persons: persons.into_iter().collect(),
+            ..Self::default()
+        }
     }
 
     pub fn person(&self, id: &Uuid) -> Option<&Person> {
@@ -46,12 +50,20 @@ impl ProjectPersons {
     /// Applies one event and returns the person it belongs to.
     pub fn apply(&mut self, event: &NewEvent) -> Uuid {
         let other_id = match event.event.as_str() {
-            "$identify" => event.properties.get("$anon_distinct_id").and_then(Value::as_str),
+            "$identify" => event
+                .properties
+                .get("$anon_distinct_id")
+                .and_then(Value::as_str),
             "$create_alias" => event.properties.get("alias").and_then(Value::as_str),
             _ => None,
         };
         let person = match other_id.filter(|other| *other != event.distinct_id) {
-            Some(other) => self.link(&event.distinct_id, other, event.event == "$create_alias", event.timestamp),
+            Some(other) => self.link(
+                &event.distinct_id,
+                other,
+                event.event == "$create_alias",
+                event.timestamp,
+            ),
             None => self.resolve(&event.distinct_id, event.timestamp),
         };
         if event.event == "$identify" {
@@ -60,7 +72,9 @@ impl ProjectPersons {
         if !event.set.is_empty() || !event.set_once.is_empty() {
             self.update(person, |p| {
                 for (key, value) in &event.set_once {
-                    p.properties.entry(key.clone()).or_insert_with(|| value.clone());
+                    p.properties
+                        .entry(key.clone())
+                        .or_insert_with(|| value.clone());
                 }
                 for (key, value) in &event.set {
                     p.properties.insert(key.clone(), value.clone());
@@ -98,7 +112,10 @@ impl ProjectPersons {
                 person
             }
             (Some(main_person), Some(other_person)) if main_person != other_person => {
-                let other_identified = self.persons.get(&other_person).is_some_and(|p| p.is_identified);
+                let other_identified = self
+                    .persons
+                    .get(&other_person)
+                    .is_some_and(|p| p.is_identified);
                 if force || !other_identified {
                     self.merge(other_person, main_person);
                 }
@@ -110,9 +127,15 @@ impl ProjectPersons {
 
     /// Moves everything of `old` onto `new`; `new`'s property values win.
     fn merge(&mut self, old: Uuid, new: Uuid) {
-        let Some(old_person) = self.persons.remove(&old) else { return };
-        let moved: Vec<String> =
-            self.by_distinct_id.iter().filter(|(_, p)| **p == old).map(|(id, _)| id.clone()).collect();
+        let Some(old_person) = self.persons.remove(&old) else {
+            return;
+        };
+        let moved: Vec<String> = self
+            .by_distinct_id
+            .iter()
+            .filter(|(_, p)| **p == old)
+            .map(|(id, _)| id.clone())
+            .collect();
         for distinct_id in moved {
             self.map(&distinct_id, new);
         }
@@ -128,7 +151,14 @@ impl ProjectPersons {
 
     fn create(&mut self, at: DateTime<Utc>) -> Uuid {
         let id = Uuid::now_v7();
-        self.persons.insert(id, Person { properties: Map::new(), is_identified: false, created_at: at });
+        self.persons.insert(
+            id,
+            Person {
+                properties: Map::new(),
+                is_identified: false,
+                created_at: at,
+            },
+        );
         self.dirty.insert(id);
         id
     }
@@ -177,7 +207,11 @@ mod tests {
         let user = persons.apply(&event("$pageview", "user@example.com", json!({})));
         assert_ne!(anonymous, user);
 
-        let after = persons.apply(&event("$identify", "user@example.com", json!({"$anon_distinct_id": "anon-1"})));
+        let after = persons.apply(&event(
+            "$identify",
+            "user@example.com",
+            json!({"$anon_distinct_id": "anon-1"}),
+        ));
 
         assert_eq!(after, user);
         assert_eq!(persons.person_of("anon-1"), Some(user));
@@ -191,7 +225,11 @@ mod tests {
         let mut persons = ProjectPersons::default();
         let anonymous = persons.apply(&event("$pageview", "anon-1", json!({})));
 
-        let identified = persons.apply(&event("$identify", "user-7", json!({"$anon_distinct_id": "anon-1"})));
+        let identified = persons.apply(&event(
+            "$identify",
+            "user-7",
+            json!({"$anon_distinct_id": "anon-1"}),
+        ));
 
         assert_eq!(identified, anonymous);
         assert_eq!(persons.person_of("user-7"), Some(anonymous));
@@ -201,11 +239,23 @@ mod tests {
     #[test]
     fn two_identified_persons_merge_on_alias_but_not_on_identify() {
         let mut persons = ProjectPersons::default();
-        let a = persons.apply(&event("$identify", "a", json!({"$anon_distinct_id": "anon-a"})));
-        let b = persons.apply(&event("$identify", "b", json!({"$anon_distinct_id": "anon-b"})));
+        let a = persons.apply(&event(
+            "$identify",
+            "a",
+            json!({"$anon_distinct_id": "anon-a"}),
+        ));
+        let b = persons.apply(&event(
+            "$identify",
+            "b",
+            json!({"$anon_distinct_id": "anon-b"}),
+        ));
 
         persons.apply(&event("$identify", "a", json!({"$anon_distinct_id": "b"})));
-        assert_ne!(persons.person_of("a"), persons.person_of("b"), "identify never merges two known users");
+        assert_ne!(
+            persons.person_of("a"),
+            persons.person_of("b"),
+            "identify never merges two known users"
+        );
 
         persons.apply(&event("$create_alias", "a", json!({"alias": "b"})));
         assert_eq!(persons.person_of("b"), Some(a));
@@ -218,10 +268,16 @@ mod tests {
         let mut persons = ProjectPersons::default();
         let mut first = event("$set", "u", json!({}));
         first.set = json!({"plan": "free"}).as_object().unwrap().clone();
-        first.set_once = json!({"first_seen_plan": "free"}).as_object().unwrap().clone();
+        first.set_once = json!({"first_seen_plan": "free"})
+            .as_object()
+            .unwrap()
+            .clone();
         let mut second = event("$set", "u", json!({}));
         second.set = json!({"plan": "pro"}).as_object().unwrap().clone();
-        second.set_once = json!({"first_seen_plan": "pro"}).as_object().unwrap().clone();
+        second.set_once = json!({"first_seen_plan": "pro"})
+            .as_object()
+            .unwrap()
+            .clone();
 
         let person = persons.apply(&first);
         persons.apply(&second);
@@ -235,13 +291,20 @@ mod tests {
     fn merged_properties_keep_the_surviving_persons_values() {
         let mut persons = ProjectPersons::default();
         let mut anon = event("$pageview", "anon", json!({}));
-        anon.set = json!({"utm_source": "ads", "plan": "none"}).as_object().unwrap().clone();
+        anon.set = json!({"utm_source": "ads", "plan": "none"})
+            .as_object()
+            .unwrap()
+            .clone();
         let mut user = event("$set", "user", json!({}));
         user.set = json!({"plan": "pro"}).as_object().unwrap().clone();
         persons.apply(&anon);
         let survivor = persons.apply(&user);
 
-        persons.apply(&event("$identify", "user", json!({"$anon_distinct_id": "anon"})));
+        persons.apply(&event(
+            "$identify",
+            "user",
+            json!({"$anon_distinct_id": "anon"}),
+        ));
 
         let properties = &persons.person(&survivor).unwrap().properties;
         assert_eq!(properties["plan"], json!("pro"));

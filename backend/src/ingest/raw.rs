@@ -32,7 +32,9 @@ pub struct RawEvent {
 impl RawEvent {
     /// The project token this event names itself, if any.
     pub fn token(&self) -> Option<&str> {
-        self.token.as_deref().or_else(|| self.properties.get("token").and_then(Value::as_str))
+        self.token
+            .as_deref()
+            .or_else(|| self.properties.get("token").and_then(Value::as_str))
     }
 }
 
@@ -72,7 +74,10 @@ pub fn normalize(
     now: DateTime<Utc>,
     sent_at: Option<DateTime<Utc>>,
 ) -> Result<Vec<NewEvent>, EventError> {
-    raw.into_iter().enumerate().map(|(index, event)| normalize_one(index, event, now, sent_at)).collect()
+    raw.into_iter()
+        .enumerate()
+        .map(|(index, event)| normalize_one(index, event, now, sent_at))
+        .collect()
 }
 
 fn normalize_one(
@@ -81,7 +86,11 @@ fn normalize_one(
     now: DateTime<Utc>,
     sent_at: Option<DateTime<Utc>>,
 ) -> Result<NewEvent, EventError> {
-    let event = raw.event.take().filter(|e| !e.is_empty()).ok_or(EventError::MissingEventName(index))?;
+    let event = raw
+        .event
+        .take()
+        .filter(|e| !e.is_empty())
+        .ok_or(EventError::MissingEventName(index))?;
     let distinct_id = raw
         .distinct_id
         .take()
@@ -98,7 +107,15 @@ fn normalize_one(
     set.extend(raw.set.take().unwrap_or_default());
     let mut set_once = take_object(&mut raw.properties, "$set_once");
     set_once.extend(raw.set_once.take().unwrap_or_default());
-    Ok(NewEvent { uuid, event, distinct_id, timestamp, properties: raw.properties, set, set_once })
+    Ok(NewEvent {
+        uuid,
+        event,
+        distinct_id,
+        timestamp,
+        properties: raw.properties,
+        set,
+        set_once,
+    })
 }
 
 /// Strings stay as they are; numbers and other values are written as JSON.
@@ -139,7 +156,9 @@ pub fn event_time(
 }
 
 pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text.trim()).ok().map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(text.trim())
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 #[cfg(test)]
@@ -159,15 +178,26 @@ mod tests {
     fn a_client_clock_that_runs_ahead_is_corrected() {
         let now = at("2026-01-01T12:00:00Z");
         // The client's clock is 10 minutes fast; the event happened 5 s before sending.
-        let time = event_time(Some("2026-01-01T12:09:55Z"), None, now, Some(at("2026-01-01T12:10:00Z")));
+        let time = event_time(
+            Some("2026-01-01T12:09:55Z"),
+            None,
+            now,
+            Some(at("2026-01-01T12:10:00Z")),
+        );
         assert_eq!(time, at("2026-01-01T11:59:55Z"));
     }
 
     #[test]
     fn without_sent_at_the_timestamp_is_taken_as_is_and_offset_counts_back_from_receipt() {
         let now = at("2026-01-01T12:00:00Z");
-        assert_eq!(event_time(Some("2025-12-31T08:00:00+01:00"), None, now, None), at("2025-12-31T07:00:00Z"));
-        assert_eq!(event_time(None, Some(1500), now, None), at("2026-01-01T11:59:58.5Z"));
+        assert_eq!(
+            event_time(Some("2025-12-31T08:00:00+01:00"), None, now, None),
+            at("2025-12-31T07:00:00Z")
+        );
+        assert_eq!(
+            event_time(None, Some(1500), now, None),
+            at("2026-01-01T11:59:58.5Z")
+        );
         assert_eq!(event_time(None, None, now, None), now);
     }
 
@@ -192,7 +222,14 @@ mod tests {
     fn events_without_a_name_or_distinct_id_are_refused_with_their_position() {
         let now = Utc::now();
         let missing_name = normalize(vec![raw(json!({"distinct_id": "x"}))], now, None);
-        let missing_id = normalize(vec![raw(json!({"event": "a"})), raw(json!({"event": "a", "distinct_id": ""}))], now, None);
+        let missing_id = normalize(
+            vec![
+                raw(json!({"event": "a"})),
+                raw(json!({"event": "a", "distinct_id": ""})),
+            ],
+            now,
+            None,
+        );
         assert_eq!(missing_name, Err(EventError::MissingEventName(0)));
         assert_eq!(missing_id, Err(EventError::MissingDistinctId(0)));
     }
@@ -210,7 +247,13 @@ mod tests {
         )
         .unwrap()
         .remove(0);
-        assert_eq!(event.set, json!({"plan": "pro", "email": "a@b.c"}).as_object().unwrap().clone());
+        assert_eq!(
+            event.set,
+            json!({"plan": "pro", "email": "a@b.c"})
+                .as_object()
+                .unwrap()
+                .clone()
+        );
         assert_eq!(event.set_once.get("first"), Some(&json!(1)));
         assert!(!event.properties.contains_key("$set"));
     }
@@ -219,7 +262,10 @@ mod tests {
     fn a_given_uuid_is_kept_and_a_missing_one_generated() {
         let given = "0194cc39-1f25-7000-8000-000000000001";
         let events = normalize(
-            vec![raw(json!({"event": "a", "distinct_id": "u", "uuid": given})), raw(json!({"event": "a", "distinct_id": "u", "uuid": ""}))],
+            vec![
+                raw(json!({"event": "a", "distinct_id": "u", "uuid": given})),
+                raw(json!({"event": "a", "distinct_id": "u", "uuid": ""})),
+            ],
             Utc::now(),
             None,
         )
@@ -227,7 +273,13 @@ mod tests {
         assert_eq!(events[0].uuid.to_string(), given);
         assert_ne!(events[1].uuid, Uuid::nil());
         assert_eq!(
-            normalize(vec![raw(json!({"event": "a", "distinct_id": "u", "uuid": "nope"}))], Utc::now(), None),
+            normalize(
+                vec![raw(
+                    json!({"event": "a", "distinct_id": "u", "uuid": "nope"})
+                )],
+                Utc::now(),
+                None
+            ),
             Err(EventError::InvalidUuid(0))
         );
     }

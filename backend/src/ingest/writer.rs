@@ -25,7 +25,10 @@ pub struct Writer {
 }
 
 impl Writer {
-    pub fn new(db: Connection, discovered: mpsc::UnboundedSender<Discovered>) -> duckdb::Result<Self> {
+    pub fn new(
+        db: Connection,
+        discovered: mpsc::UnboundedSender<Discovered>,
+    ) -> duckdb::Result<Self> {
         // Changed persons and mappings are appended here first, then moved
         // into place with one set-based statement each: row-by-row updates
         // are slow in a column store.
@@ -33,7 +36,12 @@ impl Writer {
             "CREATE TEMP TABLE persons_staging AS SELECT * FROM persons LIMIT 0;
              CREATE TEMP TABLE distinct_ids_staging AS SELECT * FROM person_distinct_ids LIMIT 0;",
         )?;
-        Ok(Self { db, persons: HashMap::new(), discovery: Discovery::default(), discovered })
+        Ok(Self {
+            db,
+            persons: HashMap::new(),
+            discovery: Discovery::default(),
+            discovered,
+        })
     }
 
     pub fn run(mut self, mut jobs: mpsc::Receiver<Job>) {
@@ -120,11 +128,15 @@ impl Writer {
         let mut changed = self.db.appender("persons_staging")?;
         for (project, persons) in &self.persons {
             for distinct_id in &persons.remapped {
-                let person = persons.person_of(distinct_id).expect("remapped ids are mapped");
+                let person = persons
+                    .person_of(distinct_id)
+                    .expect("remapped ids are mapped");
                 mappings.append_row(params![project, distinct_id, person.to_string()])?;
             }
             for id in &persons.dirty {
-                let Some(person) = persons.person(id) else { continue };
+                let Some(person) = persons.person(id) else {
+                    continue;
+                };
                 changed.append_row(params![
                     project,
                     id.to_string(),
@@ -155,8 +167,14 @@ impl Writer {
                     "UPDATE person_overrides SET new_person_id = ? WHERE project_id = ? AND new_person_id = ?",
                     params![new, project, old],
                 )?;
-                self.db.execute("INSERT INTO person_overrides VALUES (?, ?, ?)", params![project, old, new])?;
-                self.db.execute("DELETE FROM persons WHERE project_id = ? AND id = ?", params![project, old])?;
+                self.db.execute(
+                    "INSERT INTO person_overrides VALUES (?, ?, ?)",
+                    params![project, old, new],
+                )?;
+                self.db.execute(
+                    "DELETE FROM persons WHERE project_id = ? AND id = ?",
+                    params![project, old],
+                )?;
             }
         }
         Ok(())
@@ -184,7 +202,8 @@ impl Writer {
                 Ok((uuid(row.get(0)?), Person { properties, is_identified: row.get(2)?, created_at: created_at.and_utc() }))
             })?
             .collect::<duckdb::Result<Vec<_>>>()?;
-        self.persons.insert(project, ProjectPersons::load(mapping, persons));
+        self.persons
+            .insert(project, ProjectPersons::load(mapping, persons));
         Ok(())
     }
 }

@@ -6,7 +6,8 @@ use crate::ingest::Discovered;
 use crate::{Error, Result};
 use chrono::{DateTime, SubsecRound, Utc};
 use domain::definitions::{
-    DefinitionId, DefinitionNotes, EventDefinition, PropertyDefinition, PropertyKind, PropertyType, Verification,
+    DefinitionId, DefinitionNotes, EventDefinition, PropertyDefinition, PropertyKind, PropertyType,
+    Verification,
 };
 use domain::{ProjectId, UserId};
 
@@ -33,7 +34,10 @@ impl Row {
     }
 
     fn verification(&self) -> Option<Verification> {
-        Some(Verification { by: self.verified_by.clone().unwrap_or_default(), at: self.verified_at? })
+        Some(Verification {
+            by: self.verified_by.clone().unwrap_or_default(),
+            at: self.verified_at?,
+        })
     }
 }
 
@@ -83,9 +87,19 @@ impl MetaStore {
 
     /// A project's event definitions, for someone with access to it, verified
     /// first. Volumes are filled in by the caller from the events store.
-    pub async fn event_definitions(&self, actor: UserId, project: ProjectId) -> Result<Vec<EventDefinition>> {
+    pub async fn event_definitions(
+        &self,
+        actor: UserId,
+        project: ProjectId,
+    ) -> Result<Vec<EventDefinition>> {
         self.project_access(actor, project).await?;
-        let rows = self.definition_rows("event_definitions", "NULL AS kind, NULL AS property_type", project).await?;
+        let rows = self
+            .definition_rows(
+                "event_definitions",
+                "NULL AS kind, NULL AS property_type",
+                project,
+            )
+            .await?;
         Ok(rows
             .into_iter()
             .map(|row| EventDefinition {
@@ -104,15 +118,25 @@ impl MetaStore {
             .collect())
     }
 
-    pub async fn property_definitions(&self, actor: UserId, project: ProjectId) -> Result<Vec<PropertyDefinition>> {
+    pub async fn property_definitions(
+        &self,
+        actor: UserId,
+        project: ProjectId,
+    ) -> Result<Vec<PropertyDefinition>> {
         self.project_access(actor, project).await?;
-        let rows = self.definition_rows("property_definitions", "d.kind, d.property_type", project).await?;
+        let rows = self
+            .definition_rows("property_definitions", "d.kind, d.property_type", project)
+            .await?;
         Ok(rows
             .into_iter()
             .map(|row| PropertyDefinition {
                 verified: row.verification(),
                 tags: row.tags(),
-                kind: if row.kind.as_deref() == Some("person") { PropertyKind::Person } else { PropertyKind::Event },
+                kind: if row.kind.as_deref() == Some("person") {
+                    PropertyKind::Person
+                } else {
+                    PropertyKind::Event
+                },
                 property_type: row.property_type.as_deref().and_then(PropertyType::parse),
                 id: row.id,
                 project_id: row.project_id,
@@ -126,7 +150,12 @@ impl MetaStore {
             .collect())
     }
 
-    async fn definition_rows(&self, table: &'static str, extra: &'static str, project: ProjectId) -> Result<Vec<Row>> {
+    async fn definition_rows(
+        &self,
+        table: &'static str,
+        extra: &'static str,
+        project: ProjectId,
+    ) -> Result<Vec<Row>> {
         Ok(sqlx::query_as::<_, Row>(&format!(
             "SELECT d.id, d.project_id, d.name, d.first_seen_at, d.last_seen_at, d.description, d.tags, d.owner_id,
                     o.name AS owner, v.name AS verified_by, d.verified_at, {extra}
@@ -149,7 +178,8 @@ impl MetaStore {
         id: DefinitionId,
         notes: &DefinitionNotes,
     ) -> Result<()> {
-        self.annotate("event_definitions", actor, project, id, notes).await
+        self.annotate("event_definitions", actor, project, id, notes)
+            .await
     }
 
     pub async fn annotate_property_definition(
@@ -159,7 +189,8 @@ impl MetaStore {
         id: DefinitionId,
         notes: &DefinitionNotes,
     ) -> Result<()> {
-        self.annotate("property_definitions", actor, project, id, notes).await
+        self.annotate("property_definitions", actor, project, id, notes)
+            .await
     }
 
     async fn annotate(
@@ -172,17 +203,25 @@ impl MetaStore {
     ) -> Result<()> {
         let access = self.project_access(actor, project).await?;
         if let Some(owner) = notes.owner_id {
-            let role: Option<String> =
-                sqlx::query_scalar("SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2")
-                    .bind(access.organization.id)
-                    .bind(owner)
-                    .fetch_optional(&self.pool)
-                    .await?;
-            role.as_deref().map(parse_role).transpose()?.ok_or_else(|| {
-                Error::Invalid(domain::Invalid::new("owner_id", "The owner must be a member of this organization."))
-            })?;
+            let role: Option<String> = sqlx::query_scalar(
+                "SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2",
+            )
+            .bind(access.organization.id)
+            .bind(owner)
+            .fetch_optional(&self.pool)
+            .await?;
+            role.as_deref()
+                .map(parse_role)
+                .transpose()?
+                .ok_or_else(|| {
+                    Error::Invalid(domain::Invalid::new(
+                        "owner_id",
+                        "The owner must be a member of this organization.",
+                    ))
+                })?;
         }
-        let tags = serde_json::to_string(&notes.tags).map_err(|e| Error::Internal(e.to_string()))?;
+        let tags =
+            serde_json::to_string(&notes.tags).map_err(|e| Error::Internal(e.to_string()))?;
         // Verifying keeps the first verifier; unverifying clears it.
         let updated = sqlx::query(&format!(
             "UPDATE {table} SET description = $1, tags = $2, owner_id = $3,

@@ -47,7 +47,8 @@ impl InviteRow {
     }
 }
 
-const SELECT_INVITE: &str = "SELECT i.id, i.organization_id, o.name AS organization_name, i.email, i.role,
+const SELECT_INVITE: &str =
+    "SELECT i.id, i.organization_id, o.name AS organization_name, i.email, i.role,
         i.token, u.name AS invited_by, i.created_at, i.expires_at, i.accepted_at, i.revoked_at
      FROM invites i
      JOIN organizations o ON o.id = i.organization_id
@@ -56,8 +57,16 @@ const SELECT_INVITE: &str = "SELECT i.id, i.organization_id, o.name AS organizat
 impl MetaStore {
     /// Invites someone to the organization. A newer invite for the same email
     /// replaces a pending one.
-    pub async fn create_invite(&self, actor: UserId, organization: OrganizationId, new: NewInvite) -> Result<Invite> {
-        let role = self.role_in(actor, organization).await?.ok_or(Error::NotFound)?;
+    pub async fn create_invite(
+        &self,
+        actor: UserId,
+        organization: OrganizationId,
+        new: NewInvite,
+    ) -> Result<Invite> {
+        let role = self
+            .role_in(actor, organization)
+            .await?
+            .ok_or(Error::NotFound)?;
         check_invite(role, new.role)?;
         let mut tx = self.write().await?;
         let already_member: bool = sqlx::query_scalar(
@@ -69,7 +78,9 @@ impl MetaStore {
         .fetch_one(&mut *tx)
         .await?;
         if already_member {
-            return Err(domain::Invalid::new(Email::FIELD, "This person is already a member.").into());
+            return Err(
+                domain::Invalid::new(Email::FIELD, "This person is already a member.").into(),
+            );
         }
         let created = now();
         sqlx::query(
@@ -99,7 +110,11 @@ impl MetaStore {
     }
 
     /// Invites not yet accepted, revoked or expired; for owners and admins.
-    pub async fn pending_invites(&self, actor: UserId, organization: OrganizationId) -> Result<Vec<Invite>> {
+    pub async fn pending_invites(
+        &self,
+        actor: UserId,
+        organization: OrganizationId,
+    ) -> Result<Vec<Invite>> {
         self.require_manager(actor, organization).await?;
         let rows = sqlx::query_as::<_, InviteRow>(&format!(
             "{SELECT_INVITE} WHERE i.organization_id = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL
@@ -114,7 +129,12 @@ impl MetaStore {
             .collect()
     }
 
-    pub async fn revoke_invite(&self, actor: UserId, organization: OrganizationId, invite: InviteId) -> Result<()> {
+    pub async fn revoke_invite(
+        &self,
+        actor: UserId,
+        organization: OrganizationId,
+        invite: InviteId,
+    ) -> Result<()> {
         self.require_manager(actor, organization).await?;
         let revoked = sqlx::query(
             "UPDATE invites SET revoked_at = $1
@@ -170,7 +190,9 @@ impl MetaStore {
             )));
         }
         if self.role_in(user.id, row.organization_id).await?.is_some() {
-            return Err(Error::Conflict("You are already a member of this organization.".into()));
+            return Err(Error::Conflict(
+                "You are already a member of this organization.".into(),
+            ));
         }
         let mut tx = self.write().await?;
         claim(&mut tx, &row, user.id).await?;
@@ -203,7 +225,10 @@ impl MetaStore {
     }
 
     async fn require_manager(&self, actor: UserId, organization: OrganizationId) -> Result<Role> {
-        let role = self.role_in(actor, organization).await?.ok_or(Error::NotFound)?;
+        let role = self
+            .role_in(actor, organization)
+            .await?
+            .ok_or(Error::NotFound)?;
         if !role.manages_members() {
             return Err(domain::organization::MembershipDenied::NotAManager.into());
         }
@@ -213,7 +238,11 @@ impl MetaStore {
 
 /// Marks the invite used and adds the member, once: of two people racing
 /// with the same link, only one gets in.
-async fn claim(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, row: &InviteRow, user: UserId) -> Result<()> {
+async fn claim(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    row: &InviteRow,
+    user: UserId,
+) -> Result<()> {
     let claimed = sqlx::query(
         "UPDATE invites SET accepted_at = $1, accepted_by = $2
          WHERE id = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
@@ -224,7 +253,12 @@ async fn claim(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, row: &InviteRow, us
     .execute(&mut **tx)
     .await?;
     if claimed.rows_affected() != 1 {
-        return Err(Error::Conflict(InviteStatus::Accepted.refusal().unwrap_or_default().to_owned()));
+        return Err(Error::Conflict(
+            InviteStatus::Accepted
+                .refusal()
+                .unwrap_or_default()
+                .to_owned(),
+        ));
     }
     add_member(tx, row.organization_id, user, parse_role(&row.role)?).await
 }

@@ -35,11 +35,15 @@ impl MetaStore {
             .busy_timeout(Duration::from_secs(5));
         if let Some(parent) = options.get_filename().parent() {
             if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| crate::Error::Internal(format!("cannot create {}: {e}", parent.display())))?;
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    crate::Error::Internal(format!("cannot create {}: {e}", parent.display()))
+                })?;
             }
         }
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(Self { pool })
     }
@@ -60,7 +64,9 @@ impl MetaStore {
 
     /// Is there no user at all yet (a fresh installation)?
     pub async fn is_empty(&self) -> Result<bool> {
-        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;
+        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(users == 0)
     }
 }

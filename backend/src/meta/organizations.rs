@@ -8,18 +8,27 @@ use sqlx::{Sqlite, Transaction};
 
 impl MetaStore {
     /// The user's role in an organization, or `None` when they are not a member.
-    pub async fn role_in(&self, user: UserId, organization: OrganizationId) -> Result<Option<Role>> {
-        let role: Option<String> =
-            sqlx::query_scalar("SELECT role FROM memberships WHERE user_id = $1 AND organization_id = $2")
-                .bind(user)
-                .bind(organization)
-                .fetch_optional(&self.pool)
-                .await?;
+    pub async fn role_in(
+        &self,
+        user: UserId,
+        organization: OrganizationId,
+    ) -> Result<Option<Role>> {
+        let role: Option<String> = sqlx::query_scalar(
+            "SELECT role FROM memberships WHERE user_id = $1 AND organization_id = $2",
+        )
+        .bind(user)
+        .bind(organization)
+        .fetch_optional(&self.pool)
+        .await?;
         role.as_deref().map(parse_role).transpose()
     }
 
     /// An organization the user belongs to, with their role in it.
-    pub async fn organization_for(&self, user: UserId, organization: OrganizationId) -> Result<(Organization, Role)> {
+    pub async fn organization_for(
+        &self,
+        user: UserId,
+        organization: OrganizationId,
+    ) -> Result<(Organization, Role)> {
         #[derive(sqlx::FromRow)]
         struct Row {
             id: OrganizationId,
@@ -36,7 +45,13 @@ impl MetaStore {
         .fetch_one(&self.pool)
         .await
         .map_err(Error::from_lookup)?;
-        Ok((Organization { id: row.id, name: row.name }, parse_role(&row.role)?))
+        Ok((
+            Organization {
+                id: row.id,
+                name: row.name,
+            },
+            parse_role(&row.role)?,
+        ))
     }
 
     /// Every organization the user belongs to, with their role, by name.
@@ -55,8 +70,14 @@ impl MetaStore {
     }
 
     /// The members of an organization, visible to its members only.
-    pub async fn members(&self, actor: UserId, organization: OrganizationId) -> Result<Vec<Member>> {
-        self.role_in(actor, organization).await?.ok_or(Error::NotFound)?;
+    pub async fn members(
+        &self,
+        actor: UserId,
+        organization: OrganizationId,
+    ) -> Result<Vec<Member>> {
+        self.role_in(actor, organization)
+            .await?
+            .ok_or(Error::NotFound)?;
         #[derive(sqlx::FromRow)]
         struct Row {
             user_id: UserId,
@@ -96,7 +117,9 @@ impl MetaStore {
         new: Role,
     ) -> Result<()> {
         let mut tx = self.write().await?;
-        membership_change(&mut tx, actor, organization, target).await?.check_role_change(new)?;
+        membership_change(&mut tx, actor, organization, target)
+            .await?
+            .check_role_change(new)?;
         sqlx::query("UPDATE memberships SET role = $1 WHERE organization_id = $2 AND user_id = $3")
             .bind(new.as_str())
             .bind(organization)
@@ -108,9 +131,16 @@ impl MetaStore {
     }
 
     /// Removes `target` from the organization, if the rules allow `actor` to.
-    pub async fn remove_member(&self, actor: UserId, organization: OrganizationId, target: UserId) -> Result<()> {
+    pub async fn remove_member(
+        &self,
+        actor: UserId,
+        organization: OrganizationId,
+        target: UserId,
+    ) -> Result<()> {
         let mut tx = self.write().await?;
-        membership_change(&mut tx, actor, organization, target).await?.check_removal()?;
+        membership_change(&mut tx, actor, organization, target)
+            .await?
+            .check_removal()?;
         sqlx::query("DELETE FROM memberships WHERE organization_id = $1 AND user_id = $2")
             .bind(organization)
             .bind(target)
@@ -130,17 +160,26 @@ async fn membership_change(
     target: UserId,
 ) -> Result<MembershipChange> {
     let role_of = |user: UserId| {
-        sqlx::query_scalar::<_, String>("SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2")
-            .bind(organization)
-            .bind(user)
+        sqlx::query_scalar::<_, String>(
+            "SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2",
+        )
+        .bind(organization)
+        .bind(user)
     };
-    let actor_role = role_of(actor).fetch_optional(&mut **tx).await?.ok_or(Error::NotFound)?;
-    let target_role = role_of(target).fetch_optional(&mut **tx).await?.ok_or(Error::NotFound)?;
-    let owners: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE organization_id = $1 AND role = 'owner'")
-            .bind(organization)
-            .fetch_one(&mut **tx)
-            .await?;
+    let actor_role = role_of(actor)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let target_role = role_of(target)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let owners: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships WHERE organization_id = $1 AND role = 'owner'",
+    )
+    .bind(organization)
+    .fetch_one(&mut **tx)
+    .await?;
     Ok(MembershipChange {
         actor: parse_role(&actor_role)?,
         target: parse_role(&target_role)?,

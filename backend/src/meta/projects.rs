@@ -24,7 +24,10 @@ impl TryFrom<AccessRow> for ProjectAccess {
     fn try_from(row: AccessRow) -> Result<Self> {
         Ok(ProjectAccess {
             role: parse_role(&row.role)?,
-            organization: Organization { id: row.organization_id, name: row.organization_name },
+            organization: Organization {
+                id: row.organization_id,
+                name: row.organization_name,
+            },
             project: Project {
                 id: row.id,
                 organization_id: row.organization_id,
@@ -38,7 +41,8 @@ impl TryFrom<AccessRow> for ProjectAccess {
 }
 
 pub(crate) fn parse_role(stored: &str) -> Result<Role> {
-    Role::parse(stored).map_err(|_| Error::Internal(format!("unknown role {stored:?} in the database")))
+    Role::parse(stored)
+        .map_err(|_| Error::Internal(format!("unknown role {stored:?} in the database")))
 }
 
 impl MetaStore {
@@ -81,7 +85,11 @@ impl MetaStore {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|r| ProjectSummary { id: r.id, name: r.name, organization_name: r.organization_name })
+            .map(|r| ProjectSummary {
+                id: r.id,
+                name: r.name,
+                organization_name: r.organization_name,
+            })
             .collect())
     }
 
@@ -93,9 +101,14 @@ impl MetaStore {
         name: &ProjectName,
         time_zone: &TimeZone,
     ) -> Result<ProjectId> {
-        let role = self.role_in(actor, organization).await?.ok_or(Error::NotFound)?;
+        let role = self
+            .role_in(actor, organization)
+            .await?
+            .ok_or(Error::NotFound)?;
         if !role.manages_projects() {
-            return Err(Error::Forbidden("Only owners and admins can create projects.".into()));
+            return Err(Error::Forbidden(
+                "Only owners and admins can create projects.".into(),
+            ));
         }
         let mut tx = self.write().await?;
         let id = insert_project(&mut tx, organization, name, time_zone).await?;
@@ -113,7 +126,9 @@ impl MetaStore {
     ) -> Result<Project> {
         let access = self.project_access(actor, project).await?;
         if !access.role.manages_projects() {
-            return Err(Error::Forbidden("Only owners and admins can change project settings.".into()));
+            return Err(Error::Forbidden(
+                "Only owners and admins can change project settings.".into(),
+            ));
         }
         sqlx::query("UPDATE projects SET name = $1, time_zone = $2 WHERE id = $3")
             .bind(name.as_str())
@@ -126,10 +141,12 @@ impl MetaStore {
 
     /// The project a capture API key belongs to.
     pub async fn project_for_token(&self, token: &str) -> Result<Option<ProjectId>> {
-        Ok(sqlx::query_scalar("SELECT id FROM projects WHERE api_token = $1")
-            .bind(token)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT id FROM projects WHERE api_token = $1")
+                .bind(token)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// The first project of an organization: where a new member lands.
@@ -140,5 +157,4 @@ impl MetaStore {
             .await
             .map_err(Error::from_lookup)
     }
-
 }

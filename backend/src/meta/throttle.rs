@@ -26,10 +26,13 @@ impl MetaStore {
                 .fetch_optional(&self.pool)
                 .await?;
         let now = now();
-        Ok(locked_until.flatten().filter(|until| *until > now).map(|until| {
-            let seconds = (until - now).num_seconds();
-            (seconds + 59) / 60
-        }))
+        Ok(locked_until
+            .flatten()
+            .filter(|until| *until > now)
+            .map(|until| {
+                let seconds = (until - now).num_seconds();
+                (seconds + 59) / 60
+            }))
     }
 
     /// Counts a failed login; the fifth within the window locks the address.

@@ -27,7 +27,11 @@ pub(crate) struct UserRow {
 
 impl From<UserRow> for User {
     fn from(row: UserRow) -> Self {
-        User { id: row.id, email: row.email, name: row.name }
+        User {
+            id: row.id,
+            email: row.email,
+            name: row.name,
+        }
     }
 }
 
@@ -35,15 +39,23 @@ impl MetaStore {
     /// Creates a user, their organization (they own it) and its first project.
     pub async fn create_account(&self, account: NewAccount) -> Result<(User, ProjectId)> {
         let mut tx = self.write().await?;
-        let user = insert_user(&mut tx, &account.name, &account.email, &account.password_hash).await?;
-        let organization: OrganizationId =
-            sqlx::query_scalar("INSERT INTO organizations (name, created_at) VALUES ($1, $2) RETURNING id")
-                .bind(account.organization.as_str())
-                .bind(now())
-                .fetch_one(&mut *tx)
-                .await?;
+        let user = insert_user(
+            &mut tx,
+            &account.name,
+            &account.email,
+            &account.password_hash,
+        )
+        .await?;
+        let organization: OrganizationId = sqlx::query_scalar(
+            "INSERT INTO organizations (name, created_at) VALUES ($1, $2) RETURNING id",
+        )
+        .bind(account.organization.as_str())
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
         add_member(&mut tx, organization, user.id, Role::Owner).await?;
-        let project = insert_project(&mut tx, organization, &account.project, &account.time_zone).await?;
+        let project =
+            insert_project(&mut tx, organization, &account.project, &account.time_zone).await?;
         tx.commit().await?;
         Ok((user, project))
     }
@@ -65,10 +77,12 @@ impl MetaStore {
             user: UserRow,
             password_hash: String,
         }
-        let row = sqlx::query_as::<_, Row>("SELECT id, email, name, password_hash FROM users WHERE email = $1")
-            .bind(email.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query_as::<_, Row>(
+            "SELECT id, email, name, password_hash FROM users WHERE email = $1",
+        )
+        .bind(email.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.map(|row| (row.user.into(), row.password_hash)))
     }
 
@@ -82,11 +96,13 @@ impl MetaStore {
 
     /// Remembers the project the user last opened, as the default for `/`.
     pub async fn remember_last_project(&self, user: UserId, project: ProjectId) -> Result<()> {
-        sqlx::query("UPDATE users SET last_project_id = $1 WHERE id = $2 AND last_project_id IS NOT $1")
-            .bind(project)
-            .bind(user)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE users SET last_project_id = $1 WHERE id = $2 AND last_project_id IS NOT $1",
+        )
+        .bind(project)
+        .bind(user)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

@@ -26,7 +26,9 @@ impl std::ops::Deref for TestBackend {
 pub async fn fresh() -> TestBackend {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("meta.db").display());
-    let backend = Backend::open(&url, &dir.path().join("events.duckdb")).await.unwrap();
+    let backend = Backend::open(&url, &dir.path().join("events.duckdb"))
+        .await
+        .unwrap();
     TestBackend { backend, _dir: dir }
 }
 
@@ -49,6 +51,16 @@ pub async fn sign_up(backend: &Backend, email: &str) -> Account {
         time_zone: TimeZone::utc(),
     };
     let (user, project) = backend.sign_up(form).await.unwrap();
-    let organization = backend.meta.project_access(user.id, project).await.unwrap().organization.id;
-    Account { user, project, organization }
+    let organization = backend
+        .meta
+        .project_access(user.id, project)
+        .await
+        .unwrap()
+        .organization
+        .id;
+    Account {
+        user,
+        project,
+        organization,
+    }
 }

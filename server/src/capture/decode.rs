@@ -73,7 +73,9 @@ pub fn decode(body: &[u8], hints: &Hints, limit: usize) -> Result<Decoded, Decod
     if payload.is_empty() {
         return Err(DecodeError::Empty);
     }
-    let is_form = hints.content_type.is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    let is_form = hints
+        .content_type
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
     let mut form_compression = None;
     if is_form {
         let mut data = None;
@@ -84,7 +86,8 @@ pub fn decode(body: &[u8], hints: &Hints, limit: usize) -> Result<Decoded, Decod
                 _ => {}
             }
         }
-        let data = data.ok_or_else(|| DecodeError::Malformed("form body without a data field".into()))?;
+        let data =
+            data.ok_or_else(|| DecodeError::Malformed("form body without a data field".into()))?;
         // Form decoding turns base64's '+' into ' '.
         payload = if looks_like_base64(data.trim().as_bytes()) || data.contains(' ') {
             data.replace(' ', "+").into_bytes()
@@ -100,10 +103,13 @@ pub fn decode(body: &[u8], hints: &Hints, limit: usize) -> Result<Decoded, Decod
 
     let mut bytes = match hint {
         Some(Compression::LzString) => {
-            let text = std::str::from_utf8(&payload).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+            let text =
+                std::str::from_utf8(&payload).map_err(|e| DecodeError::Malformed(e.to_string()))?;
             let words = lz_str::decompress_from_base64(text.trim())
                 .ok_or_else(|| DecodeError::Malformed("invalid LZ-string data".into()))?;
-            String::from_utf16(&words).map_err(|e| DecodeError::Malformed(e.to_string()))?.into_bytes()
+            String::from_utf16(&words)
+                .map_err(|e| DecodeError::Malformed(e.to_string()))?
+                .into_bytes()
         }
         Some(Compression::Base64) => base64_decode(&payload)?,
         _ if !is_gzip(&payload) && looks_like_base64(&payload) => base64_decode(&payload)?,
@@ -137,16 +143,24 @@ enum Body {
 }
 
 fn parse(bytes: &[u8], sent_at_ms: Option<i64>) -> Result<Decoded, DecodeError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| DecodeError::Malformed(format!("invalid JSON: {e}")))?;
+    let value: Value = serde_json::from_slice(bytes)
+        .map_err(|e| DecodeError::Malformed(format!("invalid JSON: {e}")))?;
     if !value.is_object() && !value.is_array() {
-        return Err(DecodeError::Malformed("expected an event, an array of events or a batch".into()));
+        return Err(DecodeError::Malformed(
+            "expected an event, an array of events or a batch".into(),
+        ));
     }
-    let body: Body = serde_json::from_value(value).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+    let body: Body =
+        serde_json::from_value(value).map_err(|e| DecodeError::Malformed(e.to_string()))?;
     let query_sent_at = sent_at_ms
         .filter(|ms| *ms > 1_609_459_200_000) // values from 2020 or before are seconds, not ms
         .and_then(DateTime::<Utc>::from_timestamp_millis);
     let (token, sent_at, events) = match body {
-        Body::Batch { api_key, batch, sent_at } => {
+        Body::Batch {
+            api_key,
+            batch,
+            sent_at,
+        } => {
             let token = api_key.or_else(|| single_token(&batch).ok().flatten());
             (token, sent_at.as_deref().and_then(parse_time), batch)
         }
@@ -157,7 +171,11 @@ fn parse(bytes: &[u8], sent_at_ms: Option<i64>) -> Result<Decoded, DecodeError> 
         return Err(DecodeError::EmptyBatch);
     }
     let token = validate_token(token.ok_or(DecodeError::NoToken)?)?;
-    Ok(Decoded { token, sent_at: sent_at.or(query_sent_at), events })
+    Ok(Decoded {
+        token,
+        sent_at: sent_at.or(query_sent_at),
+        events,
+    })
 }
 
 /// The one token all events of an array name.
@@ -198,7 +216,9 @@ fn looks_like_base64(bytes: &[u8]) -> bool {
     let trimmed = bytes.trim_ascii();
     trimmed.len() >= 4
         && !matches!(trimmed[0], b'{' | b'[')
-        && trimmed.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        && trimmed
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
 }
 
 fn base64_decode(bytes: &[u8]) -> Result<Vec<u8>, DecodeError> {
@@ -208,7 +228,9 @@ fn base64_decode(bytes: &[u8]) -> Result<Vec<u8>, DecodeError> {
         base64::engine::GeneralPurposeConfig::new()
             .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
     );
-    engine.decode(trimmed).map_err(|e| DecodeError::Malformed(format!("invalid base64: {e}")))
+    engine
+        .decode(trimmed)
+        .map_err(|e| DecodeError::Malformed(format!("invalid base64: {e}")))
 }
 
 /// Inflates gzip, refusing to produce more than `limit` bytes, so a small
@@ -268,36 +290,69 @@ mod tests {
 
     #[test]
     fn plain_json_batches_as_posthog_python_sends_them() {
-        assert_batch(&decoded(&batch(), Hints { content_type: Some("application/json"), ..Hints::default() }));
+        assert_batch(&decoded(
+            &batch(),
+            Hints {
+                content_type: Some("application/json"),
+                ..Hints::default()
+            },
+        ));
     }
 
     #[test]
     fn gzip_by_content_encoding_as_posthog_node_sends_it() {
         let body = gzip(&batch());
-        assert_batch(&decoded(&body, Hints { content_encoding: Some("gzip"), ..Hints::default() }));
+        assert_batch(&decoded(
+            &body,
+            Hints {
+                content_encoding: Some("gzip"),
+                ..Hints::default()
+            },
+        ));
     }
 
     #[test]
     fn gzip_without_any_hint_as_posthog_js_sends_it_as_text_plain() {
         let body = gzip(&batch());
-        assert_batch(&decoded(&body, Hints { content_type: Some("text/plain"), ..Hints::default() }));
+        assert_batch(&decoded(
+            &body,
+            Hints {
+                content_type: Some("text/plain"),
+                ..Hints::default()
+            },
+        ));
     }
 
     #[test]
     fn gzip_by_query_hint() {
         let body = gzip(&batch());
-        assert_batch(&decoded(&body, Hints { compression: Some("gzip-js"), ..Hints::default() }));
+        assert_batch(&decoded(
+            &body,
+            Hints {
+                compression: Some("gzip-js"),
+                ..Hints::default()
+            },
+        ));
     }
 
     #[test]
     fn base64_form_bodies_even_after_plus_signs_became_spaces() {
         let data = b64(&batch());
-        assert!(data.contains('+') || data.contains('/'), "the sample should exercise the alphabet");
+        assert!(
+            data.contains('+') || data.contains('/'),
+            "the sample should exercise the alphabet"
+        );
         let damaged = data.replace('+', " ");
-        let body = format!("data={}&compression=base64", damaged.replace('/', "%2F").replace('=', "%3D"));
+        let body = format!(
+            "data={}&compression=base64",
+            damaged.replace('/', "%2F").replace('=', "%3D")
+        );
         assert_batch(&decoded(
             body.as_bytes(),
-            Hints { content_type: Some("application/x-www-form-urlencoded"), ..Hints::default() },
+            Hints {
+                content_type: Some("application/x-www-form-urlencoded"),
+                ..Hints::default()
+            },
         ));
     }
 
@@ -311,7 +366,10 @@ mod tests {
             .finish();
         assert_batch(&decoded(
             body.as_bytes(),
-            Hints { content_type: Some("application/x-www-form-urlencoded"), ..Hints::default() },
+            Hints {
+                content_type: Some("application/x-www-form-urlencoded"),
+                ..Hints::default()
+            },
         ));
     }
 
@@ -319,7 +377,13 @@ mod tests {
     fn bare_base64_bodies_and_the_data_query_parameter() {
         let data = b64(&batch());
         assert_batch(&decoded(data.as_bytes(), Hints::default()));
-        assert_batch(&decoded(b"", Hints { data: Some(&data), ..Hints::default() }));
+        assert_batch(&decoded(
+            b"",
+            Hints {
+                data: Some(&data),
+                ..Hints::default()
+            },
+        ));
     }
 
     #[test]
@@ -328,7 +392,13 @@ mod tests {
             {"event": "a", "properties": {"token": "phc_arr", "distinct_id": "u"}},
             {"event": "b", "properties": {"token": "phc_arr", "distinct_id": "u"}}
         ]);
-        let decoded = decoded(body.to_string().as_bytes(), Hints { sent_at_ms: Some(1_767_268_800_000), ..Hints::default() });
+        let decoded = decoded(
+            body.to_string().as_bytes(),
+            Hints {
+                sent_at_ms: Some(1_767_268_800_000),
+                ..Hints::default()
+            },
+        );
         assert_eq!(decoded.token, "phc_arr");
         assert_eq!(decoded.events.len(), 2);
         assert_eq!(decoded.sent_at, parse_time("2026-01-01T12:00:00Z"));
@@ -342,7 +412,11 @@ mod tests {
             json!({"event": "a", "distinct_id": "u", "api_key": "phc_one"}),
             json!({"event": "a", "properties": {"distinct_id": "u", "token": "phc_one"}}),
         ] {
-            assert_eq!(decoded(body.to_string().as_bytes(), Hints::default()).token, "phc_one", "{body}");
+            assert_eq!(
+                decoded(body.to_string().as_bytes(), Hints::default()).token,
+                "phc_one",
+                "{body}"
+            );
         }
     }
 
@@ -351,12 +425,30 @@ mod tests {
         let cases: Vec<(Vec<u8>, DecodeError)> = vec![
             (vec![], DecodeError::Empty),
             (b"{not json".to_vec(), DecodeError::Malformed(String::new())),
-            (br#""just a string""#.to_vec(), DecodeError::Malformed(String::new())),
-            (br#"{"api_key": "phc_x", "batch": []}"#.to_vec(), DecodeError::EmptyBatch),
-            (br#"{"event": "a", "distinct_id": "u"}"#.to_vec(), DecodeError::NoToken),
-            (br#"[{"event":"a","token":"phc_a"},{"event":"b","token":"phc_b"}]"#.to_vec(), DecodeError::MultipleTokens),
-            (br#"{"event": "a", "token": "phx_personal"}"#.to_vec(), DecodeError::BadToken("personal_api_key")),
-            (br#"{"event": "a", "token": "   "}"#.to_vec(), DecodeError::BadToken("empty")),
+            (
+                br#""just a string""#.to_vec(),
+                DecodeError::Malformed(String::new()),
+            ),
+            (
+                br#"{"api_key": "phc_x", "batch": []}"#.to_vec(),
+                DecodeError::EmptyBatch,
+            ),
+            (
+                br#"{"event": "a", "distinct_id": "u"}"#.to_vec(),
+                DecodeError::NoToken,
+            ),
+            (
+                br#"[{"event":"a","token":"phc_a"},{"event":"b","token":"phc_b"}]"#.to_vec(),
+                DecodeError::MultipleTokens,
+            ),
+            (
+                br#"{"event": "a", "token": "phx_personal"}"#.to_vec(),
+                DecodeError::BadToken("personal_api_key"),
+            ),
+            (
+                br#"{"event": "a", "token": "   "}"#.to_vec(),
+                DecodeError::BadToken("empty"),
+            ),
         ];
         for (body, expected) in cases {
             let error = decode(&body, &Hints::default(), LIMIT).unwrap_err();

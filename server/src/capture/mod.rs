@@ -27,10 +27,14 @@ const LIMIT: usize = 2 << 20;
 const BATCH_LIMIT: usize = 20 << 20;
 
 pub fn router(backend: Backend) -> Router {
-    let any = MethodFilter::GET.or(MethodFilter::POST).or(MethodFilter::OPTIONS);
+    let any = MethodFilter::GET
+        .or(MethodFilter::POST)
+        .or(MethodFilter::OPTIONS);
     let mut router = Router::new();
     for path in EVENT_PATHS {
-        router = router.route(path, on(any, capture)).route(&format!("{path}/"), on(any, capture));
+        router = router
+            .route(path, on(any, capture))
+            .route(&format!("{path}/"), on(any, capture));
     }
     router
         .merge(remote_config::router())
@@ -53,16 +57,28 @@ struct CaptureQuery {
     sent_at: Option<i64>,
 }
 
-async fn capture(State(backend): State<Backend>, Query(query): Query<CaptureQuery>, request: Request) -> Response {
+async fn capture(
+    State(backend): State<Backend>,
+    Query(query): Query<CaptureQuery>,
+    request: Request,
+) -> Response {
     if request.method() == Method::OPTIONS {
         return Json(json!({"status": 1})).into_response();
     }
     let received = chrono::Utc::now();
     let path = request.uri().path().to_owned();
-    let limit = if path.starts_with("/batch") { BATCH_LIMIT } else { LIMIT };
+    let limit = if path.starts_with("/batch") {
+        BATCH_LIMIT
+    } else {
+        LIMIT
+    };
     let headers = request.headers().clone();
     let Ok(body) = to_bytes(request.into_body(), limit).await else {
-        return refuse(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", &format!("the body is larger than {limit} bytes"));
+        return refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            &format!("the body is larger than {limit} bytes"),
+        );
     };
     let hints = Hints {
         compression: query.compression.as_deref(),
@@ -83,10 +99,20 @@ async fn capture(State(backend): State<Backend>, Query(query): Query<CaptureQuer
     }
     let project = match backend.meta.project_for_token(&decoded.token).await {
         Ok(Some(project)) => project,
-        Ok(None) => return refuse(StatusCode::UNAUTHORIZED, "ingest_key_unknown", "API key is not valid: unknown project"),
+        Ok(None) => {
+            return refuse(
+                StatusCode::UNAUTHORIZED,
+                "ingest_key_unknown",
+                "API key is not valid: unknown project",
+            )
+        }
         Err(err) => {
             tracing::error!(error = %err, "project lookup failed");
-            return refuse(StatusCode::SERVICE_UNAVAILABLE, "service_unavailable", "try again shortly");
+            return refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "service_unavailable",
+                "try again shortly",
+            );
         }
     };
     let events = match normalize(decoded.events, received, decoded.sent_at) {
@@ -103,11 +129,21 @@ async fn capture(State(backend): State<Backend>, Query(query): Query<CaptureQuer
     match backend.ingest.submit(project, events).await {
         Ok(()) => Json(json!({"status": 1})).into_response(),
         Err(IngestError::Busy) => {
-            let mut response = refuse(StatusCode::SERVICE_UNAVAILABLE, "service_unavailable", "ingestion is busy; retry shortly");
-            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+            let mut response = refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "service_unavailable",
+                "ingestion is busy; retry shortly",
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
             response
         }
-        Err(err) => refuse(StatusCode::SERVICE_UNAVAILABLE, "service_unavailable", &err.to_string()),
+        Err(err) => refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+            &err.to_string(),
+        ),
     }
 }
 
@@ -119,14 +155,21 @@ fn decode_refusal(err: DecodeError) -> Response {
     let (status, code) = match &err {
         DecodeError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
         DecodeError::NoToken => (StatusCode::UNAUTHORIZED, "ingest_key_required"),
-        DecodeError::MultipleTokens | DecodeError::BadToken(_) => (StatusCode::UNAUTHORIZED, "ingest_key_invalid"),
-        DecodeError::Empty | DecodeError::EmptyBatch | DecodeError::Malformed(_) => (StatusCode::BAD_REQUEST, "invalid_payload"),
+        DecodeError::MultipleTokens | DecodeError::BadToken(_) => {
+            (StatusCode::UNAUTHORIZED, "ingest_key_invalid")
+        }
+        DecodeError::Empty | DecodeError::EmptyBatch | DecodeError::Malformed(_) => {
+            (StatusCode::BAD_REQUEST, "invalid_payload")
+        }
     };
     refuse(status, code, &err.to_string())
 }
 
 /// The JSON error body: `{"status": 400, "code": "...", "error": "..."}`.
 fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(json!({"status": status.as_u16(), "code": code, "error": message}))).into_response()
+    (
+        status,
+        Json(json!({"status": status.as_u16(), "code": code, "error": message})),
+    )
+        .into_response()
 }
-

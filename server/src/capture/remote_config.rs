@@ -12,7 +12,9 @@ use backend::Backend;
 use serde_json::{json, Value};
 
 pub fn router() -> Router<Backend> {
-    let any = MethodFilter::GET.or(MethodFilter::POST).or(MethodFilter::OPTIONS);
+    let any = MethodFilter::GET
+        .or(MethodFilter::POST)
+        .or(MethodFilter::OPTIONS);
     Router::new()
         .route("/array/{token}/config", on(any, config_json))
         .route("/array/{token}/config.js", on(any, config_js))

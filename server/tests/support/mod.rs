@@ -1,0 +1,33 @@
+//! A real server per test: fresh SQLite and DuckDB files in a temporary
+//! folder, listening on a free port.
+
+// Each test binary uses its own part of this module.
+#![allow(dead_code)]
+
+use leptos::prelude::LeptosOptions;
+
+pub struct Running {
+    pub address: String,
+    pub backend: backend::Backend,
+    // Dropped last: deletes the stores.
+    _dir: tempfile::TempDir,
+}
+
+pub async fn start() -> Running {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let config = server::Config {
+        database_url: format!("sqlite://{}", dir.path().join("meta.db").display()),
+        events_path: dir.path().join("events.duckdb"),
+        public_url: address.clone(),
+    };
+    let options = LeptosOptions::builder().output_name("huddle").build();
+    let (router, backend) = server::router(&config, options).await.unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    Running {
+        address,
+        backend,
+        _dir: dir,
+    }
+}
