@@ -79,7 +79,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <Title text="Log in · Huddle"/>
         <AuthCard title="Log in to Huddle">
-            <ActionForm action=action attr:class="form" attr:novalidate=false>
+            <ActionForm action=action attr:class="form">
                 <input type="hidden" name="next" value=next/>
                 <Field label="Email">
                     <input type="email" name="email" required autocomplete="email" autofocus/>
