@@ -4,7 +4,7 @@
 pub mod session;
 
 use crate::components::form::{
-    browser_time_zone, field_error, form_error, Field, FormAlert, Submit, TimeZoneSelect,
+    field_error, form_error, use_browser_time_zone, Field, FormAlert, Submit, TimeZoneSelect,
 };
 use crate::error::AppError;
 use domain::paths;
@@ -98,15 +98,7 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let action = ServerAction::<Signup>::new();
-    let time_zone = RwSignal::new("UTC".to_owned());
-    // Effects run only in the browser: default to the visitor's own zone.
-    Effect::new(move || {
-        if let Some(zone) =
-            browser_time_zone().filter(|z| domain::project::TimeZone::parse(z).is_ok())
-        {
-            time_zone.set(zone);
-        }
-    });
+    let time_zone = use_browser_time_zone();
     view! {
         <Title text="Sign up · Huddle"/>
         <AuthCard title="Create your Huddle account">

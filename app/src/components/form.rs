@@ -92,8 +92,21 @@ pub fn TimeZoneSelect(
     }
 }
 
-/// The browser's own time zone, once the page runs in the browser.
-pub fn browser_time_zone() -> Option<String> {
+/// A time zone choice that starts as UTC and, once the page runs in the
+/// browser, becomes the visitor's own zone (effects never run on the server).
+pub fn use_browser_time_zone() -> RwSignal<String> {
+    let time_zone = RwSignal::new("UTC".to_owned());
+    Effect::new(move || {
+        if let Some(zone) =
+            browser_time_zone().filter(|z| domain::project::TimeZone::parse(z).is_ok())
+        {
+            time_zone.set(zone);
+        }
+    });
+    time_zone
+}
+
+fn browser_time_zone() -> Option<String> {
     let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
         .resolved_options();
     js_sys::Reflect::get(&options, &"timeZone".into())

@@ -22,13 +22,6 @@ pub struct Definitions<T> {
     pub members: Vec<Member>,
 }
 
-#[cfg(feature = "ssr")]
-async fn members_of(project_id: ProjectId, user: domain::UserId) -> Result<Vec<Member>, AppError> {
-    let meta = crate::server::backend()?.meta;
-    let organization = meta.project_access(user, project_id).await?.organization.id;
-    Ok(meta.members(user, organization).await?)
-}
-
 #[server(prefix = "/api", endpoint = "event_definitions")]
 pub async fn load_event_definitions(
     project_id: ProjectId,
@@ -39,7 +32,10 @@ pub async fn load_event_definitions(
         .await?;
     Ok(Definitions {
         definitions,
-        members: members_of(project_id, user.id).await?,
+        members: crate::server::backend()?
+            .meta
+            .project_members(user.id, project_id)
+            .await?,
     })
 }
 
@@ -54,7 +50,10 @@ pub async fn load_property_definitions(
         .await?;
     Ok(Definitions {
         definitions,
-        members: members_of(project_id, user.id).await?,
+        members: crate::server::backend()?
+            .meta
+            .project_members(user.id, project_id)
+            .await?,
     })
 }
 

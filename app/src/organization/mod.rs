@@ -15,13 +15,10 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "project_members")]
 pub async fn project_members(project_id: ProjectId) -> Result<Vec<Member>, AppError> {
     let user = crate::server::require_user().await?;
-    let meta = crate::server::backend()?.meta;
-    let organization = meta
-        .project_access(user.id, project_id)
-        .await?
-        .organization
-        .id;
-    Ok(meta.members(user.id, organization).await?)
+    Ok(crate::server::backend()?
+        .meta
+        .project_members(user.id, project_id)
+        .await?)
 }
 
 /// A compact read-only list of people.

@@ -1,5 +1,5 @@
 use crate::components::form::{
-    browser_time_zone, field_error, form_error, Field, FormAlert, Submit, TimeZoneSelect,
+    field_error, form_error, use_browser_time_zone, Field, FormAlert, Submit, TimeZoneSelect,
 };
 use crate::components::nav::TopBar;
 use crate::components::status::{LoadError, Loading};
@@ -65,14 +65,7 @@ pub fn NewProjectPage() -> impl IntoView {
             .get("organization")
             .and_then(|id| id.parse::<OrganizationId>().ok())
     };
-    let time_zone = RwSignal::new("UTC".to_owned());
-    Effect::new(move || {
-        if let Some(zone) =
-            browser_time_zone().filter(|z| domain::project::TimeZone::parse(z).is_ok())
-        {
-            time_zone.set(zone);
-        }
-    });
+    let time_zone = use_browser_time_zone();
     view! {
         <Title text="New project · Huddle"/>
         <Transition fallback=Loading>

@@ -3,7 +3,7 @@ use super::MetaStore;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use domain::organization::{Member, MembershipChange, Organization, Role};
-use domain::{OrganizationId, UserId};
+use domain::{OrganizationId, ProjectId, UserId};
 use sqlx::{Sqlite, Transaction};
 
 impl MetaStore {
@@ -106,6 +106,12 @@ impl MetaStore {
                 })
             })
             .collect()
+    }
+
+    /// The people who can use a project: its organization's members.
+    pub async fn project_members(&self, actor: UserId, project: ProjectId) -> Result<Vec<Member>> {
+        let organization = self.project_access(actor, project).await?.organization.id;
+        self.members(actor, organization).await
     }
 
     /// Gives `target` the role `new`, if the organization's rules allow `actor` to.
