@@ -11,6 +11,7 @@ pub mod demo_data;
 mod error;
 pub mod events;
 pub mod ingest;
+pub mod insights;
 pub mod meta;
 mod tokens;
 
@@ -27,6 +28,7 @@ pub struct Backend {
     pub meta: MetaStore,
     pub events: EventsStore,
     pub ingest: Ingestor,
+    insight_cache: insights::InsightCache,
 }
 
 impl Backend {
@@ -49,6 +51,7 @@ impl Backend {
             meta,
             events,
             ingest,
+            insight_cache: insights::InsightCache::default(),
         })
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod definitions;
+pub mod insight;
 pub mod invite;
 pub mod organization;
 pub mod paths;

@@ -10,6 +10,7 @@ mod schema;
 
 pub use read::{EventRow, PersonRow};
 
+use crate::insights::DataVersions;
 use crate::{Error, Result};
 use duckdb::Connection;
 use std::path::Path;
@@ -29,6 +30,8 @@ pub const HOT_PROPERTIES: [(&str, &str); 5] = [
 #[derive(Clone)]
 pub struct EventsStore {
     base: Arc<Mutex<Connection>>,
+    /// Bumped by ingestion after each commit; keys cached insight results.
+    pub(crate) versions: DataVersions,
 }
 
 impl EventsStore {
@@ -44,6 +47,7 @@ impl EventsStore {
             .map_err(events_error)?;
         Ok(Self {
             base: Arc::new(Mutex::new(connection)),
+            versions: DataVersions::default(),
         })
     }
 

@@ -54,7 +54,7 @@ impl Ingestor {
         discovered: mpsc::UnboundedSender<Discovered>,
     ) -> Result<Self> {
         let (queue, jobs) = mpsc::channel(QUEUE_CAPACITY);
-        let writer = writer::Writer::new(store.connect()?, discovered)
+        let writer = writer::Writer::new(store.connect()?, discovered, store.versions.clone())
             .map_err(crate::events::events_error)?;
         std::thread::Builder::new()
             .name("huddle-ingest".into())

@@ -5,6 +5,7 @@ use super::discovery::{Discovered, Discovery};
 use super::persons::{Person, ProjectPersons};
 use super::{IngestError, Job};
 use crate::events::HOT_PROPERTIES;
+use crate::insights::DataVersions;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use domain::ProjectId;
 use duckdb::types::{TimeUnit, Value as Db};
@@ -22,12 +23,14 @@ pub struct Writer {
     persons: HashMap<ProjectId, ProjectPersons>,
     discovery: Discovery,
     discovered: mpsc::UnboundedSender<Discovered>,
+    versions: DataVersions,
 }
 
 impl Writer {
     pub fn new(
         db: Connection,
         discovered: mpsc::UnboundedSender<Discovered>,
+        versions: DataVersions,
     ) -> duckdb::Result<Self> {
         // Changed persons and mappings are appended here first, then moved
         // into place with one set-based statement each: row-by-row updates
@@ -41,6 +44,7 @@ impl Writer {
             persons: HashMap::new(),
             discovery: Discovery::default(),
             discovered,
+            versions,
         })
     }
 
@@ -61,6 +65,10 @@ impl Writer {
                 IngestError::Store(err.to_string())
             });
             for job in group {
+                if result.is_ok() {
+                    // Before answering, so a reader after the 200 sees the new version.
+                    self.versions.bump(job.project);
+                }
                 let _ = job.done.send(result.clone());
             }
             if let Some(found) = self.discovery.take() {

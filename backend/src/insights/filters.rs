@@ -1,0 +1,89 @@
+//! Property filters as SQL predicates over `e` (events) and `p` (persons).
+
+use super::sql::{property_number, property_text, Sql};
+use domain::insight::{Operator, PropertyFilter, PropertyScope, Scalar};
+
+/// Whether any of `filters` reads person properties (the query then joins
+/// persons).
+pub fn reads_persons<'a>(filters: impl IntoIterator<Item = &'a PropertyFilter>) -> bool {
+    filters
+        .into_iter()
+        .any(|f| f.scope == PropertyScope::Person)
+}
+
+/// `AND`-ed predicates for `filters`, or `TRUE` when there are none.
+pub fn all_of(filters: &[PropertyFilter]) -> Sql {
+    let mut sql = Sql::default();
+    sql.push("(TRUE");
+    for filter in filters {
+        sql.push(" AND ").append(predicate(filter));
+    }
+    sql.push(")");
+    sql
+}
+
+fn predicate(filter: &PropertyFilter) -> Sql {
+    let (positive, negated) = match filter.operator {
+        Operator::IsNot => (Operator::Exact, true),
+        Operator::NotIcontains => (Operator::Icontains, true),
+        Operator::NotRegex => (Operator::Regex, true),
+        Operator::IsNotSet => (Operator::IsSet, true),
+        other => (other, false),
+    };
+    let text = property_text(filter.scope, &filter.key);
+    let mut sql = Sql::default();
+    // A missing property makes the positive test false (never NULL), so its
+    // negation matches events without the property.
+    sql.push(if negated {
+        "(NOT COALESCE("
+    } else {
+        "(COALESCE("
+    });
+    if positive == Operator::IsSet {
+        sql.push(&format!("{text} IS NOT NULL"));
+    } else {
+        sql.push("(FALSE");
+        for value in filter.values() {
+            sql.push(" OR ")
+                .append(compare(positive, filter, &text, &value));
+        }
+        sql.push(")");
+    }
+    sql.push(", FALSE))");
+    sql
+}
+
+fn compare(operator: Operator, filter: &PropertyFilter, text: &str, value: &Scalar) -> Sql {
+    let mut sql = Sql::default();
+    let number = || property_number(filter.scope, &filter.key);
+    match (operator, value) {
+        (Operator::Exact, Scalar::Number(n)) => {
+            sql.push(&format!("{} = ", number())).bind(*n);
+        }
+        (Operator::Exact, other) => {
+            sql.push(&format!("{text} = ")).bind(other.as_text());
+        }
+        (Operator::Icontains, value) => {
+            sql.push(&format!("contains(lower({text}), lower("))
+                .bind(value.as_text())
+                .push("))");
+        }
+        (Operator::Regex, value) => {
+            sql.push(&format!("regexp_matches({text}, "))
+                .bind(value.as_text())
+                .push(")");
+        }
+        (comparison, value) => {
+            let op = match comparison {
+                Operator::Gt => ">",
+                Operator::Gte => ">=",
+                Operator::Lt => "<",
+                _ => "<=",
+            };
+            // Validation guarantees a number here.
+            sql.push(&format!("{} {op} ", number()))
+                .bind(value.as_number().unwrap_or(f64::NAN));
+        }
+    }
+    sql
+}

@@ -1,0 +1,136 @@
+//! Retention: cohorts by the period of a target event, and how many of each
+//! came back to a returning event in each later period.
+
+use super::source::Source;
+use super::sql::{bucket, Sql, PERSON};
+use super::{filters, query_error, Db};
+use crate::Result;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use domain::insight::dates::{label, Window};
+use domain::insight::{RetentionCohort, RetentionQuery, RetentionResult, RetentionType};
+use domain::ProjectId;
+use std::collections::HashMap;
+
+/// Earlier than any event anyone will send.
+fn before_any_event() -> DateTime<Utc> {
+    DateTime::from_timestamp(-70 * 365 * 86_400, 0).expect("1900 is representable")
+}
+
+pub fn run(
+    db: &Db,
+    project: ProjectId,
+    tz: Tz,
+    query: &RetentionQuery,
+    now: DateTime<Utc>,
+) -> Result<RetentionResult> {
+    let filter = &query.retention_filter;
+    let interval = filter.period.interval();
+    let window = Window::last_periods(
+        query.date_range.date_to.as_deref(),
+        filter.total_intervals,
+        interval,
+        tz,
+        now,
+    )?;
+    let source = Source {
+        project,
+        from: window.from_utc(),
+        to: window.to_utc(),
+        person_properties: filters::reads_persons(&query.properties),
+    };
+    let periods = bucket(interval, tz.name());
+    let event_is = |name: &str| {
+        let mut sql = Sql::default();
+        sql.push("e.event = ")
+            .bind(name.to_owned())
+            .push(" AND ")
+            .append(filters::all_of(&query.properties));
+        sql
+    };
+
+    let mut sql = Sql::default();
+    sql.push("WITH cohorts AS (");
+    match filter.retention_type {
+        RetentionType::Recurring => {
+            sql.push(&format!(
+                "SELECT DISTINCT {PERSON} AS person, {periods} AS c"
+            ))
+            .append(source.from_where(""));
+        }
+        RetentionType::FirstTime => {
+            // The first target event ever, then only those in the window.
+            let all_time = Source {
+                from: before_any_event(),
+                ..source.clone()
+            };
+            sql.push(&format!(
+                "SELECT person, c FROM (SELECT {PERSON} AS person, min({periods}) AS c"
+            ))
+            .append(all_time.from_where(""))
+            .push(" AND ")
+            .append(event_is(&filter.target_entity.id))
+            .push(" GROUP BY person) WHERE c >= ")
+            .bind_local(window.starts[0])
+            .push(" AND c < ")
+            .bind_local(window.end);
+        }
+    }
+    if filter.retention_type == RetentionType::Recurring {
+        sql.push(" AND ").append(event_is(&filter.target_entity.id));
+    }
+    sql.push(&format!("), returns AS (SELECT DISTINCT {PERSON} AS person, {periods} AS r"))
+        .append(source.from_where(""))
+        .push(" AND ")
+        .append(event_is(&filter.returning_entity.id))
+        .push(
+            ") SELECT c, NULL AS r, count(*) FROM cohorts GROUP BY c
+             UNION ALL
+             SELECT c, r, count(*) FROM cohorts JOIN returns USING (person) WHERE r > c GROUP BY c, r",
+        );
+
+    let mut statement = db.prepare(&sql.text).map_err(query_error)?;
+    let rows = statement
+        .query_map(duckdb::params_from_iter(sql.params.iter()), |row| {
+            Ok((
+                row.get::<_, NaiveDateTime>(0)?,
+                row.get::<_, Option<NaiveDateTime>>(1)?,
+                row.get::<_, i64>(2)?,
+            ))
+        })
+        .map_err(query_error)?
+        .collect::<duckdb::Result<Vec<_>>>()
+        .map_err(query_error)?;
+
+    let index: HashMap<NaiveDateTime, usize> = window
+        .starts
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (*s, i))
+        .collect();
+    let total = window.starts.len();
+    let mut cohorts: Vec<RetentionCohort> = window
+        .starts
+        .iter()
+        .enumerate()
+        .map(|(i, start)| RetentionCohort {
+            label: label(*start, interval),
+            date: start.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            values: vec![0; total - i],
+        })
+        .collect();
+    for (cohort, returned, count) in rows {
+        let Some(&c) = index.get(&cohort) else {
+            continue;
+        };
+        let offset = match returned {
+            None => 0,
+            Some(r) => match index.get(&r) {
+                Some(&r) => r - c,
+                None => continue,
+            },
+        };
+        cohorts[c].values[offset] = count as u64;
+    }
+    Ok(RetentionResult { cohorts })
+}

@@ -1,0 +1,140 @@
+//! Building DuckDB SQL safely, and everything dialect-specific about it.
+//!
+//! User values only ever reach SQL through [`Sql::bind`] (a `?` parameter) or
+//! [`literal`] (for the few places DuckDB needs a constant, such as JSON
+//! paths and time-zone names, so it can fold them). Nothing else interpolates
+//! text into a statement. A ClickHouse port replaces this module.
+
+use crate::events::HOT_PROPERTIES;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use domain::insight::{Interval, PropertyScope};
+use duckdb::types::Value;
+
+/// A statement under construction with its parameters.
+#[derive(Debug, Clone, Default)]
+pub struct Sql {
+    pub text: String,
+    pub params: Vec<Value>,
+}
+
+impl Sql {
+    /// Appends trusted SQL text (never user input).
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a `?` bound to `value`.
+    pub fn bind(&mut self, value: impl Into<Value>) -> &mut Self {
+        self.text.push('?');
+        self.params.push(value.into());
+        self
+    }
+
+    /// Appends another fragment with its parameters.
+    pub fn append(&mut self, other: Sql) -> &mut Self {
+        self.text.push_str(&other.text);
+        self.params.extend(other.params);
+        self
+    }
+
+    pub fn bind_time(&mut self, at: DateTime<Utc>) -> &mut Self {
+        self.bind(timestamp(at.naive_utc()))
+    }
+
+    pub fn bind_local(&mut self, at: NaiveDateTime) -> &mut Self {
+        self.bind(timestamp(at))
+    }
+}
+
+fn timestamp(at: NaiveDateTime) -> Value {
+    Value::Timestamp(
+        duckdb::types::TimeUnit::Microsecond,
+        at.and_utc().timestamp_micros(),
+    )
+}
+
+/// A string constant, quoted the one way SQL defines: doubled single quotes.
+pub fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// The JSON path of a top-level key, as a constant.
+fn json_path(key: &str) -> String {
+    literal(&format!(
+        "$.\"{}\"",
+        key.replace('\\', "\\\\").replace('"', "\\\"")
+    ))
+}
+
+/// A property's text: a materialized column for hot event properties, else
+/// read from the JSON (`properties`, or `person_properties` for persons).
+pub fn property_text(scope: PropertyScope, key: &str) -> String {
+    match scope {
+        PropertyScope::Event => match HOT_PROPERTIES.iter().find(|(_, k)| *k == key) {
+            Some((column, _)) => format!("e.{column}"),
+            None => format!("json_extract_string(e.properties, {})", json_path(key)),
+        },
+        PropertyScope::Person => {
+            format!("json_extract_string(p.properties, {})", json_path(key))
+        }
+    }
+}
+
+/// A property as a number, NULL when it is not one.
+pub fn property_number(scope: PropertyScope, key: &str) -> String {
+    format!("TRY_CAST({} AS DOUBLE)", property_text(scope, key))
+}
+
+/// The event's time in the project's zone, as a naive local timestamp.
+pub fn local_time(time_zone: &str) -> String {
+    if time_zone == "UTC" {
+        "e.timestamp".into()
+    } else {
+        format!(
+            "timezone({}, timezone('UTC', e.timestamp))",
+            literal(time_zone)
+        )
+    }
+}
+
+/// The start of the local period an event falls in.
+pub fn bucket(interval: Interval, time_zone: &str) -> String {
+    format!(
+        "date_trunc({}, {})",
+        literal(interval.as_str()),
+        local_time(time_zone)
+    )
+}
+
+/// The person an event counts for now: merges map old persons to new ones.
+pub const PERSON: &str = "COALESCE(o.new_person_id, e.person_id)";
+
+/// Joins that give events their current person (`o`) and, when asked, that
+/// person's properties (`p`).
+pub fn person_joins(with_properties: bool) -> String {
+    let mut joins = String::from(
+        " LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id",
+    );
+    if with_properties {
+        joins.push_str(&format!(
+            " LEFT JOIN persons p ON p.project_id = e.project_id AND p.id = {PERSON}"
+        ));
+    }
+    joins
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_double_their_quotes_and_paths_escape_theirs() {
+        assert_eq!(literal("it's"), "'it''s'");
+        assert_eq!(
+            property_text(PropertyScope::Event, "a\"b'c"),
+            r#"json_extract_string(e.properties, '$."a\"b''c"')"#
+        );
+        assert_eq!(property_text(PropertyScope::Event, "$browser"), "e.browser");
+    }
+}
