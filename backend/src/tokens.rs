@@ -16,3 +16,12 @@ pub fn secret_token() -> String {
 pub fn project_api_token() -> String {
     format!("phc_{}", secret_token())
 }
+
+/// An insight's 8-character id for its URL.
+pub fn short_id() -> String {
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(domain::insight::SHORT_ID_LENGTH)
+        .map(char::from)
+        .collect()
+}

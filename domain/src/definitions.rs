@@ -60,7 +60,6 @@ pub struct DefinitionNotes {
 
 impl DefinitionNotes {
     pub const MAX_DESCRIPTION: usize = 2_000;
-    pub const MAX_TAGS: usize = 20;
 
     /// Parses a description and comma-separated tags as typed into the form.
     pub fn parse(
@@ -76,25 +75,7 @@ impl DefinitionNotes {
                 format!("Keep it under {} characters.", Self::MAX_DESCRIPTION),
             ));
         }
-        let mut parsed: Vec<String> = Vec::new();
-        for tag in tags
-            .split(',')
-            .map(|t| t.trim().to_lowercase())
-            .filter(|t| !t.is_empty())
-        {
-            if tag.chars().count() > 40 {
-                return Err(Invalid::new("tags", "Tags are at most 40 characters."));
-            }
-            if !parsed.contains(&tag) {
-                parsed.push(tag);
-            }
-        }
-        if parsed.len() > Self::MAX_TAGS {
-            return Err(Invalid::new(
-                "tags",
-                format!("Use at most {} tags.", Self::MAX_TAGS),
-            ));
-        }
+        let parsed = crate::tags::parse_tags(tags)?;
         Ok(Self {
             description,
             tags: parsed,

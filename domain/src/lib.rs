@@ -12,6 +12,7 @@ pub mod invite;
 pub mod organization;
 pub mod paths;
 pub mod project;
+pub mod tags;
 pub mod validation;
 
 pub use validation::Invalid;

@@ -5,6 +5,7 @@
 //! are the migrations folder and [`MetaStore::open`].
 
 mod definitions;
+mod insights;
 mod invites;
 mod organizations;
 mod projects;

@@ -9,6 +9,8 @@ pub mod formula;
 pub mod naming;
 pub mod query;
 pub mod result;
+pub mod saved;
 
 pub use query::*;
 pub use result::*;
+pub use saved::*;

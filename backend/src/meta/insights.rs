@@ -1,0 +1,313 @@
+//! Saved insights: create, read, update with a conflict check, favorites,
+//! views, and the definitions each one uses.
+
+use super::{now, MetaStore};
+use crate::tokens::short_id;
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use domain::insight::{
+    Insight, InsightDraft, InsightId, InsightListQuery, InsightQuery, PropertyScope,
+};
+use domain::{ProjectId, UserId};
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: InsightId,
+    project_id: ProjectId,
+    short_id: String,
+    name: Option<String>,
+    derived_name: String,
+    description: String,
+    tags: String,
+    query: String,
+    created_by: Option<String>,
+    created_by_id: Option<UserId>,
+    created_at: DateTime<Utc>,
+    last_modified_by: Option<String>,
+    last_modified_at: DateTime<Utc>,
+    favorited: bool,
+    last_viewed_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<Row> for Insight {
+    type Error = Error;
+
+    fn try_from(row: Row) -> Result<Self> {
+        let query = InsightQuery::from_json(&row.query)
+            .map_err(|e| Error::Internal(format!("insight {} has a bad query: {e}", row.id)))?;
+        Ok(Insight {
+            id: row.id,
+            project_id: row.project_id,
+            short_id: row.short_id,
+            name: row.name,
+            derived_name: row.derived_name,
+            description: row.description,
+            tags: serde_json::from_str(&row.tags).unwrap_or_default(),
+            query,
+            created_by: row.created_by,
+            created_by_id: row.created_by_id,
+            created_at: row.created_at,
+            last_modified_by: row.last_modified_by,
+            last_modified_at: row.last_modified_at,
+            favorited: row.favorited,
+            last_viewed_at: row.last_viewed_at,
+        })
+    }
+}
+
+/// Insights as one viewer ($1) sees them: their star and last view.
+const SELECT: &str = "SELECT i.id, i.project_id, i.short_id, i.name, i.derived_name, i.description,
+        i.tags, i.query, c.name AS created_by, i.created_by AS created_by_id, i.created_at,
+        m.name AS last_modified_by, i.last_modified_at,
+        EXISTS (SELECT 1 FROM insight_favorites f WHERE f.insight_id = i.id AND f.user_id = $1) AS favorited,
+        (SELECT v.last_viewed_at FROM insight_views v WHERE v.insight_id = i.id AND v.user_id = $1) AS last_viewed_at
+    FROM insights i
+    LEFT JOIN users c ON c.id = i.created_by
+    LEFT JOIN users m ON m.id = i.last_modified_by";
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Internal(e.to_string()))
+}
+
+impl MetaStore {
+    /// Saves a new insight in `project` and returns it.
+    pub async fn create_insight(
+        &self,
+        actor: UserId,
+        project: ProjectId,
+        draft: &InsightDraft,
+    ) -> Result<Insight> {
+        self.project_access(actor, project).await?;
+        let mut tx = self.write().await?;
+        let at = now();
+        // Eight random characters rarely collide; a collision just draws again.
+        let id = loop {
+            let inserted: Option<InsightId> = sqlx::query_scalar(
+                "INSERT INTO insights (project_id, short_id, name, derived_name, description, tags, query,
+                     created_by, created_at, last_modified_by, last_modified_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $9)
+                 ON CONFLICT (project_id, short_id) DO NOTHING RETURNING id",
+            )
+            .bind(project)
+            .bind(short_id())
+            .bind(&draft.name)
+            .bind(draft.derived_name())
+            .bind(&draft.description)
+            .bind(json(&draft.tags)?)
+            .bind(draft.query.to_json())
+            .bind(actor)
+            .bind(at)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(id) = inserted {
+                break id;
+            }
+        };
+        record_definitions(&mut tx, id, &draft.query).await?;
+        tx.commit().await?;
+        self.insight_by_id(actor, id).await
+    }
+
+    /// One insight of `project` by its short id.
+    pub async fn insight(
+        &self,
+        actor: UserId,
+        project: ProjectId,
+        short_id: &str,
+    ) -> Result<Insight> {
+        self.project_access(actor, project).await?;
+        let row: Row = sqlx::query_as(&format!(
+            "{SELECT} WHERE i.project_id = $2 AND i.short_id = $3 AND NOT i.deleted"
+        ))
+        .bind(actor)
+        .bind(project)
+        .bind(short_id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(Error::from_lookup)?;
+        row.try_into()
+    }
+
+    async fn insight_by_id(&self, actor: UserId, id: InsightId) -> Result<Insight> {
+        let row: Row = sqlx::query_as(&format!("{SELECT} WHERE i.id = $2"))
+            .bind(actor)
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(Error::from_lookup)?;
+        row.try_into()
+    }
+
+    /// Saves `draft` over an insight, unless someone else saved it after
+    /// `seen_modified_at` (the version the actor edited): then nothing is
+    /// written and the conflict names who changed it.
+    pub async fn update_insight(
+        &self,
+        actor: UserId,
+        project: ProjectId,
+        short_id: &str,
+        draft: &InsightDraft,
+        seen_modified_at: DateTime<Utc>,
+    ) -> Result<Insight> {
+        let current = self.insight(actor, project, short_id).await?;
+        let mut tx = self.write().await?;
+        let updated = sqlx::query(
+            "UPDATE insights SET name = $1, derived_name = $2, description = $3, tags = $4, query = $5,
+                 last_modified_by = $6, last_modified_at = $7
+             WHERE id = $8 AND last_modified_at = $9 AND NOT deleted",
+        )
+        .bind(&draft.name)
+        .bind(draft.derived_name())
+        .bind(&draft.description)
+        .bind(json(&draft.tags)?)
+        .bind(draft.query.to_json())
+        .bind(actor)
+        .bind(now())
+        .bind(current.id)
+        .bind(seen_modified_at)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(Error::Conflict(format!(
+                "{} changed this insight after you opened it. Reload to see their version; your changes are still in this page's link.",
+                current.last_modified_by.as_deref().unwrap_or("Someone")
+            )));
+        }
+        sqlx::query("DELETE FROM insight_definitions WHERE insight_id = $1")
+            .bind(current.id)
+            .execute(&mut *tx)
+            .await?;
+        record_definitions(&mut tx, current.id, &draft.query).await?;
+        tx.commit().await?;
+        self.insight_by_id(actor, current.id).await
+    }
+
+    /// Stars or unstars an insight for the actor.
+    pub async fn set_insight_favorite(
+        &self,
+        actor: UserId,
+        project: ProjectId,
+        short_id: &str,
+        favorite: bool,
+    ) -> Result<()> {
+        let insight = self.insight(actor, project, short_id).await?;
+        let statement = if favorite {
+            "INSERT INTO insight_favorites (insight_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+        } else {
+            "DELETE FROM insight_favorites WHERE insight_id = $1 AND user_id = $2"
+        };
+        sqlx::query(statement)
+            .bind(insight.id)
+            .bind(actor)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Notes that the actor opened an insight.
+    pub async fn record_insight_view(&self, actor: UserId, insight: InsightId) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO insight_views (insight_id, user_id, last_viewed_at) VALUES ($1, $2, $3)
+             ON CONFLICT (insight_id, user_id) DO UPDATE SET last_viewed_at = excluded.last_viewed_at, views = views + 1",
+        )
+        .bind(insight)
+        .bind(actor)
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Removes an insight from every list (kept for its activity history).
+    pub async fn delete_insight(
+        &self,
+        actor: UserId,
+        project: ProjectId,
+        short_id: &str,
+    ) -> Result<()> {
+        let insight = self.insight(actor, project, short_id).await?;
+        sqlx::query("UPDATE insights SET deleted = 1, last_modified_by = $1, last_modified_at = $2 WHERE id = $3")
+            .bind(actor)
+            .bind(now())
+            .bind(insight.id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The project's saved insights that `list` admits, in its order.
+    pub async fn insights(
+        &self,
+        actor: UserId,
+        project: ProjectId,
+        list: &InsightListQuery,
+    ) -> Result<Vec<Insight>> {
+        self.project_access(actor, project).await?;
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "{SELECT} WHERE i.project_id = $2 AND NOT i.deleted"
+        ))
+        .bind(actor)
+        .bind(project)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut insights = rows
+            .into_iter()
+            .map(Insight::try_from)
+            .collect::<Result<Vec<_>>>()?;
+        insights.retain(|i| list.admits(i, actor));
+        list.sort(&mut insights);
+        Ok(insights)
+    }
+
+    /// The project's insights that read an event (`scope` None) or a property.
+    pub async fn insights_using(
+        &self,
+        actor: UserId,
+        project: ProjectId,
+        scope: Option<PropertyScope>,
+        name: &str,
+    ) -> Result<Vec<Insight>> {
+        self.project_access(actor, project).await?;
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "{SELECT} JOIN insight_definitions d ON d.insight_id = i.id
+             WHERE i.project_id = $2 AND NOT i.deleted AND d.kind = $3 AND d.name = $4
+             ORDER BY i.last_modified_at DESC"
+        ))
+        .bind(actor)
+        .bind(project)
+        .bind(definition_kind(scope))
+        .bind(name)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(Insight::try_from).collect()
+    }
+}
+
+fn definition_kind(scope: Option<PropertyScope>) -> &'static str {
+    match scope {
+        None => "event",
+        Some(PropertyScope::Event) => "event_property",
+        Some(PropertyScope::Person) => "person_property",
+    }
+}
+
+async fn record_definitions(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    insight: InsightId,
+    query: &InsightQuery,
+) -> Result<()> {
+    let events = query.events_used().into_iter().map(|e| (None, e));
+    let properties = query
+        .properties_used()
+        .into_iter()
+        .map(|(s, k)| (Some(s), k));
+    for (scope, name) in events.chain(properties) {
+        sqlx::query("INSERT OR IGNORE INTO insight_definitions (insight_id, kind, name) VALUES ($1, $2, $3)")
+            .bind(insight)
+            .bind(definition_kind(scope))
+            .bind(name)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
