@@ -10,6 +10,7 @@ pub mod components;
 pub mod data_management;
 pub mod error;
 pub mod events;
+pub mod insights;
 pub mod navigation;
 pub mod organization;
 pub mod persons;
@@ -62,6 +63,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=projects::ProjectHome/>
                     <Route path=path!("settings") view=projects::ProjectSettingsPage/>
                     <Route path=path!("events") view=events::EventsPage/>
+                    <Route path=path!("insights") view=insights::InsightsListPage/>
+                    <Route path=path!("insights/new") view=insights::NewInsightPage/>
+                    <Route path=path!("insights/:short_id") view=insights::InsightPage/>
+                    <Route path=path!("insights/:short_id/edit") view=insights::EditInsightPage/>
                     <Route path=path!("persons") view=persons::PersonsPage/>
                     <Route path=path!("persons/:person_id") view=persons::PersonPage/>
                     <Route path=path!("data-management/events") view=data_management::EventDefinitionsPage/>

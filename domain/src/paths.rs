@@ -1,5 +1,6 @@
 //! Builders for Huddle's page URLs, so that links are spelled in one place.
 
+use crate::insight::InsightQuery;
 use crate::ProjectId;
 
 pub fn project_home(project: ProjectId) -> String {
@@ -50,7 +51,9 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
     local.then(|| next.to_owned())
 }
 
-fn encode_query_value(value: &str) -> String {
+/// A value for a URL's query string: RFC 3986 unreserved characters and `/`
+/// stay readable, everything else is percent-encoded.
+pub fn encode_query_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         match byte {
@@ -61,6 +64,30 @@ fn encode_query_value(value: &str) -> String {
         }
     }
     out
+}
+
+pub fn insights(project: ProjectId) -> String {
+    format!("/project/{project}/insights")
+}
+
+/// A new insight, carrying its whole unsaved configuration: a permalink.
+pub fn insight_new(project: ProjectId, query: &InsightQuery) -> String {
+    format!(
+        "/project/{project}/insights/new?q={}",
+        encode_query_value(&query.to_json())
+    )
+}
+
+pub fn insight(project: ProjectId, short_id: &str) -> String {
+    format!("/project/{project}/insights/{short_id}")
+}
+
+/// Editing a saved insight, with the configuration being edited.
+pub fn insight_edit(project: ProjectId, short_id: &str, query: &InsightQuery) -> String {
+    format!(
+        "/project/{project}/insights/{short_id}/edit?q={}",
+        encode_query_value(&query.to_json())
+    )
 }
 
 /// The project id at the start of a `/project/:id/...` path, if any.
@@ -83,6 +110,18 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), None);
         assert_eq!(safe_next(Some("/\\evil.example")), None);
         assert_eq!(safe_next(None), None);
+    }
+
+    #[test]
+    fn insight_permalinks_carry_the_whole_query() {
+        let query = crate::insight::InsightKind::Funnels.starter();
+        let link = insight_new(4, &query);
+        let encoded = link.strip_prefix("/project/4/insights/new?q=").unwrap();
+        let decoded: String = form_urlencoded::parse(format!("q={encoded}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap();
+        assert_eq!(InsightQuery::from_json(&decoded).unwrap(), query);
     }
 
     #[test]

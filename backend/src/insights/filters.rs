@@ -61,7 +61,12 @@ fn compare(operator: Operator, filter: &PropertyFilter, text: &str, value: &Scal
             sql.push(&format!("{} = ", number())).bind(*n);
         }
         (Operator::Exact, other) => {
-            sql.push(&format!("{text} = ")).bind(other.as_text());
+            sql.push(&format!("({text} = ")).bind(other.as_text());
+            // "29" typed into a filter matches a stored 29.0.
+            if let Some(n) = other.as_number() {
+                sql.push(&format!(" OR {} = ", number())).bind(n);
+            }
+            sql.push(")");
         }
         (Operator::Icontains, value) => {
             sql.push(&format!("contains(lower({text}), lower("))

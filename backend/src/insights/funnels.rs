@@ -140,15 +140,20 @@ pub fn run(
         chain = next;
     }
     let within = |column: String| {
-        format!("COALESCE({column} <= t0 + INTERVAL {window_seconds} SECOND, FALSE)::INT")
+        format!("COALESCE({column} <= t0 + INTERVAL {window_seconds} SECOND, FALSE)")
     };
     let reached = match order {
         FunnelOrder::Unordered => (0..n)
-            .map(|k| within(format!("x{k}")))
+            .map(|k| format!("{}::INT", within(format!("x{k}"))))
             .collect::<Vec<_>>()
             .join(" + "),
+        // Step k counts only when every step before it does: an ASOF join
+        // may still pair a missing previous time with a next event.
         _ => std::iter::once("1".to_owned())
-            .chain((1..n).map(|k| within(format!("t{k}"))))
+            .chain((1..n).map(|k| {
+                let all: Vec<String> = (1..=k).map(|j| within(format!("t{j}"))).collect();
+                format!("({})::INT", all.join(" AND "))
+            }))
             .collect::<Vec<_>>()
             .join(" + "),
     };

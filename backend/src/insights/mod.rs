@@ -12,8 +12,9 @@
 //! (weeks start on Monday). Property filters, on event properties or on the
 //! person's current properties, read a property's text (strings as they are,
 //! numbers and booleans as JSON writes them):
-//! `exact` / `is_not` equal / differ from every listed value (numbers compare
-//! numerically; a missing property differs from everything); `icontains` /
+//! `exact` / `is_not` equal / differ from every listed value (a value that
+//! reads as a number also matches numerically, so "29" matches 29.0; a
+//! missing property differs from everything); `icontains` /
 //! `not_icontains` are case-insensitive substring tests; `regex` /
 //! `not_regex` match a regular expression; `gt`, `gte`, `lt`, `lte` compare
 //! numerically (missing or non-numeric never matches); `is_set` /
@@ -31,12 +32,16 @@
 //! A breakdown groups by the property's text (missing, null or empty →
 //! [`BREAKDOWN_NULL`]); the `limit` values with most events (ties by value)
 //! get a series each, in that order, and the rest together one
-//! [`BREAKDOWN_OTHER`] series. Compare adds each series for the window of
-//! as many buckets just before. A formula replaces the series by one per
-//! breakdown value, evaluated bucket by bucket and on the totals. The
-//! cumulative display turns each series into its running sum.
+//! [`BREAKDOWN_OTHER`] series; values are ranked per series over the range.
+//! Compare adds each series for the window of as many buckets just before,
+//! broken down by the current range's values. Series come period by period,
+//! then in query order, then by rank. A formula replaces the series by one
+//! per breakdown value (in order of first appearance), evaluated bucket by
+//! bucket and on the totals. The cumulative display turns each series'
+//! buckets into their running sum (its total unchanged).
 //!
-//! **Funnels.** Only events in the range count. Step `k+1` must happen at or
+//! **Funnels.** Only events in the range (whole days) count; global filters
+//! decide which events match a step. Step `k+1` must happen at or
 //! after step `k` (strictly after when the two steps name the same event or
 //! either is "all events"), and the last step within the conversion window
 //! of the first (inclusive). Ordered: for every first-step event, the earliest

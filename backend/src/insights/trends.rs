@@ -52,7 +52,7 @@ pub fn run(
         let computed = query
             .series
             .iter()
-            .map(|node| series_values(db, project, query, node, period))
+            .map(|node| series_values(db, project, query, node, period, &window))
             .collect::<Result<Vec<_>>>()?;
         match &formula {
             Some((text, formula)) => {
@@ -132,6 +132,7 @@ fn series_values(
     query: &TrendsQuery,
     node: &EventsNode,
     window: &Window,
+    ranked_over: &Window,
 ) -> Result<Vec<Computed>> {
     let breakdown = BreakdownFilter::property(query.breakdown_filter.as_ref());
     let tz = window.time_zone.name();
@@ -149,10 +150,16 @@ fn series_values(
     let (join, value, rank) = match breakdown {
         Some((scope, key, limit)) => {
             let value = breakdown_value(scope, key);
+            // Compared periods keep the current period's values.
+            let ranking = Source {
+                from: ranked_over.from_utc(),
+                to: ranked_over.to_utc(),
+                ..source.clone()
+            };
             sql.push("WITH top AS (SELECT ")
                 .push(&value)
                 .push(" AS bd, row_number() OVER (ORDER BY count(*) DESC, bd) AS rank")
-                .append(source.from_where(""))
+                .append(ranking.from_where(""))
                 .push(" AND ")
                 .append(condition.clone())
                 .push(" GROUP BY bd QUALIFY rank <= ")

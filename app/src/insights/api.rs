@@ -1,0 +1,170 @@
+//! The server functions insight pages call. Each one: who is asking → may
+//! they (project access) → backend → errors mapped by `AppError`.
+
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use domain::definitions::PropertyKind;
+use domain::insight::{Insight, InsightListQuery, InsightQuery, QueryOutcome};
+use domain::organization::Member;
+use domain::ProjectId;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the event and property pickers offer, verified first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Taxonomy {
+    pub events: Vec<PickerItem>,
+    pub properties: Vec<PickerItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PickerItem {
+    pub name: String,
+    pub description: String,
+    pub verified: bool,
+    /// Properties only: event or person.
+    pub kind: Option<PropertyKind>,
+    /// Properties only: whether values are numbers.
+    pub numeric: bool,
+}
+
+#[server(prefix = "/api", endpoint = "insight_taxonomy")]
+pub async fn load_taxonomy(project_id: ProjectId) -> Result<Taxonomy, AppError> {
+    use domain::definitions::PropertyType;
+    let user = crate::server::require_user().await?;
+    let meta = crate::server::backend()?.meta;
+    let events = meta.event_definitions(user.id, project_id).await?;
+    let properties = meta.property_definitions(user.id, project_id).await?;
+    Ok(Taxonomy {
+        events: events
+            .into_iter()
+            .map(|d| PickerItem {
+                verified: d.verified.is_some(),
+                name: d.name,
+                description: d.description,
+                kind: None,
+                numeric: false,
+            })
+            .collect(),
+        properties: properties
+            .into_iter()
+            .map(|d| PickerItem {
+                verified: d.verified.is_some(),
+                numeric: d.property_type == Some(PropertyType::Numeric),
+                name: d.name,
+                description: d.description,
+                kind: Some(d.kind),
+            })
+            .collect(),
+    })
+}
+
+/// Runs a query (JSON, as in permalinks) for the project.
+#[server(prefix = "/api", endpoint = "run_insight")]
+pub async fn run_insight(
+    project_id: ProjectId,
+    query: String,
+    refresh: bool,
+) -> Result<QueryOutcome, AppError> {
+    let user = crate::server::require_user().await?;
+    let backend = crate::server::backend()?;
+    let access = backend.meta.project_access(user.id, project_id).await?;
+    let query = InsightQuery::from_json(&query)?;
+    Ok(backend
+        .insight_outcome(project_id, &access.project.time_zone, &query, refresh)
+        .await?)
+}
+
+/// A saved insight and its result, for its page. Opening it counts as a view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InsightPageData {
+    pub insight: Insight,
+    pub outcome: Result<QueryOutcome, AppError>,
+}
+
+#[server(prefix = "/api", endpoint = "insight_page")]
+pub async fn load_insight_page(
+    project_id: ProjectId,
+    short_id: String,
+) -> Result<InsightPageData, AppError> {
+    let user = crate::server::require_user().await?;
+    let backend = crate::server::backend()?;
+    if !domain::insight::is_short_id(&short_id) {
+        return Err(AppError::NotFound);
+    }
+    let access = backend.meta.project_access(user.id, project_id).await?;
+    let insight = backend.meta.insight(user.id, project_id, &short_id).await?;
+    backend
+        .meta
+        .record_insight_view(user.id, insight.id)
+        .await?;
+    let outcome = backend
+        .insight_outcome(project_id, &access.project.time_zone, &insight.query, false)
+        .await
+        .map_err(AppError::from);
+    Ok(InsightPageData { insight, outcome })
+}
+
+/// Saves a new insight (`short_id` None) or changes one, refusing to
+/// overwrite an edit newer than `seen_modified_at`.
+#[server(prefix = "/api", endpoint = "save_insight")]
+pub async fn save_insight(
+    project_id: ProjectId,
+    short_id: Option<String>,
+    name: String,
+    description: String,
+    tags: String,
+    query: String,
+    seen_modified_at: Option<DateTime<Utc>>,
+) -> Result<Insight, AppError> {
+    use domain::insight::InsightDraft;
+    let user = crate::server::require_user().await?;
+    let meta = crate::server::backend()?.meta;
+    let query = InsightQuery::from_json(&query)?;
+    let draft = InsightDraft::parse(&name, &description, &tags, query)?;
+    Ok(match (short_id, seen_modified_at) {
+        (Some(short_id), Some(seen)) => {
+            meta.update_insight(user.id, project_id, &short_id, &draft, seen)
+                .await?
+        }
+        (None, _) => meta.create_insight(user.id, project_id, &draft).await?,
+        (Some(_), None) => {
+            return Err(AppError::Refused(
+                "Reload the insight before saving it.".into(),
+            ))
+        }
+    })
+}
+
+#[server(prefix = "/api", endpoint = "favorite_insight")]
+pub async fn favorite_insight(
+    project_id: ProjectId,
+    short_id: String,
+    favorite: bool,
+) -> Result<(), AppError> {
+    let user = crate::server::require_user().await?;
+    Ok(crate::server::backend()?
+        .meta
+        .set_insight_favorite(user.id, project_id, &short_id, favorite)
+        .await?)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InsightList {
+    pub insights: Vec<Insight>,
+    /// Who can be picked in the "created by" filter.
+    pub members: Vec<Member>,
+}
+
+#[server(prefix = "/api", endpoint = "insights")]
+pub async fn list_insights(
+    project_id: ProjectId,
+    list: InsightListQuery,
+) -> Result<InsightList, AppError> {
+    let user = crate::server::require_user().await?;
+    let meta = crate::server::backend()?.meta;
+    Ok(InsightList {
+        insights: meta.insights(user.id, project_id, &list).await?,
+        members: meta.project_members(user.id, project_id).await?,
+    })
+}

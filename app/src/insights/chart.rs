@@ -1,0 +1,223 @@
+//! Insight charts. The server renders a sized placeholder; in the browser
+//! the chart is drawn with charming (ECharts), whose script is served from
+//! the site's own assets and loaded only when a page has a chart.
+
+use domain::insight::{Display, InsightResult};
+use leptos::prelude::*;
+
+/// Whether `display` of this result draws a chart (numbers and tables don't).
+pub fn has_chart(result: &InsightResult, display: Display) -> bool {
+    !matches!(
+        (result, display),
+        (
+            InsightResult::Trends(_),
+            Display::BoldNumber | Display::ActionsTable
+        )
+    )
+}
+
+/// The ECharts options, built only where they are drawn (and in tests).
+#[cfg(any(feature = "hydrate", test))]
+mod spec {
+    use super::super::format::series_name;
+    use charming::component::{Axis, Grid, Legend};
+    use charming::element::{AreaStyle, AxisType, Tooltip, Trigger};
+    use charming::series::{Bar, Line, Pie};
+    use charming::Chart;
+    use domain::insight::{breakdown_label, Display, InsightResult};
+
+    /// The ECharts option for a result.
+    pub fn chart_spec(result: &InsightResult, display: Display) -> Chart {
+        let base = Chart::new()
+            .tooltip(Tooltip::new().trigger(Trigger::Axis))
+            .grid(Grid::new().left(48).right(24).top(24).bottom(72));
+        match result {
+            InsightResult::Trends(trends) => {
+                let names: Vec<String> = trends.series.iter().map(series_name).collect();
+                if display == Display::ActionsPie {
+                    let data: Vec<(f64, String)> = trends
+                        .series
+                        .iter()
+                        .zip(&names)
+                        .map(|(s, n)| (s.total, n.clone()))
+                        .collect();
+                    return Chart::new()
+                        .tooltip(Tooltip::new().trigger(Trigger::Item))
+                        .legend(Legend::new().data(names).bottom(0))
+                        .series(Pie::new().radius(vec!["35%", "65%"]).data(data));
+                }
+                let mut chart = base
+                    .legend(Legend::new().data(names.clone()).bottom(0))
+                    .x_axis(
+                        Axis::new()
+                            .type_(AxisType::Category)
+                            .data(trends.labels.clone()),
+                    )
+                    .y_axis(Axis::new().type_(AxisType::Value));
+                for (series, name) in trends.series.iter().zip(names) {
+                    let data = series.data.clone();
+                    chart = match display {
+                        Display::ActionsBar => chart.series(Bar::new().name(name).data(data)),
+                        Display::ActionsStackedBar => {
+                            chart.series(Bar::new().name(name).stack("total").data(data))
+                        }
+                        Display::ActionsAreaGraph => chart.series(
+                            Line::new()
+                                .name(name)
+                                .stack("total")
+                                .area_style(AreaStyle::new())
+                                .data(data),
+                        ),
+                        _ => chart.series(Line::new().name(name).data(data)),
+                    };
+                }
+                chart
+            }
+            InsightResult::Funnels(funnels) => {
+                let steps: Vec<String> = funnels.steps.iter().map(|s| s.name.clone()).collect();
+                let mut groups: Vec<(String, Vec<f64>)> = vec![(
+                    "All people".into(),
+                    funnels.steps.iter().map(|s| s.count as f64).collect(),
+                )];
+                groups.extend(funnels.breakdowns.iter().map(|b| {
+                    (
+                        breakdown_label(&b.value).to_owned(),
+                        b.steps.iter().map(|s| s.count as f64).collect(),
+                    )
+                }));
+                if groups.len() > 1 {
+                    groups.remove(0);
+                }
+                let names: Vec<String> = groups.iter().map(|(n, _)| n.clone()).collect();
+                let mut chart = base
+                    .legend(Legend::new().data(names).bottom(0))
+                    .x_axis(Axis::new().type_(AxisType::Category).data(steps))
+                    .y_axis(Axis::new().type_(AxisType::Value));
+                for (name, data) in groups {
+                    chart = chart.series(Bar::new().name(name).data(data));
+                }
+                chart
+            }
+            InsightResult::Retention(retention) => {
+                let periods = retention.cohorts.first().map_or(0, |c| c.values.len());
+                let mean: Vec<f64> = (0..periods)
+                    .map(|k| {
+                        let rates: Vec<f64> = retention
+                            .cohorts
+                            .iter()
+                            .filter(|c| c.values.len() > k && c.values[0] > 0)
+                            .map(|c| c.values[k] as f64 / c.values[0] as f64 * 100.0)
+                            .collect();
+                        if rates.is_empty() {
+                            0.0
+                        } else {
+                            (rates.iter().sum::<f64>() / rates.len() as f64 * 10.0).round() / 10.0
+                        }
+                    })
+                    .collect();
+                let labels: Vec<String> = (0..periods).map(|k| format!("Period {k}")).collect();
+                base.legend(Legend::new().data(vec!["Mean retention (%)"]).bottom(0))
+                    .x_axis(Axis::new().type_(AxisType::Category).data(labels))
+                    .y_axis(Axis::new().type_(AxisType::Value))
+                    .series(Line::new().name("Mean retention (%)").data(mean))
+            }
+        }
+    }
+}
+
+/// A chart container, drawn once the page runs in the browser.
+#[component]
+pub fn InsightChart(id: String, result: InsightResult, display: Display) -> impl IntoView {
+    if !has_chart(&result, display) {
+        return ().into_any();
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        let chart = spec::chart_spec(&result, display);
+        let id = id.clone();
+        Effect::new(move |_| {
+            let (id, chart) = (id.clone(), chart.clone());
+            echarts::when_loaded(move || {
+                if let Err(err) = charming::WasmRenderer::new_opt(None, None).render(&id, &chart) {
+                    leptos::logging::error!("cannot draw the chart: {err:?}");
+                }
+            });
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (&result, display);
+    view! { <div class="chart" id=id data-testid="insight-chart" aria-label="Chart"></div> }
+        .into_any()
+}
+
+#[cfg(feature = "hydrate")]
+mod echarts {
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+
+    /// The bundled ECharts build, a static asset of the site.
+    const SCRIPT: &str = "/vendor/echarts.min.js";
+    const SCRIPT_ID: &str = "echarts-script";
+
+    /// Runs `draw` once ECharts is available, adding its script to the page
+    /// the first time a chart needs it.
+    pub fn when_loaded(draw: impl FnOnce() + 'static) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        if js_sys::Reflect::has(&window, &JsValue::from_str("echarts")).unwrap_or(false) {
+            draw();
+            return;
+        }
+        let Some(document) = window.document() else {
+            return;
+        };
+        let script = match document.get_element_by_id(SCRIPT_ID) {
+            Some(script) => script,
+            None => {
+                let Ok(script) = document.create_element("script") else {
+                    return;
+                };
+                script.set_id(SCRIPT_ID);
+                let _ = script.set_attribute("src", SCRIPT);
+                if let Some(head) = document.head() {
+                    let _ = head.append_child(&script);
+                }
+                script
+            }
+        };
+        let callback = Closure::once_into_js(draw);
+        let _ = script.add_event_listener_with_callback("load", callback.unchecked_ref());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spec::chart_spec;
+    use domain::insight::{Display, InsightResult, TrendSeries, TrendsResult};
+
+    #[test]
+    fn the_legend_names_each_breakdown_value() {
+        let series = |value: &str| TrendSeries {
+            label: "Pageview".into(),
+            series_index: Some(0),
+            breakdown_value: Some(value.into()),
+            data: vec![1.0, 2.0],
+            total: 3.0,
+            compare: None,
+        };
+        let result = InsightResult::Trends(TrendsResult {
+            labels: vec!["1-Nov-2026".into(), "2-Nov-2026".into()],
+            days: vec![],
+            series: vec![series("Chrome"), series(domain::insight::BREAKDOWN_OTHER)],
+        });
+        let option = serde_json::to_value(chart_spec(&result, Display::ActionsLineGraph)).unwrap();
+        assert_eq!(
+            option["legend"]["data"],
+            serde_json::json!(["Pageview · Chrome", "Pageview · Other"])
+        );
+        assert_eq!(option["series"].as_array().unwrap().len(), 2);
+        let pie = serde_json::to_value(chart_spec(&result, Display::ActionsPie)).unwrap();
+        assert_eq!(pie["series"][0]["type"], "pie");
+    }
+}
