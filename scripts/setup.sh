@@ -21,6 +21,8 @@ done
 
 CARGO_LEPTOS_VERSION=0.3.11
 BINARYEN_VERSION=132.0.0
+# The version charming 0.6 is written against.
+ECHARTS_VERSION=5.5.1
 TOOLCHAIN=$(sed -n 's/^channel = "\(.*\)"/\1/p' rust-toolchain.toml)
 mkdir -p "$HUDDLE_CACHE/tools"
 
@@ -100,6 +102,22 @@ else
   mkdir -p "$DUCKDB_LIB_DIR"
   mv "$download/package/libduckdb.so" "$DUCKDB_LIB_DIR/"
   rm -rf "$download"
+fi
+
+# ECharts, which charming drives in the browser: served from the site's own
+# assets (public/vendor, not committed) so pages never depend on a CDN.
+step "ECharts $ECHARTS_VERSION"
+echarts_cache="$HUDDLE_CACHE/echarts-$ECHARTS_VERSION"
+if [ ! -f "$echarts_cache/node_modules/echarts/dist/echarts.min.js" ]; then
+  command -v npm >/dev/null || fail "npm not found: install Node.js 20 or later"
+  npm install --silent --no-audit --no-fund --prefix "$echarts_cache" "echarts@$ECHARTS_VERSION" \
+    || fail "could not install ECharts from npm"
+fi
+mkdir -p public/vendor
+if cmp -s "$echarts_cache/node_modules/echarts/dist/echarts.min.js" public/vendor/echarts.min.js; then
+  echo "present"
+else
+  cp "$echarts_cache/node_modules/echarts/dist/echarts.min.js" public/vendor/echarts.min.js
 fi
 
 # The CLI must match the wasm-bindgen crate in Cargo.lock exactly.

@@ -5,14 +5,9 @@ import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { PostHog } from "posthog-node";
-import { open, signUp, uniqueEmail } from "./support";
+import { open, projectToken, signUp, uniqueEmail } from "./support";
 
 const huddle = process.env.HUDDLE_URL ?? "http://127.0.0.1:3000";
-
-async function projectToken(page: Page, project: number): Promise<string> {
-  await open(page, `/project/${project}/settings`);
-  return page.getByLabel("Project API key").inputValue();
-}
 
 /** The events page filtered to one event name; returns the rows' cells. */
 async function eventRows(page: Page, project: number, event: string) {

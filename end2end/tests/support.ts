@@ -34,3 +34,16 @@ export function projectIdOf(url: string): number {
   if (!match) throw new Error(`not a project URL: ${url}`);
   return Number(match[1]);
 }
+
+/** The project's API key, as its settings page shows it. */
+export async function projectToken(page: Page, project: number): Promise<string> {
+  await open(page, `/project/${project}/settings`);
+  return page.getByLabel("Project API key").inputValue();
+}
+
+/** Logs in through the form on the page the browser is at. */
+export async function logIn(page: Page, email: string) {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+}

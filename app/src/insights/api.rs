@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use domain::definitions::PropertyKind;
-use domain::insight::{Insight, InsightListQuery, InsightQuery, QueryOutcome};
+use domain::insight::{Insight, InsightListQuery, QueryOutcome};
 use domain::organization::Member;
 use domain::ProjectId;
 use leptos::prelude::*;
@@ -69,7 +69,7 @@ pub async fn run_insight(
     let user = crate::server::require_user().await?;
     let backend = crate::server::backend()?;
     let access = backend.meta.project_access(user.id, project_id).await?;
-    let query = InsightQuery::from_json(&query)?;
+    let query = domain::insight::InsightQuery::from_json(&query)?;
     Ok(backend
         .insight_outcome(project_id, &access.project.time_zone, &query, refresh)
         .await?)
@@ -120,7 +120,7 @@ pub async fn save_insight(
     use domain::insight::InsightDraft;
     let user = crate::server::require_user().await?;
     let meta = crate::server::backend()?.meta;
-    let query = InsightQuery::from_json(&query)?;
+    let query = domain::insight::InsightQuery::from_json(&query)?;
     let draft = InsightDraft::parse(&name, &description, &tags, query)?;
     Ok(match (short_id, seen_modified_at) {
         (Some(short_id), Some(seen)) => {

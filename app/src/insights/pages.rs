@@ -256,7 +256,8 @@ fn ResultCard(
                             <div class="result-toolbar">
                                 <Freshness outcome=outcome.clone()/>
                                 <button type="button" class="btn btn-ghost btn-small" data-testid="refresh" on:click=move |_| on_refresh.run(())>"Refresh"</button>
-                                {move || pending.get().then(|| view! { <span class="muted" data-testid="insight-loading">"Loading…"</span> })}
+                                // Always rendered, so hydration finds the same nodes whatever the timing.
+                                <span class="muted" data-testid="insight-loading" hidden=move || !pending.get()>"Loading…"</span>
                             </div>
                             <InsightResults outcome display=display.get() chart_id="insight-chart".to_owned()/>
                         }.into_any(),
