@@ -70,6 +70,31 @@ test("a trends insight with a breakdown is charted, shared by its URL, saved, re
   await elsewhere.getByTestId("favorite").click();
   await expect(elsewhere.getByTestId("favorite")).toHaveAttribute("aria-pressed", "true");
 
+  // The insight and the definitions it reads link to each other.
+  await expect(elsewhere.getByTestId("definitions-used")).toContainText("Pageview");
+  await elsewhere.getByTestId("definitions-used").getByRole("link", { name: "Browser" }).click();
+  await expect(elsewhere).toHaveURL(/data-management\/properties\?search=/);
+  await waitForHydration(elsewhere);
+  const browserRow = elsewhere.getByTestId("definition").filter({ hasText: "$browser" });
+  await expect(browserRow.getByTestId("used-in")).toContainText("Visitors by browser");
+
+  // Editing keeps the name and saves the changed configuration.
+  await elsewhere.goBack();
+  await waitForHydration(elsewhere);
+  await elsewhere.getByTestId("edit-insight").click();
+  await expect(elsewhere).toHaveURL(/\/edit\?q=/);
+  await waitForHydration(elsewhere);
+  await elsewhere.getByTestId("display").selectOption("ActionsBar");
+  await expect(elsewhere).toHaveURL(/ActionsBar/);
+  await expect(elsewhere.getByTestId("insight-name-input")).toHaveValue("Visitors by browser");
+  await elsewhere.getByTestId("save-insight").click();
+  await expect(elsewhere).toHaveURL(new RegExp(`/project/${project}/insights/[A-Za-z0-9]{8}$`));
+  await expect(elsewhere.getByTestId("insight-name")).toHaveText("Visitors by browser");
+  expect(await elsewhere.evaluate(() => {
+    const chart = (window as any).echarts.getInstanceByDom(document.getElementById("insight-chart"));
+    return chart.getOption().series[0].type;
+  })).toBe("bar");
+
   await open(elsewhere, `/project/${project}/insights?tab=favorites`);
   await expect(elsewhere.getByTestId("insight-row")).toHaveCount(1);
   await expect(elsewhere.getByTestId("insight-row")).toContainText("Visitors by browser");

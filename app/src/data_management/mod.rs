@@ -8,8 +8,9 @@ use crate::error::AppError;
 use crate::projects::use_project_id;
 use chrono::{DateTime, Utc};
 use domain::definitions::{EventDefinition, PropertyDefinition, PropertyKind, Verification};
+use domain::insight::{definition_kind, PropertyScope};
 use domain::organization::Member;
-use domain::ProjectId;
+use domain::{paths, ProjectId};
 use editor::{DefinitionEditor, Target};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -20,6 +21,31 @@ pub struct Definitions<T> {
     pub definitions: Vec<T>,
     /// Who can be named owner.
     pub members: Vec<Member>,
+    /// The saved insights that read each definition.
+    pub usage: Vec<InsightUse>,
+}
+
+/// A saved insight reading a definition named by [`DefinitionRow::usage_key`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InsightUse {
+    pub key: String,
+    pub short_id: String,
+    pub name: String,
+}
+
+#[cfg(feature = "ssr")]
+async fn usage(user: domain::UserId, project: ProjectId) -> Result<Vec<InsightUse>, AppError> {
+    Ok(crate::server::backend()?
+        .meta
+        .definition_usage(user, project)
+        .await?
+        .into_iter()
+        .map(|u| InsightUse {
+            key: format!("{}:{}", u.kind, u.name),
+            short_id: u.short_id,
+            name: u.insight_name,
+        })
+        .collect())
 }
 
 #[server(prefix = "/api", endpoint = "event_definitions")]
@@ -36,6 +62,7 @@ pub async fn load_event_definitions(
             .meta
             .project_members(user.id, project_id)
             .await?,
+        usage: usage(user.id, project_id).await?,
     })
 }
 
@@ -54,6 +81,7 @@ pub async fn load_property_definitions(
             .meta
             .project_members(user.id, project_id)
             .await?,
+        usage: usage(user.id, project_id).await?,
     })
 }
 
@@ -102,6 +130,8 @@ trait DefinitionRow: Clone + Send + Sync + 'static {
         0
     }
     fn columns(&self) -> AnyView;
+    /// The key [`InsightUse::key`] names this definition by.
+    fn usage_key(&self) -> String;
 }
 
 impl DefinitionRow for EventDefinition {
@@ -130,6 +160,9 @@ impl DefinitionRow for EventDefinition {
     }
     fn volume(&self) -> u64 {
         self.volume_30_days
+    }
+    fn usage_key(&self) -> String {
+        format!("{}:{}", definition_kind(None), self.name)
     }
     fn columns(&self) -> AnyView {
         view! {
@@ -163,6 +196,13 @@ impl DefinitionRow for PropertyDefinition {
     }
     fn last_seen(&self) -> DateTime<Utc> {
         self.last_seen_at
+    }
+    fn usage_key(&self) -> String {
+        let scope = match self.kind {
+            PropertyKind::Event => PropertyScope::Event,
+            PropertyKind::Person => PropertyScope::Person,
+        };
+        format!("{}:{}", definition_kind(Some(scope)), self.name)
     }
     fn columns(&self) -> AnyView {
         let kind = match self.kind {
@@ -212,7 +252,12 @@ fn DefinitionsPage<T: DefinitionRow + Serialize + for<'de> Deserialize<'de>>(
     saved: RwSignal<u32>,
     data: Resource<Result<Definitions<T>, AppError>>,
 ) -> impl IntoView {
-    let search = RwSignal::new(String::new());
+    // Links from an insight's "data used" arrive with `?search=`.
+    let search = RwSignal::new(
+        leptos_router::hooks::use_query_map()
+            .with_untracked(|q| q.get("search"))
+            .unwrap_or_default(),
+    );
     let sort = RwSignal::new("verified".to_owned());
     view! {
         <main class="page">
@@ -230,6 +275,7 @@ fn DefinitionsPage<T: DefinitionRow + Serialize + for<'de> Deserialize<'de>>(
                             return view! { <p class="muted" data-testid="no-definitions">"Nothing yet. Definitions appear here as soon as your apps send events."</p> }.into_any();
                         }
                         let members = data.members;
+                        let usage = data.usage;
                         let rows = move || {
                             let mut rows: Vec<T> = data
                                 .definitions
@@ -244,7 +290,10 @@ fn DefinitionsPage<T: DefinitionRow + Serialize + for<'de> Deserialize<'de>>(
                                 _ => {}
                             }
                             let members = members.clone();
+                            let usage = usage.clone();
                             rows.into_iter().map(move |d| {
+                                let key = d.usage_key();
+                                let used_in: Vec<InsightUse> = usage.iter().filter(|u| u.key == key).cloned().collect();
                                 let target = Target {
                                     project,
                                     kind: T::KIND,
@@ -264,6 +313,7 @@ fn DefinitionsPage<T: DefinitionRow + Serialize + for<'de> Deserialize<'de>>(
                                         {d.columns()}
                                         <td class="muted">{d.last_seen().format("%b %-d, %H:%M").to_string()}</td>
                                         <td>{d.tags().iter().map(|t| view! { <span class="chip chip-small">{t.clone()}</span> }).collect_view()}</td>
+                                        <td data-testid="used-in"><UsedIn project used_in/></td>
                                         <td class="cell-actions"><DefinitionEditor target members=members.clone() saved/></td>
                                     </tr>
                                 }
@@ -277,6 +327,7 @@ fn DefinitionsPage<T: DefinitionRow + Serialize + for<'de> Deserialize<'de>>(
                                         {T::COLUMNS.iter().map(|c| view! { <th>{*c}</th> }).collect_view()}
                                         <th>"Last seen"</th>
                                         <th>"Tags"</th>
+                                        <th>"Used in"</th>
                                         <th></th>
                                     </tr>
                                 </thead>
@@ -287,6 +338,19 @@ fn DefinitionsPage<T: DefinitionRow + Serialize + for<'de> Deserialize<'de>>(
                 </Transition>
             </section>
         </main>
+    }
+}
+
+/// Links to the first few insights that read a definition.
+#[component]
+fn UsedIn(project: ProjectId, used_in: Vec<InsightUse>) -> impl IntoView {
+    const SHOWN: usize = 3;
+    let more = used_in.len().saturating_sub(SHOWN);
+    view! {
+        {used_in.into_iter().take(SHOWN).map(|u| view! {
+            <a class="chip chip-small" href=paths::insight(project, &u.short_id)>{u.name}</a>
+        }).collect_view()}
+        {(more > 0).then(|| view! { <span class="muted small">{format!("+{more} more")}</span> })}
     }
 }
 

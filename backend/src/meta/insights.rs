@@ -6,7 +6,8 @@ use crate::tokens::short_id;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use domain::insight::{
-    Insight, InsightDraft, InsightId, InsightListQuery, InsightQuery, PropertyScope,
+    definition_kind, Insight, InsightDraft, InsightId, InsightListQuery, InsightQuery,
+    PropertyScope,
 };
 use domain::{ProjectId, UserId};
 
@@ -283,11 +284,42 @@ impl MetaStore {
     }
 }
 
-fn definition_kind(scope: Option<PropertyScope>) -> &'static str {
-    match scope {
-        None => "event",
-        Some(PropertyScope::Event) => "event_property",
-        Some(PropertyScope::Person) => "person_property",
+/// An insight that reads a definition, for data management's "used in".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefinitionUse {
+    /// `event`, `event_property` or `person_property`.
+    pub kind: String,
+    pub name: String,
+    pub short_id: String,
+    pub insight_name: String,
+}
+
+impl MetaStore {
+    /// Every (definition, insight) pair of the project, newest insight first.
+    pub async fn definition_usage(
+        &self,
+        actor: UserId,
+        project: ProjectId,
+    ) -> Result<Vec<DefinitionUse>> {
+        self.project_access(actor, project).await?;
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT d.kind, d.name, i.short_id, COALESCE(i.name, i.derived_name)
+             FROM insight_definitions d JOIN insights i ON i.id = d.insight_id
+             WHERE i.project_id = $1 AND NOT i.deleted
+             ORDER BY i.last_modified_at DESC",
+        )
+        .bind(project)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(kind, name, short_id, insight_name)| DefinitionUse {
+                kind,
+                name,
+                short_id,
+                insight_name,
+            })
+            .collect())
     }
 }
 

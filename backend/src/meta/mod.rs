@@ -12,6 +12,7 @@ mod projects;
 mod throttle;
 mod users;
 
+pub use insights::DefinitionUse;
 pub use invites::NewInvite;
 pub use users::NewAccount;
 

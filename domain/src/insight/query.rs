@@ -449,6 +449,16 @@ impl Math {
     }
 }
 
+/// How links between insights and definitions name an event (`None`) or a
+/// property: `event`, `event_property`, `person_property`.
+pub fn definition_kind(scope: Option<PropertyScope>) -> &'static str {
+    match scope {
+        None => "event",
+        Some(PropertyScope::Event) => "event_property",
+        Some(PropertyScope::Person) => "person_property",
+    }
+}
+
 /// Where a property lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
