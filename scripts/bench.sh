@@ -3,13 +3,16 @@
 # measured in the same run.
 #
 #   scripts/bench.sh capture [--events N] [--senders N]
+#   scripts/bench.sh insight [--events N] [--runs N]
+#     (prepares its data set once per size under $HUDDLE_CACHE/bench/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
 case "${1:-}" in
   capture) shift; bin=capture-throughput ;;
-  *) fail "usage: scripts/bench.sh capture [options]" ;;
+  insight) shift; bin=insight-latency ;;
+  *) fail "usage: scripts/bench.sh capture|insight [options]" ;;
 esac
 scripts/setup.sh >/dev/null
 step "Benchmark: $bin"

@@ -5,6 +5,7 @@ use crate::demo_data::DemoData;
 use crate::{Backend, Result};
 use chrono::Utc;
 use domain::account::{Email, NewPassword, PersonName, User};
+use domain::insight::{InsightDraft, InsightQuery};
 use domain::organization::OrganizationName;
 use domain::project::{ProjectName, TimeZone};
 use domain::ProjectId;
@@ -38,5 +39,32 @@ pub async fn seed_if_empty(backend: &Backend) -> Result<Option<(User, ProjectId)
             .await
             .map_err(|e| crate::Error::Internal(e.to_string()))?;
     }
+    for (name, query) in DEMO_INSIGHTS {
+        let query = InsightQuery::from_json(query)?;
+        let draft = InsightDraft::parse(name, "", "demo", query)?;
+        backend
+            .meta
+            .create_insight(user.id, project, &draft)
+            .await?;
+    }
     Ok(Some((user, project)))
 }
+
+/// Saved insights to start from; the unnamed ones show their automatic names.
+const DEMO_INSIGHTS: [(&str, &str); 3] = [
+    (
+        "",
+        r#"{"kind":"TrendsQuery","series":[{"kind":"EventsNode","event":"$pageview","math":"dau"}],
+            "dateRange":{"date_from":"-30d"},"breakdownFilter":{"breakdown_type":"event","breakdown":"$browser","breakdown_limit":5}}"#,
+    ),
+    (
+        "Sign-up funnel",
+        r#"{"kind":"FunnelsQuery","series":[{"kind":"EventsNode","event":"$pageview"},{"kind":"EventsNode","event":"signed up"},{"kind":"EventsNode","event":"purchase"}],
+            "dateRange":{"date_from":"-30d"}}"#,
+    ),
+    (
+        "",
+        r#"{"kind":"RetentionQuery","retentionFilter":{"targetEntity":{"id":"signed up","type":"events"},"returningEntity":{"id":"$pageview","type":"events"},
+            "retentionType":"retention_first_time","period":"Week","totalIntervals":8}}"#,
+    ),
+];

@@ -168,3 +168,38 @@ async fn definitions_know_the_insights_that_use_them() {
         .unwrap();
     assert!(using(None, "$pageview").await.is_empty());
 }
+
+#[tokio::test]
+async fn the_demo_project_starts_with_saved_insights_that_run() {
+    let backend = fresh().await;
+    let (user, project) = backend::demo::seed_if_empty(&backend)
+        .await
+        .unwrap()
+        .unwrap();
+    let insights = backend
+        .meta
+        .insights(user.id, project, &InsightListQuery::default())
+        .await
+        .unwrap();
+    let mut names: Vec<&str> = insights.iter().map(|i| i.display_name()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "Pageview unique users by Browser",
+            "Retention of users who did signed up for the first time and came back to Pageview",
+            "Sign-up funnel",
+        ]
+    );
+    for insight in &insights {
+        let outcome = backend
+            .insight_outcome(project, "UTC", &insight.query, false)
+            .await
+            .unwrap();
+        assert!(
+            !outcome.result.is_empty(),
+            "{} has data",
+            insight.display_name()
+        );
+    }
+}

@@ -15,7 +15,7 @@
 
 use backend::demo_data::DemoData;
 use backend::ingest::IngestError;
-use chrono::{DateTime, Duration as Days, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use clap::Parser;
 use domain::insight::{InsightResult, QueryOutcome, BREAKDOWN_NULL, BREAKDOWN_OTHER};
 use leptos::prelude::LeptosOptions;
@@ -112,8 +112,15 @@ async fn main() {
         let mut cached = Vec::new();
         for _ in 0..args.runs {
             let (took, got) = browser.run_insight(data.project, &query, false).await;
-            assert!(got.is_cached, "{}: the repeat was not served from the cache", insight.name);
-            assert_eq!(got.result, outcome.result, "the cache returns what was computed");
+            assert!(
+                got.is_cached,
+                "{}: the repeat was not served from the cache",
+                insight.name
+            );
+            assert_eq!(
+                got.result, outcome.result,
+                "the cache returns what was computed"
+            );
             cached.push(took);
         }
         let huddle_answer = Answer::of(&outcome.result);
@@ -328,12 +335,12 @@ fn insights(project: i64) -> Vec<Insight> {
     let from = format!("TIMESTAMP '{FROM} 00:00:00'");
     let to = format!(
         "TIMESTAMP '{}'",
-        (day(FROM) + Days::days(DAYS)).format("%Y-%m-%d %H:%M:%S")
+        (day(FROM) + TimeDelta::days(DAYS)).format("%Y-%m-%d %H:%M:%S")
     );
     let first_week = format!("TIMESTAMP '{FIRST_WEEK} 00:00:00'");
     let weeks_end = format!(
         "TIMESTAMP '{}'",
-        (day(FIRST_WEEK) + Days::weeks(WEEKS as i64)).format("%Y-%m-%d %H:%M:%S")
+        (day(FIRST_WEEK) + TimeDelta::weeks(WEEKS as i64)).format("%Y-%m-%d %H:%M:%S")
     );
     // Every event's current person: merged persons count as the one they
     // merged into.
@@ -460,7 +467,7 @@ fn insights(project: i64) -> Vec<Insight> {
                     .flat_map(|c| (0..WEEKS - c).map(move |k| (c, k)))
                     .map(|(c, k)| {
                         format!(
-                            "({c}, {k}, count(*) FILTER (WHERE (weeks >> {c}) & (weeks >> {}) & 1 = 1))",
+                            "{{'c': {c}::BIGINT, 'k': {k}::BIGINT, 'n': count(*) FILTER (WHERE (weeks >> {c}) & (weeks >> {}) & 1 = 1)}}",
                             c + k
                         )
                     })
@@ -468,11 +475,12 @@ fn insights(project: i64) -> Vec<Insight> {
                 format!(
                     "WITH active AS (
                         SELECT {person} AS person,
-                               bit_or(1::UINTEGER << ((epoch(e.timestamp) - epoch({first_week}))::BIGINT // 604800)::UINTEGER) AS weeks
+                               bit_or(1::UINTEGER << (date_diff('day', {first_week}, e.timestamp) // 7)::UINTEGER) AS weeks
                         FROM {events}
                         WHERE e.project_id = {project} AND e.event = '$pageview' AND e.timestamp >= {first_week} AND e.timestamp < {weeks_end}
-                        GROUP BY ALL)
-                     SELECT unnest([{}], recursive := true) FROM active",
+                        GROUP BY ALL),
+                     pairs AS (SELECT [{}] AS pairs FROM active)
+                     SELECT unnest(pairs, recursive := true) FROM pairs",
                     pairs.join(", ")
                 )
             },
@@ -508,13 +516,16 @@ enum Answer {
 impl Insight {
     fn run_hand_sql(&self, db: &duckdb::Connection) -> Answer {
         let mut statement = db.prepare(&self.hand_sql).unwrap_or_else(|e| {
-            panic!("{}: hand SQL does not prepare: {e}\n{}", self.name, self.hand_sql)
+            panic!(
+                "{}: hand SQL does not prepare: {e}\n{}",
+                self.name, self.hand_sql
+            )
         });
         let mut rows = statement.query([]).unwrap();
         match self.shape {
             Shape::Trends { total_is_sum } => {
                 let days: Vec<NaiveDateTime> =
-                    (0..DAYS).map(|i| day(FROM) + Days::days(i)).collect();
+                    (0..DAYS).map(|i| day(FROM) + TimeDelta::days(i)).collect();
                 let mut series: std::collections::BTreeMap<(i64, Option<String>), (Vec<f64>, f64)> =
                     Default::default();
                 while let Some(row) = rows.next().unwrap() {
@@ -538,7 +549,11 @@ impl Insight {
                     series
                         .into_iter()
                         .map(|((_, value), (data, total))| {
-                            let total = if total_is_sum { data.iter().sum() } else { total };
+                            let total = if total_is_sum {
+                                data.iter().sum()
+                            } else {
+                                total
+                            };
                             (value, data, total)
                         })
                         .collect(),
@@ -618,14 +633,17 @@ impl Answer {
                 }
                 for (sa, sb) in a.iter().zip(b) {
                     if sa.0 != sb.0 {
-                        out.push(format!("series order: hand SQL {:?}, Huddle {:?}", sa.0, sb.0));
+                        out.push(format!(
+                            "series order: hand SQL {:?}, Huddle {:?}",
+                            sa.0, sb.0
+                        ));
                     }
                     for (i, (x, y)) in sa.1.iter().zip(&sb.1).enumerate() {
                         if !close(*x, *y) {
                             out.push(format!(
                                 "{:?} day {}: hand SQL {x}, Huddle {y}",
                                 sa.0,
-                                (day(FROM) + Days::days(i as i64)).format("%Y-%m-%d")
+                                (day(FROM) + TimeDelta::days(i as i64)).format("%Y-%m-%d")
                             ));
                         }
                     }
@@ -633,7 +651,10 @@ impl Answer {
                         out.push(format!("{:?}: {} vs {} days", sa.0, sa.1.len(), sb.1.len()));
                     }
                     if !close(sa.2, sb.2) {
-                        out.push(format!("{:?} total: hand SQL {}, Huddle {}", sa.0, sa.2, sb.2));
+                        out.push(format!(
+                            "{:?} total: hand SQL {}, Huddle {}",
+                            sa.0, sa.2, sb.2
+                        ));
                     }
                 }
             }

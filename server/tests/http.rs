@@ -311,3 +311,69 @@ async fn unknown_pages_answer_404() {
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(response.text().await.unwrap().contains("Page not found"));
 }
+
+#[tokio::test]
+async fn insight_server_functions_check_project_access_and_explain_bad_queries() {
+    let app = TestApp::spawn().await;
+    let alice = app.browser();
+    let mallory = app.browser();
+    let project = alice
+        .sign_up("alice@example.com", "Alice Org", "Alice Project")
+        .await
+        .to_string();
+    mallory
+        .sign_up("mallory@example.com", "Mallory Org", "Mallory Project")
+        .await;
+    let query = r#"{"kind":"TrendsQuery","series":[{"kind":"EventsNode","event":"$pageview"}]}"#;
+
+    let run = [
+        ("project_id", project.as_str()),
+        ("query", query),
+        ("refresh", "false"),
+    ];
+    let save = [
+        ("project_id", project.as_str()),
+        ("name", "Stolen"),
+        ("description", ""),
+        ("tags", ""),
+        ("query", query),
+    ];
+    let taxonomy = [("project_id", project.as_str())];
+    for (server_fn, form) in [
+        ("run_insight", &run[..]),
+        ("save_insight", &save[..]),
+        ("insight_taxonomy", &taxonomy[..]),
+    ] {
+        assert_eq!(
+            mallory.call(server_fn, form).await.status(),
+            StatusCode::NOT_FOUND,
+            "{server_fn}"
+        );
+    }
+
+    let own = alice.call("run_insight", &run).await;
+    assert_eq!(own.status(), StatusCode::OK);
+    let outcome: serde_json::Value = own.json().await.unwrap();
+    assert_eq!(
+        outcome["result"]["Trends"]["series"][0]["label"],
+        "Pageview"
+    );
+
+    let bad = r#"{"kind":"FunnelsQuery","series":[{"kind":"EventsNode","event":"$pageview"}]}"#;
+    let refused = alice
+        .call(
+            "run_insight",
+            &[
+                ("project_id", project.as_str()),
+                ("query", bad),
+                ("refresh", "false"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("between 2 and 20 steps"));
+}
