@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod components;
+pub mod dashboards;
 pub mod data_management;
 pub mod error;
 pub mod events;
@@ -58,11 +59,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signup") view=auth::SignupPage/>
                 <Route path=path!("/invite/:token") view=organization::InvitePage ssr=SsrMode::Async/>
                 <Route path=path!("/projects/new") view=projects::NewProjectPage/>
+                <Route path=path!("/no-access") view=components::status::NoAccessPage/>
                 <Route path=path!("/organization/settings") view=organization::OrganizationSettingsPage/>
                 <ParentRoute path=path!("/project/:project_id") view=projects::ProjectLayout>
                     <Route path=path!("") view=projects::ProjectHome/>
                     <Route path=path!("settings") view=projects::ProjectSettingsPage/>
                     <Route path=path!("events") view=events::EventsPage/>
+                    <Route path=path!("dashboards") view=dashboards::DashboardsPage/>
+                    <Route path=path!("dashboard/:dashboard_id") view=dashboards::DashboardPage/>
                     <Route path=path!("insights") view=insights::InsightsListPage/>
                     <Route path=path!("insights/new") view=insights::NewInsightPage/>
                     <Route path=path!("insights/:short_id") view=insights::InsightPage/>

@@ -6,11 +6,14 @@
 //! that exists is a valid email.
 
 pub mod account;
+pub mod dashboard;
 pub mod definitions;
+pub mod home;
 pub mod insight;
 pub mod invite;
 pub mod organization;
 pub mod paths;
+pub mod permissions;
 pub mod project;
 pub mod tags;
 pub mod validation;

@@ -26,6 +26,8 @@ pub fn data_management_properties(project: ProjectId) -> String {
 pub const ORGANIZATION_SETTINGS: &str = "/organization/settings";
 pub const NEW_PROJECT: &str = "/projects/new";
 pub const LOGIN: &str = "/login";
+/// Where links to things a person may not see end: a page that names nothing.
+pub const NO_ACCESS: &str = "/no-access";
 pub const SIGNUP: &str = "/signup";
 
 pub fn invite(token: &str) -> String {
@@ -64,6 +66,14 @@ pub fn encode_query_value(value: &str) -> String {
         }
     }
     out
+}
+
+pub fn dashboards(project: ProjectId) -> String {
+    format!("/project/{project}/dashboards")
+}
+
+pub fn dashboard(project: ProjectId, dashboard: i64) -> String {
+    format!("/project/{project}/dashboard/{dashboard}")
 }
 
 pub fn insights(project: ProjectId) -> String {

@@ -8,6 +8,7 @@ mod api_errors;
 pub mod capture;
 mod guard;
 mod live;
+mod short_links;
 
 use anyhow::Context;
 use app::auth::session::{AuthSession, Authn};
@@ -93,6 +94,10 @@ pub async fn router(
     let router = Router::<AppState>::new()
         .route("/", get(root))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/i/{short_id}", get(short_links::insight))
+        .route("/insights/{short_id}", get(short_links::insight))
+        .route("/d/{dashboard_id}", get(short_links::dashboard))
+        .route("/dashboard/{dashboard_id}", get(short_links::dashboard))
         .route("/api/projects/{project_id}/events/live", get(live::events))
         .leptos_routes_with_context(&state, routes, context, move || {
             shell(leptos_options.clone())

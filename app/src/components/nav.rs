@@ -27,6 +27,7 @@ pub fn TopBar(nav: NavData, #[prop(optional)] current: Option<ProjectAccess>) ->
         let id = access.project.id;
         view! {
             <NavLink href=paths::project_home(id) label="Home" exact=true/>
+            <NavLink href=paths::dashboards(id) label="Dashboards" exact=false/>
             <NavLink href=paths::insights(id) label="Insights" exact=false/>
             <NavLink href=paths::project_events(id) label="Events" exact=false/>
             <NavLink href=format!("/project/{id}/persons") label="Persons" exact=false/>

@@ -32,6 +32,13 @@ pub fn NotFoundPage() -> impl IntoView {
     }
 }
 
+/// The page short links end on when their target is not for this person.
+#[component]
+pub fn NoAccessPage() -> impl IntoView {
+    set_status(404);
+    view! { <NoAccess/> }
+}
+
 /// Shown for anything the person cannot see. It names nothing, so it does not
 /// reveal whether the thing exists.
 #[component]

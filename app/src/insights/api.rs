@@ -80,6 +80,10 @@ pub async fn run_insight(
 pub struct InsightPageData {
     pub insight: Insight,
     pub outcome: Result<QueryOutcome, AppError>,
+    /// Why the viewer may not change it (a restricted dashboard), if so.
+    pub edit_denied: Option<String>,
+    /// The project's dashboards, to add the insight to.
+    pub dashboards: Vec<(domain::dashboard::DashboardId, String)>,
 }
 
 #[server(prefix = "/api", endpoint = "insight_page")]
@@ -102,7 +106,23 @@ pub async fn load_insight_page(
         .insight_outcome(project_id, &access.project.time_zone, &insight.query, false)
         .await
         .map_err(AppError::from);
-    Ok(InsightPageData { insight, outcome })
+    let edit_denied = backend
+        .meta
+        .insight_edit_denied(user.id, project_id, &short_id)
+        .await?;
+    let dashboards = backend
+        .meta
+        .dashboards(user.id, project_id)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    Ok(InsightPageData {
+        insight,
+        outcome,
+        edit_denied,
+        dashboards,
+    })
 }
 
 /// Saves a new insight (`short_id` None) or changes one, refusing to

@@ -9,3 +9,4 @@ mod pages;
 mod results;
 
 pub use pages::{EditInsightPage, InsightPage, InsightsListPage, NewInsightPage};
+pub use results::{Freshness, InsightResults};

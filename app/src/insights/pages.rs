@@ -10,8 +10,10 @@ use super::format::age;
 use super::results::{Freshness, InsightResults};
 use crate::components::form::FormAlert;
 use crate::components::status::{LoadError, Loading};
+use crate::dashboards::{change_dashboard, DashboardChange};
 use crate::error::AppError;
 use crate::projects::use_project_id;
+use domain::dashboard::DashboardId;
 use domain::insight::naming::{derived_name, event_label, property_label};
 use domain::insight::{
     Display, Insight, InsightKind, InsightListQuery, InsightOrder, InsightQuery, InsightTab,
@@ -301,7 +303,13 @@ pub fn InsightPage() -> impl IntoView {
 
 #[component]
 fn SavedInsight(data: InsightPageData, reload: RwSignal<u32>) -> impl IntoView {
-    let InsightPageData { insight, outcome } = data;
+    let InsightPageData {
+        insight,
+        outcome,
+        edit_denied,
+        dashboards,
+    } = data;
+    let can_edit = edit_denied.is_none();
     let project = insight.project_id;
     let short_id = insight.short_id.clone();
     let display = display_of(&insight.query);
@@ -398,10 +406,16 @@ fn SavedInsight(data: InsightPageData, reload: RwSignal<u32>) -> impl IntoView {
                 {rename_form}
             </div>
             <div class="page-actions">
-                <button type="button" class="btn btn-secondary" data-testid="rename" on:click=move |_| renaming.set(true)>"Rename"</button>
-                <a class="btn btn-primary" href=paths::insight_edit(project, &short_id, &insight.query) data-testid="edit-insight">"Edit"</a>
+                <AddToDashboard project short_id=short_id.clone() dashboards/>
+                <button type="button" class="btn btn-secondary" data-testid="rename" disabled=!can_edit on:click=move |_| renaming.set(true)>"Rename"</button>
+                {if can_edit {
+                    view! { <a class="btn btn-primary" href=paths::insight_edit(project, &short_id, &insight.query) data-testid="edit-insight">"Edit"</a> }.into_any()
+                } else {
+                    view! { <button type="button" class="btn btn-primary" disabled=true data-testid="edit-insight">"Edit"</button> }.into_any()
+                }}
             </div>
         </div>
+        {edit_denied.map(|reason| view! { <div class="alert alert-info" data-testid="read-only">{reason}</div> })}
         <section class="card insight-result">
             {move || {
                 let outcome = match refreshed.value().get() {
@@ -434,6 +448,56 @@ fn SavedInsight(data: InsightPageData, reload: RwSignal<u32>) -> impl IntoView {
             <ul class="chips" data-testid="definitions-used">{uses}</ul>
         </section>
     }
+}
+
+/// Puts the insight on one of the project's dashboards.
+#[component]
+fn AddToDashboard(
+    project: ProjectId,
+    short_id: String,
+    dashboards: Vec<(DashboardId, String)>,
+) -> impl IntoView {
+    if dashboards.is_empty() {
+        return view! { <a class="btn btn-ghost" href=paths::dashboards(project)>"Create a dashboard"</a> }.into_any();
+    }
+    let add = Action::new(move |dashboard: &DashboardId| {
+        change_dashboard(
+            project,
+            *dashboard,
+            DashboardChange::AddInsight {
+                short_id: short_id.clone(),
+            },
+        )
+    });
+    let chosen = RwSignal::new(dashboards[0].0);
+    let names = dashboards.clone();
+    let outcome = move || match add.value().get() {
+        Some(Ok(())) => {
+            let id = chosen.get_untracked();
+            let name = names
+                .iter()
+                .find(|(d, _)| *d == id)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default();
+            Some(view! { <a class="small" href=paths::dashboard(project, id) data-testid="added-to-dashboard">{format!("Added to {name}")}</a> }.into_any())
+        }
+        Some(Err(error)) => {
+            Some(view! { <span class="field-error">{error.to_string()}</span> }.into_any())
+        }
+        None => None,
+    };
+    view! {
+        <span class="inline-fields">
+            <select class="input" aria-label="Dashboard" data-testid="dashboard-select"
+                on:change=move |ev| { if let Ok(id) = event_target_value(&ev).parse() { chosen.set(id); } }>
+                {dashboards.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+            </select>
+            <button type="button" class="btn btn-secondary" data-testid="add-to-dashboard"
+                on:click=move |_| { add.dispatch(chosen.get_untracked()); }>"Add to dashboard"</button>
+            {outcome}
+        </span>
+    }
+    .into_any()
 }
 
 /// Links from an insight to the definitions it reads.

@@ -1,14 +1,104 @@
 use super::{use_project_id, with_project};
+use crate::components::status::Loading;
+use crate::dashboards::{DashboardView, LoadedDashboard};
+use crate::error::AppError;
 use crate::organization::{project_members, MembersList};
-use domain::paths;
+use domain::home::HomeActivity;
+use domain::{paths, ProjectId};
 use leptos::prelude::*;
 use leptos_meta::Title;
+
+/// The home's lists, and its primary dashboard loaded in the same request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HomeData {
+    pub activity: HomeActivity,
+    pub primary: Option<DashboardView>,
+}
+
+#[server(prefix = "/api", endpoint = "home")]
+pub async fn load_home(project_id: ProjectId) -> Result<HomeData, AppError> {
+    let user = crate::server::require_user().await?;
+    let activity = crate::server::backend()?
+        .meta
+        .home_activity(user.id, project_id)
+        .await?;
+    let primary = match activity.primary_dashboard {
+        Some(id) => Some(
+            crate::dashboards::dashboard_view(user.id, project_id, id, &Default::default(), false)
+                .await?,
+        ),
+        None => None,
+    };
+    Ok(HomeData { activity, primary })
+}
+
+/// The primary dashboard and what the team has been looking at.
+#[component]
+fn HomeActivityView(data: HomeData, project: ProjectId, reload: RwSignal<u32>) -> impl IntoView {
+    let HomeData { activity, primary } = data;
+    let refresh = RwSignal::new(false);
+    let no_primary = primary.is_none().then(|| view! {
+        <section class="card">
+            <h2>"No home dashboard yet"</h2>
+            <p class="muted">"Open a dashboard and choose “Set as project home” to show it here for everyone."</p>
+            <a class="btn btn-secondary" href=paths::dashboards(project)>"Dashboards"</a>
+        </section>
+    });
+    let primary = primary.map(|view| {
+        view! {
+            <section class="home-dashboard" data-testid="home-dashboard">
+                <LoadedDashboard view reload refresh/>
+            </section>
+        }
+    });
+    view! {
+        {primary}
+        {no_primary}
+        <div class="grid-3">
+            <section class="card" data-testid="recently-viewed">
+                <h2>"Recently viewed by you"</h2>
+                {if activity.recent.is_empty() {
+                    view! { <p class="muted">"Insights you open show up here."</p> }.into_any()
+                } else {
+                    view! { <ul class="link-list">{activity.recent.into_iter().map(|i| view! {
+                        <li><a href=paths::insight(project, &i.short_id)>{i.display_name().to_owned()}</a></li>
+                    }).collect_view()}</ul> }.into_any()
+                }}
+            </section>
+            <section class="card" data-testid="popular">
+                <h2>"Popular this week"</h2>
+                {if activity.popular.is_empty() {
+                    view! { <p class="muted">"What teammates open this week shows up here."</p> }.into_any()
+                } else {
+                    view! { <ul class="link-list">{activity.popular.into_iter().map(|p| view! {
+                        <li><a href=p.link>{p.name}</a>" "<span class="muted small">{format!("{} viewers", p.viewers)}</span></li>
+                    }).collect_view()}</ul> }.into_any()
+                }}
+            </section>
+            <section class="card" data-testid="new-since">
+                <h2>"New since your last visit"</h2>
+                {if activity.new_since.is_empty() {
+                    view! { <p class="muted">"Nothing new from teammates."</p> }.into_any()
+                } else {
+                    view! { <ul class="link-list">{activity.new_since.into_iter().map(|n| view! {
+                        <li><a href=n.link>{n.name}</a>" "<span class="muted small">{n.by.map(|b| format!("by {b}")).unwrap_or_default()}</span></li>
+                    }).collect_view()}</ul> }.into_any()
+                }}
+            </section>
+        </div>
+    }
+}
 
 /// The project's front page: what it is and who works in it.
 #[component]
 pub fn ProjectHome() -> impl IntoView {
     let project_id = use_project_id();
     let team = Resource::new(move || project_id.get(), project_members);
+    let reload = RwSignal::new(0u32);
+    let activity = Resource::new(
+        move || (project_id.get(), reload.get()),
+        |(project, _)| load_home(project),
+    );
     with_project(move |ctx| {
         let access = ctx.access;
         let organization = access.organization.id;
@@ -28,6 +118,11 @@ pub fn ProjectHome() -> impl IntoView {
                     </div>
                     {invite_link.map(|href| view! { <a class="btn btn-primary" href=href>"Invite teammates"</a> })}
                 </div>
+                <Transition fallback=Loading>
+                    {move || Suspend::new(async move {
+                        activity.await.map(|data| view! { <HomeActivityView data project=project_id.get_untracked() reload/> })
+                    })}
+                </Transition>
                 <div class="grid-2">
                     <section class="card">
                         <h2>"Your team"</h2>

@@ -25,6 +25,8 @@ use serde::{Deserialize, Serialize};
 pub struct ProjectContext {
     pub access: ProjectAccess,
     pub nav: NavData,
+    /// The project the user was in before this one, when they just moved.
+    pub moved_from: Option<String>,
 }
 
 /// The project of the current URL, loaded once by [`ProjectLayout`].
@@ -43,12 +45,25 @@ pub async fn load_project_context(project_id: ProjectId) -> Result<ProjectContex
     let user = require_user().await?;
     let backend = backend()?;
     let access = backend.meta.project_access(user.id, project_id).await?;
-    backend
+    let previous = backend
         .meta
         .remember_last_project(user.id, project_id)
         .await?;
+    let moved_from = match previous {
+        Some(previous) => backend
+            .meta
+            .project_access(user.id, previous)
+            .await
+            .ok()
+            .map(|a| a.project.name),
+        None => None,
+    };
     let nav = crate::navigation::load(user).await?;
-    Ok(ProjectContext { access, nav })
+    Ok(ProjectContext {
+        access,
+        nav,
+        moved_from,
+    })
 }
 
 #[component]
@@ -71,7 +86,14 @@ pub fn ProjectLayout() -> impl IntoView {
         <Transition fallback=|| view! { <header class="topbar"></header> }>
             {move || Suspend::new(async move {
                 match context.await {
-                    Ok(ctx) => view! { <TopBar nav=ctx.nav current=ctx.access/> }.into_any(),
+                    Ok(ctx) => {
+                        let notice = ctx.moved_from.clone().map(|from| view! {
+                            <div class="moved-notice" role="status" data-testid="moved-notice">
+                                {format!("You're now in {}. You were last in {from}.", ctx.access.project.name)}
+                            </div>
+                        });
+                        view! { <TopBar nav=ctx.nav current=ctx.access/> {notice} }.into_any()
+                    }
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}

@@ -151,6 +151,8 @@ impl MetaStore {
         seen_modified_at: DateTime<Utc>,
     ) -> Result<Insight> {
         let current = self.insight(actor, project, short_id).await?;
+        self.check_insight_editable(actor, project, short_id)
+            .await?;
         let mut tx = self.write().await?;
         let updated = sqlx::query(
             "UPDATE insights SET name = $1, derived_name = $2, description = $3, tags = $4, query = $5,
@@ -181,6 +183,26 @@ impl MetaStore {
         record_definitions(&mut tx, current.id, &draft.query).await?;
         tx.commit().await?;
         self.insight_by_id(actor, current.id).await
+    }
+
+    /// The first of the user's projects holding an insight with this short
+    /// id (short ids are unique per project), for links without a project.
+    pub async fn find_insight_project(
+        &self,
+        actor: UserId,
+        short_id: &str,
+    ) -> Result<Option<ProjectId>> {
+        let projects: Vec<ProjectId> =
+            sqlx::query_scalar("SELECT project_id FROM insights WHERE short_id = $1 AND NOT deleted ORDER BY project_id")
+                .bind(short_id)
+                .fetch_all(&self.pool)
+                .await?;
+        for project in projects {
+            if self.project_access(actor, project).await.is_ok() {
+                return Ok(Some(project));
+            }
+        }
+        Ok(None)
     }
 
     /// Stars or unstars an insight for the actor.
@@ -227,6 +249,8 @@ impl MetaStore {
         short_id: &str,
     ) -> Result<()> {
         let insight = self.insight(actor, project, short_id).await?;
+        self.check_insight_editable(actor, project, short_id)
+            .await?;
         sqlx::query("UPDATE insights SET deleted = 1, last_modified_by = $1, last_modified_at = $2 WHERE id = $3")
             .bind(actor)
             .bind(now())

@@ -4,7 +4,9 @@
 //! SQLite today (a file under `./data` by default); the dialect-specific parts
 //! are the migrations folder and [`MetaStore::open`].
 
+mod dashboards;
 mod definitions;
+mod home;
 mod insights;
 mod invites;
 mod organizations;

@@ -3,6 +3,7 @@ use super::MetaStore;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use domain::organization::{Organization, Role};
+use domain::permissions::can_use_project;
 use domain::project::{Project, ProjectAccess, ProjectName, ProjectSummary, TimeZone};
 use domain::{OrganizationId, ProjectId, UserId};
 
@@ -16,6 +17,8 @@ struct AccessRow {
     created_at: DateTime<Utc>,
     organization_name: String,
     role: String,
+    private: bool,
+    listed: bool,
 }
 
 impl TryFrom<AccessRow> for ProjectAccess {
@@ -49,9 +52,10 @@ impl MetaStore {
     /// The project as `user` may see it. [`Error::NotFound`] when the project
     /// does not exist *or* the user has no access: both look the same to them.
     pub async fn project_access(&self, user: UserId, project: ProjectId) -> Result<ProjectAccess> {
-        sqlx::query_as::<_, AccessRow>(
+        let row = sqlx::query_as::<_, AccessRow>(
             "SELECT p.id, p.organization_id, p.name, p.time_zone, p.api_token, p.created_at,
-                    o.name AS organization_name, m.role
+                    o.name AS organization_name, m.role, p.private,
+                    EXISTS (SELECT 1 FROM project_members pm WHERE pm.project_id = p.id AND pm.user_id = $1) AS listed
              FROM projects p
              JOIN organizations o ON o.id = p.organization_id
              JOIN memberships m ON m.organization_id = p.organization_id AND m.user_id = $1
@@ -61,8 +65,12 @@ impl MetaStore {
         .bind(project)
         .fetch_one(&self.pool)
         .await
-        .map_err(Error::from_lookup)?
-        .try_into()
+        .map_err(Error::from_lookup)?;
+        // A private project the user may not use does not exist for them.
+        if !can_use_project(parse_role(&row.role)?, row.private, row.listed) {
+            return Err(Error::NotFound);
+        }
+        row.try_into()
     }
 
     /// Every project the user can use, grouped by organization.
@@ -72,9 +80,13 @@ impl MetaStore {
             id: ProjectId,
             name: String,
             organization_name: String,
+            role: String,
+            private: bool,
+            listed: bool,
         }
         let rows = sqlx::query_as::<_, Row>(
-            "SELECT p.id, p.name, o.name AS organization_name
+            "SELECT p.id, p.name, o.name AS organization_name, m.role, p.private,
+                    EXISTS (SELECT 1 FROM project_members pm WHERE pm.project_id = p.id AND pm.user_id = $1) AS listed
              FROM projects p
              JOIN organizations o ON o.id = p.organization_id
              JOIN memberships m ON m.organization_id = p.organization_id AND m.user_id = $1
@@ -85,6 +97,9 @@ impl MetaStore {
         .await?;
         Ok(rows
             .into_iter()
+            .filter(|r| {
+                parse_role(&r.role).is_ok_and(|role| can_use_project(role, r.private, r.listed))
+            })
             .map(|r| ProjectSummary {
                 id: r.id,
                 name: r.name,
@@ -137,6 +152,48 @@ impl MetaStore {
             .execute(&self.pool)
             .await?;
         Ok(self.project_access(actor, project).await?.project)
+    }
+
+    /// Makes a project private to owners, admins and `members` (of its
+    /// organization), or open to the whole organization again.
+    pub async fn set_project_privacy(
+        &self,
+        actor: UserId,
+        project: ProjectId,
+        private: bool,
+        members: &[UserId],
+    ) -> Result<()> {
+        let access = self.project_access(actor, project).await?;
+        if !access.role.manages_projects() {
+            return Err(Error::Forbidden(
+                "Only owners and admins can change who may use a project.".into(),
+            ));
+        }
+        let mut tx = self.write().await?;
+        sqlx::query("UPDATE projects SET private = $1 WHERE id = $2")
+            .bind(private)
+            .bind(project)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM project_members WHERE project_id = $1")
+            .bind(project)
+            .execute(&mut *tx)
+            .await?;
+        for member in members {
+            // Only members of the project's organization can be listed.
+            sqlx::query(
+                "INSERT INTO project_members (project_id, user_id)
+                 SELECT $1, m.user_id FROM memberships m
+                 WHERE m.organization_id = $2 AND m.user_id = $3",
+            )
+            .bind(project)
+            .bind(access.organization.id)
+            .bind(member)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The project a capture API key belongs to.

@@ -94,16 +94,29 @@ impl MetaStore {
             .map_err(Error::from_lookup)
     }
 
-    /// Remembers the project the user last opened, as the default for `/`.
-    pub async fn remember_last_project(&self, user: UserId, project: ProjectId) -> Result<()> {
-        sqlx::query(
-            "UPDATE users SET last_project_id = $1 WHERE id = $2 AND last_project_id IS NOT $1",
-        )
-        .bind(project)
-        .bind(user)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+    /// Remembers the project the user last opened, as the default for `/`;
+    /// returns the project they were in before when it was another one.
+    pub async fn remember_last_project(
+        &self,
+        user: UserId,
+        project: ProjectId,
+    ) -> Result<Option<ProjectId>> {
+        let mut tx = self.write().await?;
+        let previous: Option<ProjectId> =
+            sqlx::query_scalar("SELECT last_project_id FROM users WHERE id = $1")
+                .bind(user)
+                .fetch_one(&mut *tx)
+                .await?;
+        if previous == Some(project) {
+            return Ok(None);
+        }
+        sqlx::query("UPDATE users SET last_project_id = $1 WHERE id = $2")
+            .bind(project)
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(previous)
     }
 
     /// Where `/` takes the user: the last project they visited if they can
@@ -118,8 +131,10 @@ impl MetaStore {
         .bind(user)
         .fetch_optional(&self.pool)
         .await?;
-        if remembered.is_some() {
-            return Ok(remembered);
+        if let Some(project) = remembered {
+            if self.project_access(user, project).await.is_ok() {
+                return Ok(Some(project));
+            }
         }
         Ok(self.projects_for_user(user).await?.first().map(|p| p.id))
     }

@@ -1,0 +1,241 @@
+//! The server functions dashboard pages call: who is asking → may they (the
+//! backend asks `domain::permissions`) → backend → errors mapped.
+
+use crate::error::AppError;
+use domain::dashboard::{Collaborator, Dashboard, DashboardId, DashboardRights, Tile, TileId};
+use domain::insight::QueryOutcome;
+use domain::organization::Member;
+use domain::ProjectId;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[server(prefix = "/api", endpoint = "dashboards")]
+pub async fn list_dashboards(project_id: ProjectId) -> Result<Vec<Dashboard>, AppError> {
+    let user = crate::server::require_user().await?;
+    Ok(crate::server::backend()?
+        .meta
+        .dashboards(user.id, project_id)
+        .await?)
+}
+
+#[server(prefix = "/api", endpoint = "create_dashboard")]
+pub async fn create_dashboard(
+    project_id: ProjectId,
+    name: String,
+    description: String,
+    tags: String,
+) -> Result<DashboardId, AppError> {
+    let user = crate::server::require_user().await?;
+    let draft = domain::dashboard::DashboardDraft::parse(&name, &description, &tags)?;
+    Ok(crate::server::backend()?
+        .meta
+        .create_dashboard(user.id, project_id, &draft)
+        .await?)
+}
+
+/// A tile and, for insights, its result (computed with the dashboard's
+/// overrides).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TileView {
+    pub tile: Tile,
+    pub outcome: Option<Result<QueryOutcome, AppError>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DashboardView {
+    pub dashboard: Dashboard,
+    pub rights: DashboardRights,
+    pub tiles: Vec<TileView>,
+    pub collaborators: Vec<Collaborator>,
+    /// The project's people, to pick collaborators from.
+    pub members: Vec<Member>,
+}
+
+/// Overrides a viewer applies to every tile without saving them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DashboardFilters {
+    pub date_from: Option<String>,
+    /// An event property that must equal a value.
+    pub property: Option<(String, String)>,
+}
+
+#[server(prefix = "/api", endpoint = "dashboard", input = leptos::server_fn::codec::Json)]
+pub async fn load_dashboard(
+    project_id: ProjectId,
+    dashboard_id: DashboardId,
+    filters: DashboardFilters,
+    refresh: bool,
+) -> Result<DashboardView, AppError> {
+    let user = crate::server::require_user().await?;
+    dashboard_view(user.id, project_id, dashboard_id, &filters, refresh).await
+}
+
+/// A dashboard with its tiles' results, as `user` may see it.
+#[cfg(feature = "ssr")]
+pub async fn dashboard_view(
+    user: domain::UserId,
+    project_id: ProjectId,
+    dashboard_id: DashboardId,
+    filters: &DashboardFilters,
+    refresh: bool,
+) -> Result<DashboardView, AppError> {
+    use domain::dashboard::TileContent;
+    let backend = crate::server::backend()?;
+    let access = backend.meta.project_access(user, project_id).await?;
+    let (dashboard, rights) = backend
+        .meta
+        .dashboard(user, project_id, dashboard_id)
+        .await?;
+    let tiles = backend.meta.tiles(user, project_id, dashboard_id).await?;
+    // Tiles compute in parallel, each on its own events-store connection.
+    let outcomes = futures::future::join_all(tiles.iter().map(|tile| {
+        let backend = backend.clone();
+        let time_zone = access.project.time_zone.clone();
+        async move {
+            match &tile.content {
+                TileContent::Insight(insight) => {
+                    let query = with_filters(insight.query.clone(), filters);
+                    Some(
+                        backend
+                            .insight_outcome(project_id, &time_zone, &query, refresh)
+                            .await
+                            .map_err(AppError::from),
+                    )
+                }
+                TileContent::Text(_) => None,
+            }
+        }
+    }))
+    .await;
+    Ok(DashboardView {
+        collaborators: backend
+            .meta
+            .dashboard_collaborator_names(user, project_id, dashboard_id)
+            .await?,
+        members: backend.meta.project_members(user, project_id).await?,
+        tiles: tiles
+            .into_iter()
+            .zip(outcomes)
+            .map(|(tile, outcome)| TileView { tile, outcome })
+            .collect(),
+        dashboard,
+        rights,
+    })
+}
+
+/// The query with the dashboard's date range and property filter applied.
+#[cfg(feature = "ssr")]
+fn with_filters(
+    mut query: domain::insight::InsightQuery,
+    filters: &DashboardFilters,
+) -> domain::insight::InsightQuery {
+    use domain::insight::{
+        FilterValue, InsightQuery, Operator, PropertyFilter, PropertyScope, Scalar,
+    };
+    let (range, properties) = match &mut query {
+        InsightQuery::Trends(q) => (&mut q.date_range, &mut q.properties),
+        InsightQuery::Funnels(q) => (&mut q.date_range, &mut q.properties),
+        InsightQuery::Retention(q) => (&mut q.date_range, &mut q.properties),
+    };
+    if let Some(from) = filters.date_from.as_ref().filter(|f| !f.is_empty()) {
+        range.date_from = Some(from.clone());
+        range.date_to = None;
+    }
+    if let Some((key, value)) = filters.property.as_ref().filter(|(k, _)| !k.is_empty()) {
+        properties.push(PropertyFilter {
+            key: key.clone(),
+            value: Some(FilterValue::One(Scalar::Text(value.clone()))),
+            operator: Operator::Exact,
+            scope: PropertyScope::Event,
+        });
+    }
+    query
+}
+
+/// A dashboard change; one server function keeps the permission checks in
+/// the backend, where each change asks the domain rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum DashboardChange {
+    Rename {
+        name: String,
+        description: String,
+        tags: String,
+    },
+    Layout(Vec<(TileId, domain::dashboard::TileLayout)>),
+    AddInsight {
+        short_id: String,
+    },
+    AddText {
+        text: String,
+    },
+    RemoveTile {
+        tile: TileId,
+    },
+    Restrict {
+        restriction: domain::permissions::Restriction,
+    },
+    AddCollaborator {
+        user_id: domain::UserId,
+    },
+    RemoveCollaborator {
+        user_id: domain::UserId,
+    },
+    MakePrimary,
+    Delete,
+    Restore,
+}
+
+#[server(prefix = "/api", endpoint = "change_dashboard", input = leptos::server_fn::codec::Json)]
+pub async fn change_dashboard(
+    project_id: ProjectId,
+    dashboard_id: DashboardId,
+    change: DashboardChange,
+) -> Result<(), AppError> {
+    let user = crate::server::require_user().await?;
+    let meta = crate::server::backend()?.meta;
+    let (u, p, d) = (user.id, project_id, dashboard_id);
+    match change {
+        DashboardChange::Rename {
+            name,
+            description,
+            tags,
+        } => {
+            let draft = domain::dashboard::DashboardDraft::parse(&name, &description, &tags)?;
+            meta.update_dashboard(u, p, d, &draft).await?
+        }
+        DashboardChange::Layout(layout) => meta.save_layout(u, p, d, &layout).await?,
+        DashboardChange::AddInsight { short_id } => {
+            meta.add_insight_tile(u, p, d, &short_id).await?;
+        }
+        DashboardChange::AddText { text } => {
+            meta.add_text_tile(u, p, d, &text).await?;
+        }
+        DashboardChange::RemoveTile { tile } => meta.remove_tile(u, p, d, tile).await?,
+        DashboardChange::Restrict { restriction } => {
+            meta.set_dashboard_restriction(u, p, d, restriction).await?
+        }
+        DashboardChange::AddCollaborator { user_id } => {
+            meta.add_dashboard_collaborator(u, p, d, user_id).await?
+        }
+        DashboardChange::RemoveCollaborator { user_id } => {
+            meta.remove_dashboard_collaborator(u, p, d, user_id).await?
+        }
+        DashboardChange::MakePrimary => meta.set_primary_dashboard(u, p, d).await?,
+        DashboardChange::Delete => meta.delete_dashboard(u, p, d).await?,
+        DashboardChange::Restore => meta.restore_dashboard(u, p, d).await?,
+    }
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "duplicate_dashboard")]
+pub async fn duplicate_dashboard(
+    project_id: ProjectId,
+    dashboard_id: DashboardId,
+    copy_insights: bool,
+) -> Result<DashboardId, AppError> {
+    let user = crate::server::require_user().await?;
+    Ok(crate::server::backend()?
+        .meta
+        .duplicate_dashboard(user.id, project_id, dashboard_id, copy_insights)
+        .await?)
+}

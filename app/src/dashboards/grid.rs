@@ -1,0 +1,201 @@
+//! The tile grid: tiles placed on a 12-column grid, moved by dragging their
+//! header and resized by their corner, the layout saved when a drag ends.
+
+use super::api::{change_dashboard, DashboardChange, TileView};
+use crate::insights::{Freshness, InsightResults};
+use domain::dashboard::{DashboardId, TileContent, TileId, TileLayout, GRID_COLUMNS};
+use domain::insight::{Display, InsightQuery};
+use domain::{paths, ProjectId};
+use leptos::prelude::*;
+
+/// Height of one grid row in pixels (CSS uses the same).
+const ROW_PX: f64 = 60.0;
+
+#[derive(Debug, Clone, Copy)]
+enum DragMode {
+    Move,
+    Resize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Drag {
+    tile: TileId,
+    mode: DragMode,
+    start: (f64, f64),
+    origin: TileLayout,
+    cell_width: f64,
+}
+
+fn display_of(query: &InsightQuery) -> Display {
+    match query {
+        InsightQuery::Trends(t) => t.trends_filter.display,
+        _ => Display::default(),
+    }
+}
+
+#[component]
+pub fn TileGrid(
+    project: ProjectId,
+    dashboard: DashboardId,
+    tiles: Vec<TileView>,
+    editable: bool,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let layouts = RwSignal::new(
+        tiles
+            .iter()
+            .map(|t| (t.tile.id, t.tile.layout))
+            .collect::<Vec<_>>(),
+    );
+    let drag = RwSignal::new(None::<Drag>);
+    let grid = NodeRef::<leptos::html::Div>::new();
+    let layout_of =
+        move |id: TileId| layouts.with(|l| l.iter().find(|(t, _)| *t == id).map(|(_, l)| *l));
+
+    let on_move = window_event_listener(leptos::ev::pointermove, move |ev| {
+        let Some(d) = drag.get_untracked() else {
+            return;
+        };
+        let dx = ((f64::from(ev.client_x()) - d.start.0) / d.cell_width).round() as i64;
+        let dy = ((f64::from(ev.client_y()) - d.start.1) / ROW_PX).round() as i64;
+        let shift = |v: u32, by: i64| (i64::from(v) + by).max(0) as u32;
+        let next = match d.mode {
+            DragMode::Move => TileLayout {
+                x: shift(d.origin.x, dx),
+                y: shift(d.origin.y, dy),
+                ..d.origin
+            },
+            DragMode::Resize => TileLayout {
+                w: shift(d.origin.w, dx),
+                h: shift(d.origin.h, dy),
+                ..d.origin
+            },
+        }
+        .clamped();
+        layouts.update(|l| {
+            if let Some(entry) = l.iter_mut().find(|(t, _)| *t == d.tile) {
+                entry.1 = next;
+            }
+        });
+    });
+    let on_up = window_event_listener(leptos::ev::pointerup, move |_| {
+        if drag.get_untracked().is_none() {
+            return;
+        }
+        drag.set(None);
+        let layout = layouts.get_untracked();
+        leptos::task::spawn_local(async move {
+            if let Err(err) =
+                change_dashboard(project, dashboard, DashboardChange::Layout(layout)).await
+            {
+                leptos::logging::error!("saving the layout failed: {err}");
+            }
+        });
+    });
+    on_cleanup(move || {
+        on_move.remove();
+        on_up.remove();
+    });
+
+    let start = move |tile: TileId, mode: DragMode, ev: leptos::ev::PointerEvent| {
+        if !editable {
+            return;
+        }
+        ev.prevent_default();
+        let width = grid
+            .get_untracked()
+            .map_or(1200.0, |g| f64::from(g.client_width()));
+        if let Some(origin) = layout_of(tile) {
+            drag.set(Some(Drag {
+                tile,
+                mode,
+                start: (f64::from(ev.client_x()), f64::from(ev.client_y())),
+                origin,
+                cell_width: width / f64::from(GRID_COLUMNS),
+            }));
+        }
+    };
+
+    let views = tiles
+        .into_iter()
+        .map(|view| {
+            let id = view.tile.id;
+            let style = move || {
+                layout_of(id).map(|l| format!("grid-column: {} / span {}; grid-row: {} / span {};", l.x + 1, l.w, l.y + 1, l.h))
+            };
+            let remove = move |_| {
+                leptos::task::spawn_local(async move {
+                    if change_dashboard(project, dashboard, DashboardChange::RemoveTile { tile: id }).await.is_ok() {
+                        reload.update(|n| *n += 1);
+                    }
+                });
+            };
+            let (title, body) = match (view.tile.content, view.outcome) {
+                (TileContent::Insight(insight), outcome) => {
+                    let display = display_of(&insight.query);
+                    let title = view! {
+                        <a href=paths::insight(project, &insight.short_id) class="tile-title">{insight.display_name().to_owned()}</a>
+                    }
+                    .into_any();
+                    let body = match outcome {
+                        Some(Ok(outcome)) => view! {
+                            <Freshness outcome=outcome.clone()/>
+                            <InsightResults outcome display chart_id=format!("tile-chart-{id}")/>
+                        }
+                        .into_any(),
+                        Some(Err(error)) => view! { <p class="alert alert-error">{error.to_string()}</p> }.into_any(),
+                        None => ().into_any(),
+                    };
+                    (title, body)
+                }
+                (TileContent::Text(text), _) => (
+                    view! { <span class="tile-title muted">"Text"</span> }.into_any(),
+                    view! { <div class="markdown" inner_html=markdown(&text)></div> }.into_any(),
+                ),
+            };
+            view! {
+                <article class="tile card" style=style data-testid="tile" data-tile=id.to_string()>
+                    <header class="tile-header" class:draggable=editable
+                        on:pointerdown=move |ev| start(id, DragMode::Move, ev) data-testid="tile-handle">
+                        {title}
+                        {editable.then(|| view! {
+                            <button type="button" class="btn btn-ghost btn-small" aria-label="Remove tile"
+                                on:pointerdown=|ev| ev.stop_propagation() on:click=remove>"✕"</button>
+                        })}
+                    </header>
+                    <div class="tile-body">{body}</div>
+                    {editable.then(|| view! {
+                        <span class="tile-resize" aria-hidden="true" data-testid="tile-resize"
+                            on:pointerdown=move |ev| start(id, DragMode::Resize, ev)></span>
+                    })}
+                </article>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="tile-grid" node_ref=grid class:dragging=move || drag.with(Option::is_some) data-testid="tile-grid">{views}</div>
+    }
+}
+
+/// Markdown to HTML, with any raw HTML in the text shown as text.
+pub fn markdown(text: &str) -> String {
+    use pulldown_cmark::{html, Event, Parser};
+    let events = Parser::new(text).map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        other => other,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn markdown_renders_and_raw_html_is_escaped() {
+        let html = super::markdown("# Goals\n\n**Grow** <script>alert(1)</script>");
+        assert!(html.contains("<h1>Goals</h1>"));
+        assert!(html.contains("<strong>Grow</strong>"));
+        assert!(!html.contains("<script>"));
+    }
+}

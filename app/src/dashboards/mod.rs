@@ -1,0 +1,11 @@
+//! Dashboards: saved insights and notes on a grid, shared with the project,
+//! with edit restrictions for teams that need them.
+
+mod api;
+mod grid;
+mod pages;
+
+pub use api::{change_dashboard, list_dashboards, DashboardChange, DashboardView};
+#[cfg(feature = "ssr")]
+pub use api::{dashboard_view, DashboardFilters};
+pub use pages::{DashboardPage, DashboardsPage, LoadedDashboard};

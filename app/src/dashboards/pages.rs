@@ -1,0 +1,355 @@
+//! The dashboards list and a dashboard's page.
+
+use super::api::{
+    change_dashboard, create_dashboard, duplicate_dashboard, list_dashboards, load_dashboard,
+    DashboardChange, DashboardFilters, DashboardView,
+};
+use super::grid::TileGrid;
+use crate::components::form::FormAlert;
+use crate::components::status::{LoadError, Loading};
+use crate::projects::use_project_id;
+use domain::permissions::Restriction;
+use domain::{paths, ProjectId};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+fn input_value(form: &web_sys::HtmlFormElement, name: &str) -> String {
+    let element = form.elements().named_item(name);
+    element
+        .as_ref()
+        .and_then(|el| {
+            wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlInputElement>(el).map(|i| i.value())
+        })
+        .or_else(|| {
+            element.as_ref().and_then(|el| {
+                wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlSelectElement>(el).map(|s| s.value())
+            })
+        })
+        .unwrap_or_default()
+}
+
+/// `/project/:id/dashboards`
+#[component]
+pub fn DashboardsPage() -> impl IntoView {
+    let project_id = use_project_id();
+    let dashboards = Resource::new(move || project_id.get(), list_dashboards);
+    let search = RwSignal::new(String::new());
+    let create = Action::new(|(project, name): &(ProjectId, String)| {
+        create_dashboard(*project, name.clone(), String::new(), String::new())
+    });
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = create.value().get() {
+            navigate(
+                &paths::dashboard(project_id.get_untracked(), id),
+                Default::default(),
+            );
+        }
+    });
+    let error = Signal::derive(move || match create.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    });
+    view! {
+        <Title text="Dashboards · Huddle"/>
+        <main class="page">
+            <div class="page-header">
+                <div>
+                    <h1>"Dashboards"</h1>
+                    <p class="muted">"Insights your team watches together."</p>
+                </div>
+                <form class="inline-fields" on:submit=move |ev| {
+                    ev.prevent_default();
+                    let form = event_target::<web_sys::HtmlFormElement>(&ev);
+                    create.dispatch((project_id.get_untracked(), input_value(&form, "name")));
+                }>
+                    <input class="input" name="name" placeholder="New dashboard name" aria-label="New dashboard name" data-testid="new-dashboard-name"/>
+                    <button type="submit" class="btn btn-primary" data-testid="new-dashboard">"New dashboard"</button>
+                </form>
+            </div>
+            <FormAlert error/>
+            <div class="toolbar">
+                <input type="search" placeholder="Search dashboards" aria-label="Search dashboards"
+                    on:input=move |ev| search.set(event_target_value(&ev))/>
+            </div>
+            <section class="card">
+                <Transition fallback=Loading>
+                    {move || Suspend::new(async move {
+                        match dashboards.await {
+                            Err(error) => view! { <LoadError error/> }.into_any(),
+                            Ok(list) if list.is_empty() => view! {
+                                <p class="muted" data-testid="no-dashboards">"No dashboards yet. Name one above to start."</p>
+                            }.into_any(),
+                            Ok(list) => view! {
+                                <table class="table" data-testid="dashboards-table">
+                                    <thead><tr><th>"Name"</th><th>"Tags"</th><th>"Created by"</th><th>"Editing"</th></tr></thead>
+                                    <tbody>
+                                        {move || list.iter().filter(|d| {
+                                            let s = search.get().to_lowercase();
+                                            s.is_empty() || d.name.to_lowercase().contains(&s) || d.tags.iter().any(|t| t.contains(&s))
+                                        }).map(|d| view! {
+                                            <tr data-testid="dashboard-row">
+                                                <td>
+                                                    {d.pinned.then_some("📌 ")}
+                                                    <a href=paths::dashboard(d.project_id, d.id)>{d.name.clone()}</a>
+                                                    {d.is_primary.then(|| view! { " " <span class="tag">"Home"</span> })}
+                                                    {(!d.description.is_empty()).then(|| view! { <div class="muted small">{d.description.clone()}</div> })}
+                                                </td>
+                                                <td>{d.tags.iter().map(|t| view! { <span class="tag">{t.clone()}</span> " " }).collect_view()}</td>
+                                                <td>{d.created_by.clone().unwrap_or_default()}</td>
+                                                <td class="muted">{d.access.restriction.label()}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+        </main>
+    }
+}
+
+/// `/project/:id/dashboard/:dashboard_id`
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let project_id = use_project_id();
+    let params = use_params_map();
+    let dashboard_id = Memo::new(move |_| {
+        params
+            .with(|p| p.get("dashboard_id"))
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(0)
+    });
+    let query = use_query_map();
+    let filters = Memo::new(move |_| {
+        query.with(|q| DashboardFilters {
+            date_from: q.get("date_from").filter(|d| !d.is_empty()),
+            property: q
+                .get("property")
+                .filter(|p| !p.is_empty())
+                .map(|p| (p, q.get("value").unwrap_or_default())),
+        })
+    });
+    let reload = RwSignal::new(0u32);
+    let refresh = RwSignal::new(false);
+    let data = Resource::new(
+        move || {
+            (
+                project_id.get(),
+                dashboard_id.get(),
+                filters.get(),
+                reload.get(),
+            )
+        },
+        move |(p, d, f, _)| load_dashboard(p, d, f, refresh.get_untracked()),
+    );
+    view! {
+        <main class="page">
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(view) => view! { <LoadedDashboard view reload refresh/> }.into_any(),
+                        Err(error) => view! { <LoadError error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </main>
+    }
+}
+
+/// A loaded dashboard with its controls; `reload` makes whoever loaded it
+/// load it again (the dashboard page, or the project home).
+#[component]
+pub fn LoadedDashboard(
+    view: DashboardView,
+    reload: RwSignal<u32>,
+    refresh: RwSignal<bool>,
+) -> impl IntoView {
+    let project = view.dashboard.project_id;
+    let id = view.dashboard.id;
+    let deleted = RwSignal::new(false);
+    let change =
+        Action::new(move |change: &DashboardChange| change_dashboard(project, id, change.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = change.value().get() {
+            reload.update(|n| *n += 1);
+        }
+    });
+    let error = Signal::derive(move || match change.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    });
+    view! {
+        <FormAlert error/>
+        {move || deleted.get().then(|| view! {
+            <div class="alert alert-info" role="status" data-testid="deleted-notice">
+                "Dashboard deleted. "
+                <button type="button" class="btn btn-secondary btn-small" data-testid="undo-delete" on:click=move |_| {
+                    deleted.set(false);
+                    change.dispatch(DashboardChange::Restore);
+                }>"Undo"</button>
+            </div>
+        })}
+        <div class:hidden=move || deleted.get()>
+            <DashboardBody view reload refresh change deleted/>
+        </div>
+    }
+}
+
+#[component]
+fn DashboardBody(
+    view: DashboardView,
+    reload: RwSignal<u32>,
+    refresh: RwSignal<bool>,
+    change: Action<DashboardChange, Result<(), crate::error::AppError>>,
+    deleted: RwSignal<bool>,
+) -> impl IntoView {
+    let DashboardView {
+        dashboard,
+        rights,
+        tiles,
+        collaborators,
+        members,
+    } = view;
+    let project = dashboard.project_id;
+    let id = dashboard.id;
+    let can_edit = rights.can_edit();
+    let navigate = use_navigate();
+    let duplicate = Action::new(move |copy: &bool| duplicate_dashboard(project, id, *copy));
+    Effect::new(move |_| {
+        if let Some(Ok(copy)) = duplicate.value().get() {
+            navigate(&paths::dashboard(project, copy), Default::default());
+        }
+    });
+    let navigate = use_navigate();
+    let apply_filters = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form = event_target::<web_sys::HtmlFormElement>(&ev);
+        let pairs: Vec<String> = ["date_from", "property", "value"]
+            .into_iter()
+            .map(|k| (k, input_value(&form, k)))
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", paths::encode_query_value(&v)))
+            .collect();
+        navigate(
+            &format!("{}?{}", paths::dashboard(project, id), pairs.join("&")),
+            Default::default(),
+        );
+    };
+    let read_only = rights.edit_denied.clone().map(|reason| view! {
+        <div class="alert alert-info" data-testid="read-only">"You can view this dashboard but not edit it. " {reason}</div>
+    });
+    let manage = rights.can_manage.then(|| {
+        let restriction = dashboard.access.restriction;
+        let candidates: Vec<_> = members
+            .iter()
+            .filter(|m| !dashboard.access.collaborators.contains(&m.user_id) && dashboard.access.created_by != Some(m.user_id))
+            .cloned()
+            .collect();
+        view! {
+            <section class="card permissions" data-testid="permissions">
+                <h3>"Who can edit"</h3>
+                <select class="input" aria-label="Who can edit" data-testid="restriction" on:change=move |ev| {
+                    if let Some(restriction) = Restriction::parse(&event_target_value(&ev)) {
+                        change.dispatch(DashboardChange::Restrict { restriction });
+                    }
+                }>
+                    {[Restriction::EveryoneCanEdit, Restriction::OnlyInvitedCanEdit].into_iter().map(|r| view! {
+                        <option value=r.as_str() selected={r == restriction}>{r.label()}</option>
+                    }).collect_view()}
+                </select>
+                {(restriction == Restriction::OnlyInvitedCanEdit).then(|| view! {
+                    <ul class="chips" data-testid="collaborators">
+                        {collaborators.iter().map(|c| {
+                            let user_id = c.user_id;
+                            view! {
+                                <li class="chip">{c.name.clone()}
+                                    <button type="button" class="btn btn-ghost btn-small" aria-label="Remove collaborator"
+                                        on:click=move |_| { change.dispatch(DashboardChange::RemoveCollaborator { user_id }); }>"✕"</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <form class="inline-fields" on:submit=move |ev| {
+                        ev.prevent_default();
+                        let form = event_target::<web_sys::HtmlFormElement>(&ev);
+                        if let Ok(user_id) = input_value(&form, "user_id").parse() {
+                            change.dispatch(DashboardChange::AddCollaborator { user_id });
+                        }
+                    }>
+                        <select class="input" name="user_id" aria-label="Collaborator" data-testid="collaborator-select">
+                            {candidates.into_iter().map(|m| view! { <option value=m.user_id.to_string()>{m.name}</option> }).collect_view()}
+                        </select>
+                        <button type="submit" class="btn btn-secondary btn-small" data-testid="add-collaborator">"Add collaborator"</button>
+                    </form>
+                })}
+            </section>
+        }
+    });
+    let add_text = can_edit.then(|| view! {
+        <form class="inline-fields add-text" on:submit=move |ev| {
+            ev.prevent_default();
+            let form = event_target::<web_sys::HtmlFormElement>(&ev);
+            change.dispatch(DashboardChange::AddText { text: input_value(&form, "text") });
+        }>
+            <input class="input" name="text" placeholder="Add a text tile (Markdown)" aria-label="Text tile" data-testid="text-tile-input"/>
+            <button type="submit" class="btn btn-secondary btn-small" data-testid="add-text-tile">"Add text"</button>
+        </form>
+    });
+    let disabled_reason = rights.edit_denied.clone().unwrap_or_default();
+    let empty = tiles.is_empty();
+    view! {
+        <Title text=format!("{} · Huddle", dashboard.name)/>
+        <div class="page-header">
+            <div>
+                <p class="eyebrow"><a href=paths::dashboards(project)>"Dashboards"</a></p>
+                <h1 data-testid="dashboard-name">{dashboard.name.clone()}
+                    {dashboard.is_primary.then(|| view! { " " <span class="tag" data-testid="home-badge">"Home"</span> })}
+                </h1>
+                {(!dashboard.description.is_empty()).then(|| view! { <p class="muted">{dashboard.description.clone()}</p> })}
+                <p class="muted small">{dashboard.access.restriction.label()}</p>
+            </div>
+            <div class="page-actions">
+                <button type="button" class="btn btn-secondary" disabled=!can_edit || dashboard.is_primary title=disabled_reason.clone()
+                    data-testid="make-primary" on:click=move |_| { change.dispatch(DashboardChange::MakePrimary); }>"Set as project home"</button>
+                <button type="button" class="btn btn-secondary" data-testid="duplicate" on:click=move |_| { duplicate.dispatch(false); }>"Duplicate"</button>
+                <button type="button" class="btn btn-secondary" on:click=move |_| { duplicate.dispatch(true); }>"Duplicate with insights"</button>
+                <button type="button" class="btn btn-danger-ghost" disabled=!can_edit title=disabled_reason data-testid="delete-dashboard"
+                    on:click=move |_| {
+                        leptos::task::spawn_local(async move {
+                            if change_dashboard(project, id, DashboardChange::Delete).await.is_ok() {
+                                deleted.set(true);
+                            }
+                        });
+                    }>"Delete"</button>
+            </div>
+        </div>
+        {read_only}
+        {manage}
+        <form class="filters inline-fields" on:submit=apply_filters>
+            <select class="input" name="date_from" aria-label="Date range for every tile">
+                <option value="">"Each insight's own dates"</option>
+                <option value="-7d">"Last 7 days"</option>
+                <option value="-30d">"Last 30 days"</option>
+                <option value="-90d">"Last 90 days"</option>
+                <option value="mStart">"This month"</option>
+            </select>
+            <input class="input" name="property" placeholder="Event property" aria-label="Filter property"/>
+            <input class="input" name="value" placeholder="equals" aria-label="Filter value"/>
+            <button type="submit" class="btn btn-secondary btn-small">"Apply to all tiles"</button>
+            <button type="button" class="btn btn-ghost btn-small" data-testid="refresh-all" on:click=move |_| {
+                refresh.set(true);
+                reload.update(|n| *n += 1);
+            }>"Refresh all"</button>
+        </form>
+        {add_text}
+        {empty.then(|| view! {
+            <div class="card empty-state"><h3>"This dashboard is empty"</h3>
+                <p class="muted">"Add insights from an insight's page, or a text tile above."</p></div>
+        })}
+        <TileGrid project dashboard=id tiles editable=can_edit reload/>
+    }
+}

@@ -1,0 +1,636 @@
+//! Dashboards, tiles, collaborators and primary dashboards. Every change asks
+//! `domain::permissions` first, inside the write transaction where it
+//! matters.
+
+use super::{now, MetaStore};
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use domain::dashboard::{
+    Collaborator, Dashboard, DashboardDraft, DashboardId, DashboardRights, Tile, TileContent,
+    TileId, TileLayout,
+};
+use domain::insight::InsightId;
+use domain::permissions::{
+    can_edit_dashboard, can_edit_insight, can_manage_dashboard, Actor, DashboardAccess, Denied,
+    Restriction,
+};
+use domain::{ProjectId, UserId};
+
+impl From<Denied> for Error {
+    fn from(denied: Denied) -> Self {
+        Error::Forbidden(denied.0)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: DashboardId,
+    project_id: ProjectId,
+    name: String,
+    description: String,
+    tags: String,
+    pinned: bool,
+    restriction: String,
+    created_by_id: Option<UserId>,
+    created_by: Option<String>,
+    created_at: DateTime<Utc>,
+    last_modified_at: DateTime<Utc>,
+    is_primary: bool,
+}
+
+const SELECT: &str =
+    "SELECT d.id, d.project_id, d.name, d.description, d.tags, d.pinned, d.restriction,
+        d.created_by AS created_by_id, u.name AS created_by, d.created_at, d.last_modified_at,
+        (p.primary_dashboard_id IS d.id) AS is_primary
+    FROM dashboards d
+    JOIN projects p ON p.id = d.project_id
+    LEFT JOIN users u ON u.id = d.created_by";
+
+/// New dashboards' tiles: half the grid wide, five rows high.
+const NEW_TILE: (u32, u32) = (6, 5);
+
+impl MetaStore {
+    async fn actor(&self, user: UserId, project: ProjectId) -> Result<Actor> {
+        let access = self.project_access(user, project).await?;
+        Ok(Actor {
+            user,
+            role: access.role,
+        })
+    }
+
+    async fn dashboard_row(&self, project: ProjectId, id: DashboardId) -> Result<Row> {
+        sqlx::query_as(&format!(
+            "{SELECT} WHERE d.id = $1 AND d.project_id = $2 AND d.deleted_at IS NULL"
+        ))
+        .bind(id)
+        .bind(project)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(Error::from_lookup)
+    }
+
+    async fn collaborators(&self, dashboard: DashboardId) -> Result<Vec<UserId>> {
+        Ok(sqlx::query_scalar(
+            "SELECT user_id FROM dashboard_collaborators WHERE dashboard_id = $1 ORDER BY user_id",
+        )
+        .bind(dashboard)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn to_dashboard(&self, row: Row) -> Result<Dashboard> {
+        let access = DashboardAccess {
+            created_by: row.created_by_id,
+            restriction: Restriction::parse(&row.restriction).ok_or_else(|| {
+                Error::Internal(format!("dashboard {} has an unknown restriction", row.id))
+            })?,
+            collaborators: self.collaborators(row.id).await?,
+        };
+        Ok(Dashboard {
+            id: row.id,
+            project_id: row.project_id,
+            name: row.name,
+            description: row.description,
+            tags: serde_json::from_str(&row.tags).unwrap_or_default(),
+            pinned: row.pinned,
+            access,
+            created_by: row.created_by,
+            created_at: row.created_at,
+            last_modified_at: row.last_modified_at,
+            is_primary: row.is_primary,
+        })
+    }
+
+    /// A dashboard of the project the actor can use, with what they may do.
+    pub async fn dashboard(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        id: DashboardId,
+    ) -> Result<(Dashboard, DashboardRights)> {
+        let actor = self.actor(user, project).await?;
+        let dashboard = self
+            .to_dashboard(self.dashboard_row(project, id).await?)
+            .await?;
+        let rights = DashboardRights {
+            edit_denied: can_edit_dashboard(actor, &dashboard.access)
+                .err()
+                .map(|d| d.0),
+            can_manage: can_manage_dashboard(actor, &dashboard.access).is_ok(),
+        };
+        Ok((dashboard, rights))
+    }
+
+    /// The dashboard if the actor may edit it; else why not.
+    async fn editable(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        id: DashboardId,
+    ) -> Result<Dashboard> {
+        let (dashboard, rights) = self.dashboard(user, project, id).await?;
+        match rights.edit_denied {
+            None => Ok(dashboard),
+            Some(reason) => Err(Error::Forbidden(reason)),
+        }
+    }
+
+    async fn manageable(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        id: DashboardId,
+    ) -> Result<Dashboard> {
+        let (dashboard, rights) = self.dashboard(user, project, id).await?;
+        if !rights.can_manage {
+            let actor = self.actor(user, project).await?;
+            can_manage_dashboard(actor, &dashboard.access)?;
+        }
+        Ok(dashboard)
+    }
+
+    pub async fn dashboards(&self, user: UserId, project: ProjectId) -> Result<Vec<Dashboard>> {
+        self.project_access(user, project).await?;
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "{SELECT} WHERE d.project_id = $1 AND d.deleted_at IS NULL ORDER BY d.pinned DESC, d.name COLLATE NOCASE"
+        ))
+        .bind(project)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut dashboards = Vec::with_capacity(rows.len());
+        for row in rows {
+            dashboards.push(self.to_dashboard(row).await?);
+        }
+        Ok(dashboards)
+    }
+
+    pub async fn create_dashboard(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        draft: &DashboardDraft,
+    ) -> Result<DashboardId> {
+        self.project_access(user, project).await?;
+        let at = now();
+        let id: DashboardId = sqlx::query_scalar(
+            "INSERT INTO dashboards (project_id, name, description, tags, created_by, created_at, last_modified_by, last_modified_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $5, $6) RETURNING id",
+        )
+        .bind(project)
+        .bind(&draft.name)
+        .bind(&draft.description)
+        .bind(serde_json::to_string(&draft.tags).map_err(|e| Error::Internal(e.to_string()))?)
+        .bind(user)
+        .bind(at)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn update_dashboard(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        id: DashboardId,
+        draft: &DashboardDraft,
+    ) -> Result<()> {
+        self.editable(user, project, id).await?;
+        sqlx::query("UPDATE dashboards SET name = $1, description = $2, tags = $3, last_modified_by = $4, last_modified_at = $5 WHERE id = $6")
+            .bind(&draft.name)
+            .bind(&draft.description)
+            .bind(serde_json::to_string(&draft.tags).map_err(|e| Error::Internal(e.to_string()))?)
+            .bind(user)
+            .bind(now())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes a dashboard; [`MetaStore::restore_dashboard`] undoes it.
+    pub async fn delete_dashboard(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        id: DashboardId,
+    ) -> Result<()> {
+        self.editable(user, project, id).await?;
+        sqlx::query("UPDATE dashboards SET deleted_at = $1 WHERE id = $2")
+            .bind(now())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "UPDATE projects SET primary_dashboard_id = NULL WHERE primary_dashboard_id = $1",
+        )
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn restore_dashboard(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        id: DashboardId,
+    ) -> Result<()> {
+        self.project_access(user, project).await?;
+        let restored = sqlx::query("UPDATE dashboards SET deleted_at = NULL WHERE id = $1 AND project_id = $2 AND deleted_at IS NOT NULL")
+            .bind(id)
+            .bind(project)
+            .execute(&self.pool)
+            .await?;
+        if restored.rows_affected() == 0 {
+            return Err(Error::NotFound);
+        }
+        // Only someone who could delete it may bring it back.
+        self.editable(user, project, id).await.map(|_| ())
+    }
+
+    pub async fn set_dashboard_restriction(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        id: DashboardId,
+        restriction: Restriction,
+    ) -> Result<()> {
+        self.manageable(user, project, id).await?;
+        sqlx::query("UPDATE dashboards SET restriction = $1 WHERE id = $2")
+            .bind(restriction.as_str())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Lets `collaborator` (who must be able to use the project) edit a
+    /// restricted dashboard.
+    pub async fn add_dashboard_collaborator(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        id: DashboardId,
+        collaborator: UserId,
+    ) -> Result<()> {
+        self.manageable(user, project, id).await?;
+        self.project_access(collaborator, project)
+            .await
+            .map_err(|_| {
+                Error::Invalid(domain::Invalid::new(
+                    "collaborator",
+                    "Only people who can use this project can be collaborators.",
+                ))
+            })?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO dashboard_collaborators (dashboard_id, user_id) VALUES ($1, $2)",
+        )
+        .bind(id)
+        .bind(collaborator)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn remove_dashboard_collaborator(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        id: DashboardId,
+        collaborator: UserId,
+    ) -> Result<()> {
+        self.manageable(user, project, id).await?;
+        sqlx::query("DELETE FROM dashboard_collaborators WHERE dashboard_id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(collaborator)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The people of the project with their names, to pick collaborators from.
+    pub async fn dashboard_collaborator_names(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        id: DashboardId,
+    ) -> Result<Vec<Collaborator>> {
+        let (dashboard, _) = self.dashboard(user, project, id).await?;
+        let members = self.project_members(user, project).await?;
+        Ok(members
+            .into_iter()
+            .filter(|m| dashboard.access.collaborators.contains(&m.user_id))
+            .map(|m| Collaborator {
+                user_id: m.user_id,
+                name: m.name,
+            })
+            .collect())
+    }
+
+    /// Makes a dashboard the project's home; anyone who may edit it may.
+    pub async fn set_primary_dashboard(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        id: DashboardId,
+    ) -> Result<()> {
+        self.editable(user, project, id).await?;
+        sqlx::query("UPDATE projects SET primary_dashboard_id = $1 WHERE id = $2")
+            .bind(id)
+            .bind(project)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The project's primary dashboard, if it has one.
+    pub async fn primary_dashboard(
+        &self,
+        user: UserId,
+        project: ProjectId,
+    ) -> Result<Option<DashboardId>> {
+        self.project_access(user, project).await?;
+        Ok(sqlx::query_scalar(
+            "SELECT p.primary_dashboard_id FROM projects p JOIN dashboards d ON d.id = p.primary_dashboard_id
+             WHERE p.id = $1 AND d.deleted_at IS NULL",
+        )
+        .bind(project)
+        .fetch_optional(&self.pool)
+        .await?
+        .flatten())
+    }
+
+    pub async fn tiles(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        id: DashboardId,
+    ) -> Result<Vec<Tile>> {
+        self.dashboard(user, project, id).await?;
+        #[derive(sqlx::FromRow)]
+        struct TileRow {
+            id: TileId,
+            short_id: Option<String>,
+            text: Option<String>,
+            x: i64,
+            y: i64,
+            w: i64,
+            h: i64,
+        }
+        let rows: Vec<TileRow> = sqlx::query_as(
+            "SELECT t.id, i.short_id, t.text, t.x, t.y, t.w, t.h
+             FROM dashboard_tiles t LEFT JOIN insights i ON i.id = t.insight_id
+             WHERE t.dashboard_id = $1 AND (i.id IS NULL OR NOT i.deleted)
+             ORDER BY t.y, t.x",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut tiles = Vec::with_capacity(rows.len());
+        for row in rows {
+            let content = match (row.short_id, row.text) {
+                (Some(short_id), _) => {
+                    TileContent::Insight(Box::new(self.insight(user, project, &short_id).await?))
+                }
+                (None, Some(text)) => TileContent::Text(text),
+                (None, None) => continue,
+            };
+            let cell = |v: i64| u32::try_from(v).unwrap_or(0);
+            tiles.push(Tile {
+                id: row.id,
+                layout: TileLayout {
+                    x: cell(row.x),
+                    y: cell(row.y),
+                    w: cell(row.w),
+                    h: cell(row.h),
+                },
+                content,
+            });
+        }
+        Ok(tiles)
+    }
+
+    async fn add_tile(
+        &self,
+        dashboard: DashboardId,
+        insight: Option<InsightId>,
+        text: Option<&str>,
+    ) -> Result<TileId> {
+        let mut tx = self.write().await?;
+        let existing: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT y, h FROM dashboard_tiles WHERE dashboard_id = $1")
+                .bind(dashboard)
+                .fetch_all(&mut *tx)
+                .await?;
+        let layouts: Vec<TileLayout> = existing
+            .into_iter()
+            .map(|(y, h)| TileLayout {
+                x: 0,
+                y: y as u32,
+                w: 1,
+                h: h as u32,
+            })
+            .collect();
+        let at = TileLayout::below(&layouts, NEW_TILE.0, NEW_TILE.1);
+        let id = sqlx::query_scalar(
+            "INSERT INTO dashboard_tiles (dashboard_id, insight_id, text, x, y, w, h) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(dashboard)
+        .bind(insight)
+        .bind(text)
+        .bind(at.x)
+        .bind(at.y)
+        .bind(at.w)
+        .bind(at.h)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Puts a saved insight of the project on a dashboard the actor may edit.
+    pub async fn add_insight_tile(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        id: DashboardId,
+        short_id: &str,
+    ) -> Result<TileId> {
+        self.editable(user, project, id).await?;
+        let insight = self.insight(user, project, short_id).await?;
+        self.add_tile(id, Some(insight.id), None).await
+    }
+
+    pub async fn add_text_tile(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        id: DashboardId,
+        text: &str,
+    ) -> Result<TileId> {
+        self.editable(user, project, id).await?;
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > 4_000 {
+            return Err(Error::Invalid(domain::Invalid::new(
+                "text",
+                "Write between 1 and 4000 characters.",
+            )));
+        }
+        self.add_tile(id, None, Some(text)).await
+    }
+
+    pub async fn remove_tile(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        id: DashboardId,
+        tile: TileId,
+    ) -> Result<()> {
+        self.editable(user, project, id).await?;
+        sqlx::query("DELETE FROM dashboard_tiles WHERE id = $1 AND dashboard_id = $2")
+            .bind(tile)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Saves where each tile is; tiles of other dashboards are ignored.
+    pub async fn save_layout(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        id: DashboardId,
+        layout: &[(TileId, TileLayout)],
+    ) -> Result<()> {
+        self.editable(user, project, id).await?;
+        let mut tx = self.write().await?;
+        for (tile, place) in layout {
+            let place = place.clamped();
+            sqlx::query("UPDATE dashboard_tiles SET x = $1, y = $2, w = $3, h = $4 WHERE id = $5 AND dashboard_id = $6")
+                .bind(place.x)
+                .bind(place.y)
+                .bind(place.w)
+                .bind(place.h)
+                .bind(tile)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Copies a dashboard the actor can see; with `copy_insights` its
+    /// insights are duplicated too, otherwise the copy shows the same ones.
+    pub async fn duplicate_dashboard(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        id: DashboardId,
+        copy_insights: bool,
+    ) -> Result<DashboardId> {
+        let (original, _) = self.dashboard(user, project, id).await?;
+        let draft = DashboardDraft {
+            name: format!("{} (copy)", original.name),
+            description: original.description.clone(),
+            tags: original.tags.clone(),
+        };
+        let copy = self.create_dashboard(user, project, &draft).await?;
+        for tile in self.tiles(user, project, id).await? {
+            let (insight, text) = match tile.content {
+                TileContent::Text(text) => (None, Some(text)),
+                TileContent::Insight(insight) if copy_insights => {
+                    let draft = domain::insight::InsightDraft {
+                        name: Some(format!("{} (copy)", insight.display_name())),
+                        description: insight.description.clone(),
+                        tags: insight.tags.clone(),
+                        query: insight.query.clone(),
+                    };
+                    (
+                        Some(self.create_insight(user, project, &draft).await?.id),
+                        None,
+                    )
+                }
+                TileContent::Insight(insight) => (Some(insight.id), None),
+            };
+            sqlx::query("INSERT INTO dashboard_tiles (dashboard_id, insight_id, text, x, y, w, h) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(copy)
+                .bind(insight)
+                .bind(text)
+                .bind(tile.layout.x)
+                .bind(tile.layout.y)
+                .bind(tile.layout.w)
+                .bind(tile.layout.h)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(copy)
+    }
+
+    /// The project of a dashboard the user may see, for links without one.
+    pub async fn find_dashboard_project(
+        &self,
+        user: UserId,
+        id: DashboardId,
+    ) -> Result<Option<ProjectId>> {
+        let project: Option<ProjectId> = sqlx::query_scalar(
+            "SELECT project_id FROM dashboards WHERE id = $1 AND deleted_at IS NULL",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        match project {
+            Some(project) if self.project_access(user, project).await.is_ok() => Ok(Some(project)),
+            _ => Ok(None),
+        }
+    }
+
+    /// The dashboards (not deleted) an insight is on, for the insight rule.
+    async fn dashboards_of_insight(&self, insight: InsightId) -> Result<Vec<DashboardAccess>> {
+        let rows: Vec<(DashboardId, Option<UserId>, String)> = sqlx::query_as(
+            "SELECT DISTINCT d.id, d.created_by, d.restriction FROM dashboard_tiles t JOIN dashboards d ON d.id = t.dashboard_id
+             WHERE t.insight_id = $1 AND d.deleted_at IS NULL",
+        )
+        .bind(insight)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut access = Vec::with_capacity(rows.len());
+        for (id, created_by, restriction) in rows {
+            access.push(DashboardAccess {
+                created_by,
+                restriction: Restriction::parse(&restriction).unwrap_or_default(),
+                collaborators: self.collaborators(id).await?,
+            });
+        }
+        Ok(access)
+    }
+
+    /// Why the actor may not change an insight, or `None` when they may.
+    pub async fn insight_edit_denied(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        short_id: &str,
+    ) -> Result<Option<String>> {
+        let actor = self.actor(user, project).await?;
+        let insight = self.insight(user, project, short_id).await?;
+        let dashboards = self.dashboards_of_insight(insight.id).await?;
+        Ok(can_edit_insight(actor, insight.created_by_id, &dashboards)
+            .err()
+            .map(|d| d.0))
+    }
+
+    /// Fails with the reason when the actor may not change the insight.
+    pub(crate) async fn check_insight_editable(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        short_id: &str,
+    ) -> Result<()> {
+        match self.insight_edit_denied(user, project, short_id).await? {
+            None => Ok(()),
+            Some(reason) => Err(Error::Forbidden(reason)),
+        }
+    }
+}

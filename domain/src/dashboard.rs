@@ -1,0 +1,171 @@
+//! Dashboards: saved insights and text laid out on a grid.
+
+use crate::insight::Insight;
+use crate::permissions::DashboardAccess;
+use crate::validation::{trimmed_text, Invalid};
+use crate::{ProjectId, UserId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub type DashboardId = i64;
+pub type TileId = i64;
+
+/// The grid is this many columns wide; tiles are placed in whole cells.
+pub const GRID_COLUMNS: u32 = 12;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub id: DashboardId,
+    pub project_id: ProjectId,
+    pub name: String,
+    pub description: String,
+    pub tags: Vec<String>,
+    pub pinned: bool,
+    pub access: DashboardAccess,
+    pub created_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_modified_at: DateTime<Utc>,
+    /// Whether it is its project's primary dashboard.
+    pub is_primary: bool,
+}
+
+/// What the person looking may do, and why not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DashboardRights {
+    /// `None` when they may edit; else the reason shown beside the
+    /// disabled controls.
+    pub edit_denied: Option<String>,
+    pub can_manage: bool,
+}
+
+impl DashboardRights {
+    pub fn can_edit(&self) -> bool {
+        self.edit_denied.is_none()
+    }
+}
+
+/// A tile's place on the grid, in cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TileLayout {
+    pub x: u32,
+    pub y: u32,
+    pub w: u32,
+    pub h: u32,
+}
+
+impl TileLayout {
+    /// Keeps a tile on the grid and at least one cell by one.
+    pub fn clamped(self) -> Self {
+        let w = self.w.clamp(2, GRID_COLUMNS);
+        Self {
+            w,
+            h: self.h.clamp(2, 12),
+            x: self.x.min(GRID_COLUMNS - w),
+            y: self.y.min(1_000),
+        }
+    }
+
+    /// Where a new tile goes: below everything on the dashboard.
+    pub fn below(existing: &[TileLayout], w: u32, h: u32) -> Self {
+        let y = existing.iter().map(|l| l.y + l.h).max().unwrap_or(0);
+        Self { x: 0, y, w, h }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TileContent {
+    Insight(Box<Insight>),
+    Text(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tile {
+    pub id: TileId,
+    pub layout: TileLayout,
+    pub content: TileContent,
+}
+
+/// A dashboard's name, description and tags as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DashboardDraft {
+    pub name: String,
+    pub description: String,
+    pub tags: Vec<String>,
+}
+
+impl DashboardDraft {
+    pub fn parse(name: &str, description: &str, tags: &str) -> Result<Self, Invalid> {
+        let description = description.trim();
+        if description.chars().count() > 400 {
+            return Err(Invalid::new(
+                "description",
+                "Descriptions are at most 400 characters.",
+            ));
+        }
+        Ok(Self {
+            name: trimmed_text(name, "name", "Name", 400)?,
+            description: description.to_owned(),
+            tags: crate::tags::parse_tags(tags)?,
+        })
+    }
+}
+
+/// Someone who may be added as a collaborator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Collaborator {
+    pub user_id: UserId,
+    pub name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiles_stay_on_the_grid_and_new_ones_go_below() {
+        let wide = TileLayout {
+            x: 10,
+            y: 0,
+            w: 20,
+            h: 0,
+        }
+        .clamped();
+        assert_eq!(
+            wide,
+            TileLayout {
+                x: 0,
+                y: 0,
+                w: 12,
+                h: 2
+            }
+        );
+        let placed = TileLayout::below(
+            &[
+                TileLayout {
+                    x: 0,
+                    y: 0,
+                    w: 6,
+                    h: 5,
+                },
+                TileLayout {
+                    x: 6,
+                    y: 2,
+                    w: 6,
+                    h: 4,
+                },
+            ],
+            6,
+            5,
+        );
+        assert_eq!(placed.y, 6);
+    }
+
+    #[test]
+    fn dashboards_need_a_name() {
+        assert!(DashboardDraft::parse(" ", "", "").is_err());
+        assert_eq!(
+            DashboardDraft::parse(" KPIs ", "", "Growth").unwrap().tags,
+            ["growth"]
+        );
+    }
+}

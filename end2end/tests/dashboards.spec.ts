@@ -1,0 +1,123 @@
+import { Browser, expect, Page, test } from "@playwright/test";
+import { open, PASSWORD, projectIdOf, signUp, uniqueEmail, waitForHydration } from "./support";
+
+// Tall enough that a dashboard's first rows of tiles fit without scrolling.
+test.use({ viewport: { width: 1280, height: 1400 } });
+
+/** Ada signs up and invites Grace (a plain member); returns both pages and the first project. */
+async function team(page: Page, browser: Browser) {
+  const project = await signUp(page, { name: "Ada", email: uniqueEmail("ada"), organization: "Dash Org" });
+  await open(page, "/organization/settings");
+  await page.getByLabel("Email").fill(uniqueEmail("grace"));
+  await page.getByRole("button", { name: "Create invite link" }).click();
+  const inviteLink = await page.getByTestId("new-invite").getByRole("textbox").inputValue();
+  const grace = await (await browser.newContext()).newPage();
+  await open(grace, new URL(inviteLink).pathname);
+  await grace.getByLabel("Your name").fill("Grace");
+  await grace.getByLabel("Choose a password").fill(PASSWORD);
+  await grace.getByRole("button", { name: "Join" }).click();
+  await expect(grace).toHaveURL(new RegExp(`/project/${project}$`));
+  return { ada: page, grace, project };
+}
+
+async function newDashboard(page: Page, project: number, name: string): Promise<string> {
+  await open(page, `/project/${project}/dashboards`);
+  await page.getByTestId("new-dashboard-name").fill(name);
+  await page.getByTestId("new-dashboard").click();
+  await expect(page).toHaveURL(new RegExp(`/project/${project}/dashboard/\\d+$`));
+  await waitForHydration(page);
+  return page.url();
+}
+
+test("a restricted dashboard is read-only for others until they are invited to edit it", async ({ page, browser }) => {
+  const { ada, grace, project } = await team(page, browser);
+  const url = await newDashboard(ada, project, "Launch KPIs");
+  await ada.getByTestId("text-tile-input").fill("## Launch goals");
+  await ada.getByTestId("add-text-tile").click();
+  await expect(ada.getByTestId("tile")).toHaveCount(1);
+
+  await ada.getByTestId("restriction").selectOption("invited");
+  await expect(ada.getByTestId("collaborator-select")).toBeVisible();
+
+  await open(grace, new URL(url).pathname);
+  await expect(grace.getByTestId("read-only")).toContainText("only its creator, admins and invited collaborators");
+  await expect(grace.getByTestId("delete-dashboard")).toBeDisabled();
+  await expect(grace.getByTestId("add-text-tile")).toHaveCount(0);
+  await expect(grace.getByTestId("permissions")).toHaveCount(0);
+
+  await ada.getByTestId("collaborator-select").selectOption({ label: "Grace" });
+  await ada.getByTestId("add-collaborator").click();
+  await expect(ada.getByTestId("collaborators")).toContainText("Grace");
+
+  await open(grace, new URL(url).pathname);
+  await expect(grace.getByTestId("read-only")).toHaveCount(0);
+  await grace.getByTestId("text-tile-input").fill("Grace was here");
+  await grace.getByTestId("add-text-tile").click();
+  await expect(grace.getByTestId("tile")).toHaveCount(2);
+});
+
+test("a dragged tile keeps its place after a reload, and the home shows the primary dashboard", async ({ page }) => {
+  const project = await signUp(page, { name: "Lin", email: uniqueEmail("lin"), organization: "Grid Org" });
+  await newDashboard(page, project, "Team board");
+  for (const text of ["First note", "Second note"]) {
+    await page.getByTestId("text-tile-input").fill(text);
+    await page.getByTestId("add-text-tile").click();
+  }
+  const second = page.getByTestId("tile").filter({ hasText: "Second note" });
+  await expect(second).toHaveAttribute("style", /grid-column: 1 \/ span 6; grid-row: 6 \/ span 5/);
+
+  // Drag the second tile's header up and to the right half.
+  const handle = second.getByTestId("tile-handle");
+  const box = (await handle.boundingBox())!;
+  const grid = (await page.getByTestId("tile-grid").boundingBox())!;
+  await page.mouse.move(box.x + 20, box.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 20 + grid.width / 2, box.y + 10 - 5 * 72, { steps: 8 });
+  await page.mouse.up();
+  await expect(second).toHaveAttribute("style", /grid-column: 7 \/ span 6; grid-row: 1 \/ span 5/);
+
+  await page.waitForTimeout(500);
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByTestId("tile").filter({ hasText: "Second note" })).toHaveAttribute("style", /grid-column: 7 \/ span 6; grid-row: 1 \/ span 5/);
+
+  await page.getByTestId("make-primary").click();
+  await expect(page.getByTestId("home-badge")).toBeVisible();
+  await open(page, `/project/${project}`);
+  await expect(page.getByTestId("home-dashboard")).toContainText("Team board");
+  await expect(page.getByTestId("home-dashboard")).toContainText("First note");
+
+  // Delete with undo.
+  await page.getByTestId("home-dashboard").getByTestId("delete-dashboard").click();
+  await expect(page.getByTestId("deleted-notice")).toBeVisible();
+  await page.getByTestId("undo-delete").click();
+  await expect(page.getByTestId("dashboard-name")).toContainText("Team board");
+});
+
+test("a link into another project lands there and leaves the other tab where it was", async ({ page, browser }) => {
+  const { ada, grace, project } = await team(page, browser);
+  // A second project in Ada's organization, with a dashboard.
+  await open(ada, "/projects/new");
+  await ada.getByLabel("Project name").fill("Mobile app");
+  await ada.getByRole("button", { name: "Create project" }).click();
+  await expect(ada).toHaveURL(/\/project\/\d+$/);
+  const mobile = projectIdOf(ada.url());
+  const url = await newDashboard(ada, mobile, "Mobile funnel");
+  const dashboardId = new URL(url).pathname.split("/").pop();
+
+  // Grace keeps a tab in the first project and follows Ada's short link in another.
+  await open(grace, `/project/${project}/insights`);
+  const other = await grace.context().newPage();
+  await other.goto(`/d/${dashboardId}`);
+  await expect(other).toHaveURL(new RegExp(`/project/${mobile}/dashboard/${dashboardId}$`));
+  await waitForHydration(other);
+  await expect(other.getByTestId("moved-notice")).toContainText("You were last in Default project");
+  await expect(other.getByTestId("project-switcher")).toContainText("Mobile app");
+  await expect(grace).toHaveURL(new RegExp(`/project/${project}/insights$`));
+  await expect(grace.getByTestId("project-switcher")).toContainText("Default project");
+
+  // A link to something she may not see names nothing.
+  await other.goto(`/d/999999`);
+  await expect(other).toHaveURL(/\/no-access$/);
+  await expect(other.getByTestId("no-access")).toContainText("ask an admin");
+});
