@@ -4,37 +4,7 @@ use backend::meta::NewInvite;
 use backend::Error;
 use domain::account::{Email, NewPassword, PersonName};
 use domain::organization::Role;
-use support::{fresh, sign_up, Account, PASSWORD};
-
-/// Invites `email` into `owner`'s organization with `role` and accepts it.
-async fn add_teammate(
-    backend: &backend::Backend,
-    owner: &Account,
-    email: &str,
-    role: Role,
-) -> domain::account::User {
-    let invite = backend
-        .meta
-        .create_invite(
-            owner.user.id,
-            owner.organization,
-            NewInvite {
-                email: Email::parse(email).unwrap(),
-                role,
-            },
-        )
-        .await
-        .unwrap();
-    let (user, _) = backend
-        .accept_invite_with_new_account(
-            &invite.token,
-            PersonName::parse("Teammate").unwrap(),
-            NewPassword::parse(PASSWORD).unwrap(),
-        )
-        .await
-        .unwrap();
-    user
-}
+use support::{add_teammate, fresh, sign_up, PASSWORD};
 
 #[tokio::test]
 async fn an_invited_teammate_joins_with_the_invited_role_and_lands_in_the_first_project() {

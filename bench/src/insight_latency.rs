@@ -386,20 +386,19 @@ fn insights(project: i64) -> Vec<Insight> {
                 "dateRange": date_range,
                 "breakdownFilter": {"breakdown_type": "event", "breakdown": "$browser", "breakdown_limit": BREAKDOWN_LIMIT},
             }),
-            // One scan, reduced at once to distinct (day, value, person) with
-            // their event counts; ranking and counting work on that.
+            // One scan into a materialized list of (day, value, person); the
+            // ranking and the distinct counts (per day and over the range,
+            // as grouping sets) both read that.
             hand_sql: format!(
-                "WITH seen AS MATERIALIZED (
-                    SELECT date_trunc('day', e.timestamp) AS day, COALESCE(NULLIF(e.browser, ''), {null}) AS bd,
-                           {person} AS person, count(*) AS n
+                "WITH pv AS MATERIALIZED (
+                    SELECT date_trunc('day', e.timestamp) AS day, COALESCE(NULLIF(e.browser, ''), {null}) AS bd, {person} AS person
                     FROM {events}
-                    WHERE e.project_id = {project} AND e.event = '$pageview' AND e.timestamp >= {from} AND e.timestamp < {to}
-                    GROUP BY ALL),
+                    WHERE e.project_id = {project} AND e.event = '$pageview' AND e.timestamp >= {from} AND e.timestamp < {to}),
                  top AS (
-                    SELECT bd, row_number() OVER (ORDER BY sum(n) DESC, bd) AS rank
-                    FROM seen GROUP BY bd QUALIFY rank <= {BREAKDOWN_LIMIT})
+                    SELECT bd, row_number() OVER (ORDER BY count(*) DESC, bd) AS rank
+                    FROM pv GROUP BY bd QUALIFY rank <= {BREAKDOWN_LIMIT})
                  SELECT COALESCE(top.bd, {other}) AS bv, COALESCE(top.rank, {max}) AS rank, day, count(DISTINCT person)::DOUBLE
-                 FROM seen LEFT JOIN top USING (bd)
+                 FROM pv LEFT JOIN top USING (bd)
                  GROUP BY GROUPING SETS ((bv, rank, day), (bv, rank))",
                 max = i64::MAX
             ),
@@ -417,31 +416,37 @@ fn insights(project: i64) -> Vec<Insight> {
                 "dateRange": date_range,
                 "funnelsFilter": {"funnelWindowInterval": WINDOW_DAYS, "funnelWindowIntervalUnit": "day", "funnelOrderType": "ordered"},
             }),
-            // Everyone with a pageview enters; only people who also signed up
-            // can get further, so only their chains are built: for each
-            // pageview the first sign-up at or after it, for that the first
+            // Everyone with a pageview enters. Only people who signed up can
+            // get further, and only from a pageview at most the window before
+            // their first sign-up and no later than their last one (any other
+            // start reaches step 1 only), so only those chains are built: for
+            // each start the first sign-up at or after it, for that the first
             // purchase at or after it. Each person keeps the start reaching
-            // furthest, the earliest (time, uuid) among equals.
+            // furthest, the earliest among equals; starts at the same instant
+            // have the same chain, so the uuid tie-break cannot change the
+            // answer and a plain number can order them.
             hand_sql: format!(
                 "WITH ev AS MATERIALIZED (
-                    SELECT {person} AS person, e.timestamp AS ts, e.uuid AS uuid, e.event AS event
+                    SELECT {person} AS person, e.timestamp AS ts, e.event AS event
                     FROM {events}
                     WHERE e.project_id = {project} AND e.timestamp >= {from} AND e.timestamp < {to}
                       AND e.event IN ('$pageview', 'signed up', 'purchase')),
                  entered AS (SELECT count(DISTINCT person) AS n FROM ev WHERE event = '$pageview'),
-                 movers AS (SELECT ev.* FROM ev SEMI JOIN (SELECT person FROM ev WHERE event = 'signed up') s USING (person)),
-                 st1 AS (SELECT person AS p, ts AS t FROM movers WHERE event = 'signed up'),
-                 st2 AS (SELECT person AS p, ts AS t FROM movers WHERE event = 'purchase'),
-                 c1 AS (SELECT c0.person, c0.ts AS t0, c0.uuid AS u0, st1.t AS t1
-                        FROM (SELECT * FROM movers WHERE event = '$pageview') c0
-                        ASOF LEFT JOIN st1 ON c0.person = st1.p AND st1.t >= c0.ts),
+                 st1 AS (SELECT person AS p, ts AS t FROM ev WHERE event = 'signed up'),
+                 span AS (SELECT p, min(t) AS first, max(t) AS last FROM st1 GROUP BY p),
+                 c0 AS (SELECT ev.person, ev.ts AS t0 FROM ev JOIN span ON ev.person = span.p
+                        WHERE ev.event = '$pageview' AND ev.ts >= span.first - {window} AND ev.ts <= span.last),
+                 st2 AS (SELECT ev.person AS p, ev.ts AS t FROM ev JOIN span ON ev.person = span.p
+                         WHERE ev.event = 'purchase' AND ev.ts >= span.first AND ev.ts <= span.last + {window}),
+                 c1 AS (SELECT c0.*, st1.t AS t1 FROM c0 ASOF LEFT JOIN st1 ON c0.person = st1.p AND st1.t >= c0.t0),
                  c2 AS (SELECT c1.*, st2.t AS t2 FROM c1 ASOF LEFT JOIN st2 ON c1.person = st2.p AND st2.t >= c1.t1),
                  scored AS (
-                    SELECT *, 1 + COALESCE(t1 <= t0 + INTERVAL {WINDOW_DAYS} DAY, FALSE)::INT
-                                + COALESCE(t1 <= t0 + INTERVAL {WINDOW_DAYS} DAY AND t2 <= t0 + INTERVAL {WINDOW_DAYS} DAY, FALSE)::INT AS reached
+                    SELECT *, 1 + COALESCE(t1 <= t0 + {window}, FALSE)::INT
+                                + COALESCE(t1 <= t0 + {window} AND t2 <= t0 + {window}, FALSE)::INT AS reached
                     FROM c2),
                  chosen AS (
-                    SELECT person, arg_min({{'t0': t0, 't1': t1, 't2': t2, 'reached': reached}}, {{'r': -reached, 't0': t0, 'u0': u0}}) AS c
+                    SELECT person, arg_min({{'t0': t0, 't1': t1, 't2': t2, 'reached': reached}},
+                                           (3 - reached) * (1::BIGINT << 53) + epoch_us(t0)) AS c
                     FROM scored GROUP BY person),
                  steps AS (
                     SELECT count(*) FILTER (WHERE c.reached >= 2) AS n1,
@@ -451,7 +456,8 @@ fn insights(project: i64) -> Vec<Insight> {
                            quantile_cont(date_diff('microsecond', c.t1, c.t2) / 1e6, 0.5) FILTER (WHERE c.reached >= 3) AS m2,
                            avg(date_diff('microsecond', c.t1, c.t2) / 1e6) FILTER (WHERE c.reached >= 3) AS a2
                     FROM chosen)
-                 SELECT entered.n, n1, n2, m1, a1, m2, a2 FROM entered, steps"
+                 SELECT entered.n, n1, n2, m1, a1, m2, a2 FROM entered, steps",
+                window = format!("INTERVAL {WINDOW_DAYS} DAY")
             ),
             shape: Shape::Funnel { steps: 3 },
         },

@@ -51,7 +51,9 @@ fn expected(who: Who) -> [u16; 8] {
     match who {
         Who::Creator | Who::Admin => [OK; 8],
         Who::Collaborator => [OK, OK, OK, FORBIDDEN, FORBIDDEN, OK, OK, OK],
-        Who::Member => [OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN],
+        Who::Member => [
+            OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN,
+        ],
         Who::MemberWithoutAccess | Who::OtherOrganization => [HIDDEN; 8],
         Who::Anonymous => [LOG_IN; 8],
     }
@@ -80,14 +82,31 @@ async fn account(backend: &Backend, email: &str) -> (UserId, ProjectId) {
     (user.id, project)
 }
 
-async fn join(backend: &Backend, owner: UserId, organization: OrganizationId, email: &str, role: Role) -> UserId {
+async fn join(
+    backend: &Backend,
+    owner: UserId,
+    organization: OrganizationId,
+    email: &str,
+    role: Role,
+) -> UserId {
     let invite = backend
         .meta
-        .create_invite(owner, organization, NewInvite { email: Email::parse(email).unwrap(), role })
+        .create_invite(
+            owner,
+            organization,
+            NewInvite {
+                email: Email::parse(email).unwrap(),
+                role,
+            },
+        )
         .await
         .unwrap();
     let (user, _) = backend
-        .accept_invite_with_new_account(&invite.token, PersonName::parse(email).unwrap(), NewPassword::parse(PASSWORD).unwrap())
+        .accept_invite_with_new_account(
+            &invite.token,
+            PersonName::parse(email).unwrap(),
+            NewPassword::parse(PASSWORD).unwrap(),
+        )
         .await
         .unwrap();
     user.id
@@ -96,16 +115,67 @@ async fn join(backend: &Backend, owner: UserId, organization: OrganizationId, em
 impl World {
     async fn new(backend: Backend) -> Self {
         let (owner, project) = account(&backend, "owner@example.com").await;
-        let organization = backend.meta.project_access(owner, project).await.unwrap().organization.id;
-        join(&backend, owner, organization, "admin@example.com", Role::Admin).await;
-        let creator = join(&backend, owner, organization, "creator@example.com", Role::Member).await;
-        let collaborator = join(&backend, owner, organization, "collaborator@example.com", Role::Member).await;
-        let member = join(&backend, owner, organization, "member@example.com", Role::Member).await;
-        join(&backend, owner, organization, "outsider@example.com", Role::Member).await;
+        let organization = backend
+            .meta
+            .project_access(owner, project)
+            .await
+            .unwrap()
+            .organization
+            .id;
+        join(
+            &backend,
+            owner,
+            organization,
+            "admin@example.com",
+            Role::Admin,
+        )
+        .await;
+        let creator = join(
+            &backend,
+            owner,
+            organization,
+            "creator@example.com",
+            Role::Member,
+        )
+        .await;
+        let collaborator = join(
+            &backend,
+            owner,
+            organization,
+            "collaborator@example.com",
+            Role::Member,
+        )
+        .await;
+        let member = join(
+            &backend,
+            owner,
+            organization,
+            "member@example.com",
+            Role::Member,
+        )
+        .await;
+        join(
+            &backend,
+            owner,
+            organization,
+            "outsider@example.com",
+            Role::Member,
+        )
+        .await;
         account(&backend, "other@example.com").await;
         // Private: everyone but the outsider is listed (admins need no listing).
-        backend.meta.set_project_privacy(owner, project, true, &[creator, collaborator, member]).await.unwrap();
-        World { backend, project, creator, collaborator, member }
+        backend
+            .meta
+            .set_project_privacy(owner, project, true, &[creator, collaborator, member])
+            .await
+            .unwrap();
+        World {
+            backend,
+            project,
+            creator,
+            collaborator,
+            member,
+        }
     }
 
     /// A fresh restricted dashboard by the creator, with the collaborator
@@ -113,20 +183,42 @@ impl World {
     async fn dashboard(&self) -> (DashboardId, String) {
         let meta = &self.backend.meta;
         let draft = DashboardDraft::parse("Board", "", "").unwrap();
-        let id = meta.create_dashboard(self.creator, self.project, &draft).await.unwrap();
-        meta.set_dashboard_restriction(self.creator, self.project, id, Restriction::OnlyInvitedCanEdit).await.unwrap();
-        meta.add_dashboard_collaborator(self.creator, self.project, id, self.collaborator).await.unwrap();
-        let insight = meta
-            .create_insight(self.creator, self.project, &InsightDraft::parse("", "", "", InsightKind::Trends.starter()).unwrap())
+        let id = meta
+            .create_dashboard(self.creator, self.project, &draft)
             .await
             .unwrap();
-        meta.add_insight_tile(self.creator, self.project, id, &insight.short_id).await.unwrap();
+        meta.set_dashboard_restriction(
+            self.creator,
+            self.project,
+            id,
+            Restriction::OnlyInvitedCanEdit,
+        )
+        .await
+        .unwrap();
+        meta.add_dashboard_collaborator(self.creator, self.project, id, self.collaborator)
+            .await
+            .unwrap();
+        let insight = meta
+            .create_insight(
+                self.creator,
+                self.project,
+                &InsightDraft::parse("", "", "", InsightKind::Trends.starter()).unwrap(),
+            )
+            .await
+            .unwrap();
+        meta.add_insight_tile(self.creator, self.project, id, &insight.short_id)
+            .await
+            .unwrap();
         (id, insight.short_id)
     }
 }
 
 async fn browser(address: &str, who: Who) -> Client {
-    let client = Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client = Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let email = match who {
         Who::Creator => "creator@example.com",
         Who::Admin => "admin@example.com",
@@ -142,7 +234,10 @@ async fn browser(address: &str, who: Who) -> Client {
         .send()
         .await
         .unwrap();
-    assert!(response.status().is_success() || response.status().is_redirection(), "{who:?} logs in");
+    assert!(
+        response.status().is_success() || response.status().is_redirection(),
+        "{who:?} logs in"
+    );
     client
 }
 
@@ -150,10 +245,17 @@ async fn perform(client: &Client, address: &str, world: &World, op: Op) -> u16 {
     let (dashboard, short_id) = world.dashboard().await;
     let project = world.project;
     let json_call = |endpoint: &str, body: serde_json::Value| {
-        client.post(format!("{address}/api/{endpoint}")).header("Accept", "application/json").json(&body).send()
+        client
+            .post(format!("{address}/api/{endpoint}"))
+            .header("Accept", "application/json")
+            .json(&body)
+            .send()
     };
     let change = |change: serde_json::Value| {
-        json_call("change_dashboard", json!({"project_id": project, "dashboard_id": dashboard, "change": change}))
+        json_call(
+            "change_dashboard",
+            json!({"project_id": project, "dashboard_id": dashboard, "change": change}),
+        )
     };
     let response = match op {
         Op::ViewDashboard => {
@@ -242,7 +344,15 @@ async fn refused_changes_leave_the_dashboard_as_it_was() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(response.text().await.unwrap().contains("restricted"), "the reason is given");
-    let (unchanged, _) = world.backend.meta.dashboard(world.creator, world.project, dashboard).await.unwrap();
+    assert!(
+        response.text().await.unwrap().contains("restricted"),
+        "the reason is given"
+    );
+    let (unchanged, _) = world
+        .backend
+        .meta
+        .dashboard(world.creator, world.project, dashboard)
+        .await
+        .unwrap();
     assert_eq!(unchanged.name, "Board");
 }

@@ -23,8 +23,96 @@ pub async fn update_project(
     Ok(())
 }
 
+/// Who may use a project, as its settings page shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ProjectPrivacy {
+    pub private: bool,
+    pub listed: Vec<domain::UserId>,
+    pub members: Vec<domain::organization::Member>,
+}
+
+#[server(prefix = "/api", endpoint = "project_privacy")]
+pub async fn load_privacy(project_id: ProjectId) -> Result<ProjectPrivacy, AppError> {
+    let user = crate::server::require_user().await?;
+    let meta = crate::server::backend()?.meta;
+    let (private, listed) = meta.project_privacy(user.id, project_id).await?;
+    Ok(ProjectPrivacy {
+        private,
+        listed,
+        members: meta.project_members(user.id, project_id).await?,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "set_project_privacy", input = leptos::server_fn::codec::Json)]
+pub async fn set_privacy(
+    project_id: ProjectId,
+    private: bool,
+    members: Vec<domain::UserId>,
+) -> Result<(), AppError> {
+    let user = crate::server::require_user().await?;
+    Ok(crate::server::backend()?
+        .meta
+        .set_project_privacy(user.id, project_id, private, &members)
+        .await?)
+}
+
+/// Admins choose whether the whole organization may use the project, or only
+/// the members they tick.
+#[component]
+fn PrivacySection(project_id: ProjectId, privacy: ProjectPrivacy, can_edit: bool) -> impl IntoView {
+    let save = Action::new(move |(private, members): &(bool, Vec<domain::UserId>)| {
+        set_privacy(project_id, *private, members.clone())
+    });
+    let error = Signal::derive(move || match save.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    });
+    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    let members = privacy.members.clone();
+    view! {
+        <section class="card" data-testid="privacy">
+            <h2>"Who can use this project"</h2>
+            <form class="form" on:submit=move |ev| {
+                ev.prevent_default();
+                let form = event_target::<web_sys::HtmlFormElement>(&ev);
+                let elements = form.elements();
+                let checked = |name: &str| {
+                    elements.named_item(name)
+                        .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(el).ok())
+                        .is_some_and(|input| input.checked())
+                };
+                let listed = members.iter().map(|m| m.user_id).filter(|id| checked(&format!("member-{id}"))).collect();
+                save.dispatch((checked("private"), listed));
+            }>
+                <label class="checkbox">
+                    <input type="checkbox" name="private" checked=privacy.private disabled=!can_edit data-testid="private"/>
+                    " Private: only owners, admins and the members ticked below can use it"
+                </label>
+                <ul class="link-list">
+                    {privacy.members.into_iter().map(|m| {
+                        let admin = m.role != domain::organization::Role::Member;
+                        view! {
+                            <li><label class="checkbox">
+                                <input type="checkbox" name=format!("member-{}", m.user_id) checked={admin || privacy.listed.contains(&m.user_id)} disabled={!can_edit || admin}/>
+                                " " {m.name.clone()} {admin.then_some(" (always, as owner or admin)")}
+                            </label></li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <FormAlert error/>
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary" disabled=!can_edit data-testid="save-privacy">"Save access"</button>
+                    {move || saved().then(|| view! { <span class="saved" role="status">"Saved"</span> })}
+                </div>
+            </form>
+        </section>
+    }
+}
+
 #[component]
 pub fn ProjectSettingsPage() -> impl IntoView {
+    let project_id = super::use_project_id();
+    let privacy = Resource::new(move || project_id.get(), load_privacy);
     let current = use_current_project();
     let action = ServerAction::<UpdateProject>::new();
     // Reload the project (and so the navigation) after a successful save.
@@ -62,6 +150,11 @@ pub fn ProjectSettingsPage() -> impl IntoView {
                         </div>
                     </ActionForm>
                 </section>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        privacy.await.ok().map(|privacy| view! { <PrivacySection project_id=project.id privacy can_edit/> })
+                    })}
+                </Transition>
                 <section class="card">
                     <h2>"Project API key"</h2>
                     <p class="muted">

@@ -220,12 +220,6 @@ impl MetaStore {
             .bind(id)
             .execute(&self.pool)
             .await?;
-        sqlx::query(
-            "UPDATE projects SET primary_dashboard_id = NULL WHERE primary_dashboard_id = $1",
-        )
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
         Ok(())
     }
 
@@ -235,17 +229,27 @@ impl MetaStore {
         project: ProjectId,
         id: DashboardId,
     ) -> Result<()> {
-        self.project_access(user, project).await?;
-        let restored = sqlx::query("UPDATE dashboards SET deleted_at = NULL WHERE id = $1 AND project_id = $2 AND deleted_at IS NOT NULL")
+        let actor = self.actor(user, project).await?;
+        let deleted: (Option<UserId>, String) = sqlx::query_as(
+            "SELECT created_by, restriction FROM dashboards WHERE id = $1 AND project_id = $2 AND deleted_at IS NOT NULL",
+        )
+        .bind(id)
+        .bind(project)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(Error::from_lookup)?;
+        // Only someone who could have deleted it may bring it back.
+        let access = DashboardAccess {
+            created_by: deleted.0,
+            restriction: Restriction::parse(&deleted.1).unwrap_or_default(),
+            collaborators: self.collaborators(id).await?,
+        };
+        can_edit_dashboard(actor, &access)?;
+        sqlx::query("UPDATE dashboards SET deleted_at = NULL WHERE id = $1")
             .bind(id)
-            .bind(project)
             .execute(&self.pool)
             .await?;
-        if restored.rows_affected() == 0 {
-            return Err(Error::NotFound);
-        }
-        // Only someone who could delete it may bring it back.
-        self.editable(user, project, id).await.map(|_| ())
+        Ok(())
     }
 
     pub async fn set_dashboard_restriction(

@@ -154,6 +154,26 @@ impl MetaStore {
         Ok(self.project_access(actor, project).await?.project)
     }
 
+    /// Whether a project is private, and the members listed on it.
+    pub async fn project_privacy(
+        &self,
+        actor: UserId,
+        project: ProjectId,
+    ) -> Result<(bool, Vec<UserId>)> {
+        self.project_access(actor, project).await?;
+        let private: bool = sqlx::query_scalar("SELECT private FROM projects WHERE id = $1")
+            .bind(project)
+            .fetch_one(&self.pool)
+            .await?;
+        let listed = sqlx::query_scalar(
+            "SELECT user_id FROM project_members WHERE project_id = $1 ORDER BY user_id",
+        )
+        .bind(project)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((private, listed))
+    }
+
     /// Makes a project private to owners, admins and `members` (of its
     /// organization), or open to the whole organization again.
     pub async fn set_project_privacy(

@@ -4,9 +4,11 @@
 #![allow(dead_code)]
 
 use backend::accounts::SignUp;
+use backend::meta::NewInvite;
 use backend::Backend;
 use domain::account::{Email, NewPassword, PersonName, User};
 use domain::organization::OrganizationName;
+use domain::organization::Role;
 use domain::project::{ProjectName, TimeZone};
 use domain::{OrganizationId, ProjectId};
 
@@ -63,4 +65,34 @@ pub async fn sign_up(backend: &Backend, email: &str) -> Account {
         project,
         organization,
     }
+}
+
+/// Invites `email` into `owner`'s organization with `role` and accepts it.
+pub async fn add_teammate(
+    backend: &backend::Backend,
+    owner: &Account,
+    email: &str,
+    role: Role,
+) -> domain::account::User {
+    let invite = backend
+        .meta
+        .create_invite(
+            owner.user.id,
+            owner.organization,
+            NewInvite {
+                email: Email::parse(email).unwrap(),
+                role,
+            },
+        )
+        .await
+        .unwrap();
+    let (user, _) = backend
+        .accept_invite_with_new_account(
+            &invite.token,
+            PersonName::parse("Teammate").unwrap(),
+            NewPassword::parse(PASSWORD).unwrap(),
+        )
+        .await
+        .unwrap();
+    user
 }
