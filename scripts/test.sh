@@ -16,6 +16,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# One-off builds gain nothing from incremental caches, which grow by
+# gigabytes per change in a shared target directory.
+export CARGO_INCREMENTAL=0
+
 step "Unit and integration tests"
 cargo test -p domain -p backend -p app -p server -p bench --features app/ssr 2>&1 | tee "$logs/cargo.txt"
 cargo_status=${PIPESTATUS[0]}

@@ -39,6 +39,7 @@ pub async fn seed_if_empty(backend: &Backend) -> Result<Option<(User, ProjectId)
             .await
             .map_err(|e| crate::Error::Internal(e.to_string()))?;
     }
+    backend.add_starter_dashboard(user.id, project).await?;
     for (name, query) in DEMO_INSIGHTS {
         let query = InsightQuery::from_json(query)?;
         let draft = InsightDraft::parse(name, "", "demo", query)?;
@@ -58,7 +59,7 @@ const DEMO_INSIGHTS: [(&str, &str); 3] = [
             "dateRange":{"date_from":"-30d"},"breakdownFilter":{"breakdown_type":"event","breakdown":"$browser","breakdown_limit":5}}"#,
     ),
     (
-        "Sign-up funnel",
+        "Checkout funnel",
         r#"{"kind":"FunnelsQuery","series":[{"kind":"EventsNode","event":"$pageview"},{"kind":"EventsNode","event":"signed up"},{"kind":"EventsNode","event":"purchase"}],
             "dateRange":{"date_from":"-30d"}}"#,
     ),

@@ -13,6 +13,7 @@ pub mod events;
 pub mod ingest;
 pub mod insights;
 pub mod meta;
+mod templates;
 mod tokens;
 
 pub use error::{Error, Result};

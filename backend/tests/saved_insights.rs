@@ -181,15 +181,31 @@ async fn the_demo_project_starts_with_saved_insights_that_run() {
         .insights(user.id, project, &InsightListQuery::default())
         .await
         .unwrap();
-    let mut names: Vec<&str> = insights.iter().map(|i| i.display_name()).collect();
-    names.sort();
+    let names: Vec<&str> = insights.iter().map(|i| i.display_name()).collect();
+    for expected in [
+        "Pageview unique users by Browser",
+        "Retention of users who did signed up for the first time and came back to Pageview",
+        "Checkout funnel",
+        // The starter dashboard's.
+        "Page views",
+        "Sign-up funnel",
+    ] {
+        assert!(names.contains(&expected), "{expected} in {names:?}");
+    }
+    let home = backend
+        .meta
+        .primary_dashboard(user.id, project)
+        .await
+        .unwrap()
+        .expect("a home dashboard");
     assert_eq!(
-        names,
-        [
-            "Pageview unique users by Browser",
-            "Retention of users who did signed up for the first time and came back to Pageview",
-            "Sign-up funnel",
-        ]
+        backend
+            .meta
+            .tiles(user.id, project, home)
+            .await
+            .unwrap()
+            .len(),
+        4
     );
     for insight in &insights {
         let outcome = backend

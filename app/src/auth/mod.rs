@@ -54,7 +54,9 @@ pub async fn signup(
         project: ProjectName::parse(&project_name)?,
         time_zone: TimeZone::parse(&time_zone)?,
     };
-    let (user, project) = backend()?.sign_up(form).await?;
+    let backend = backend()?;
+    let (user, project) = backend.sign_up(form).await?;
+    backend.add_starter_dashboard(user.id, project).await?;
     log_in(user).await?;
     leptos_axum::redirect(&paths::project_home(project));
     Ok(())

@@ -46,10 +46,12 @@ pub async fn create_project(
     let user = crate::server::require_user().await?;
     let name = ProjectName::parse(&project_name)?;
     let time_zone = TimeZone::parse(&time_zone)?;
-    let project = crate::server::backend()?
+    let backend = crate::server::backend()?;
+    let project = backend
         .meta
         .create_project(user.id, organization_id, &name, &time_zone)
         .await?;
+    backend.add_starter_dashboard(user.id, project).await?;
     leptos_axum::redirect(&domain::paths::project_home(project));
     Ok(())
 }
