@@ -21,7 +21,7 @@ trap cleanup EXIT
 export CARGO_INCREMENTAL=0
 
 step "Unit and integration tests"
-cargo test -p domain -p backend -p app -p server -p bench --features app/ssr 2>&1 | tee "$logs/cargo.txt"
+cargo test --no-fail-fast -p domain -p backend -p app -p server -p bench --features app/ssr 2>&1 | tee "$logs/cargo.txt"
 cargo_status=${PIPESTATUS[0]}
 
 step "Building the app for the browser tests"

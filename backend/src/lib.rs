@@ -55,4 +55,12 @@ impl Backend {
             insight_cache: insights::InsightCache::default(),
         })
     }
+
+    /// Closes the stores once queued events are written, so the same files
+    /// can be opened again in this process.
+    pub async fn close(self) {
+        let Backend { ingest, events, .. } = self;
+        drop(events);
+        ingest.shut_down().await;
+    }
 }

@@ -131,6 +131,7 @@ async fn persons_survive_a_restart() {
             )
             .await
             .unwrap();
+        backend.close().await;
         ada.project
     };
 

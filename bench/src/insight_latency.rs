@@ -6,15 +6,16 @@
 //!
 //!     scripts/bench.sh insight [--events 1000000] [--runs 5]
 //!
-//! The data set (DemoData, fixed seed and end, ingested through Huddle's own
-//! pipeline so persons and merges are real) is prepared once per size under
-//! `$HUDDLE_CACHE/bench/insights-<N>/` and reused afterwards.
+//! The data set (exactly N DemoData events, fixed seed and end, ingested
+//! through Huddle's own pipeline so persons and identity links are real) is
+//! prepared once per size under `$HUDDLE_CACHE/bench/insights-<N>/` and
+//! reused afterwards.
 
 // The router embeds Leptos views, which are deeply nested types.
 #![recursion_limit = "256"]
 
 use backend::demo_data::DemoData;
-use backend::ingest::IngestError;
+use backend::ingest::QUEUE_CAPACITY;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use clap::Parser;
 use domain::insight::{InsightResult, QueryOutcome, BREAKDOWN_NULL, BREAKDOWN_OTHER};
@@ -63,6 +64,7 @@ async fn main() {
         prepare(dir, args.events).await;
         return;
     }
+    let runs = args.runs.max(1);
     let data = prepared(args.events);
     let insights = insights(data.project);
 
@@ -73,7 +75,7 @@ async fn main() {
         let db = duckdb::Connection::open(data.dir.join("events.duckdb")).unwrap();
         print_data_set(&db);
         for insight in &insights {
-            let (answer, ms) = measure(args.runs, || insight.run_hand_sql(&db));
+            let (answer, ms) = measure(runs, || insight.run_hand_sql(&db));
             hand.push((answer, ms));
         }
     }
@@ -102,7 +104,7 @@ async fn main() {
         browser.run_insight(data.project, &query, true).await;
         let mut computed = Vec::new();
         let mut outcome = None;
-        for _ in 0..args.runs {
+        for _ in 0..runs {
             let (took, got) = browser.run_insight(data.project, &query, true).await;
             assert!(!got.is_cached, "refresh=true must recompute");
             computed.push(took);
@@ -110,7 +112,7 @@ async fn main() {
         }
         let outcome = outcome.expect("at least one run");
         let mut cached = Vec::new();
-        for _ in 0..args.runs {
+        for _ in 0..runs {
             let (took, got) = browser.run_insight(data.project, &query, false).await;
             assert!(
                 got.is_cached,
@@ -170,9 +172,14 @@ fn cache_dir(events: usize) -> PathBuf {
 /// The prepared data set for `events`, reusing the cached one when present.
 fn prepared(events: usize) -> Prepared {
     let dir = cache_dir(events);
-    // Written last by `prepare`, so its presence means a complete data set.
+    // Written last by `prepare`, so its presence means a complete data set;
+    // one made with another seed or end is made again.
     let marker = dir.join("ready.json");
-    if !marker.exists() {
+    let reusable = std::fs::read_to_string(&marker)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+        .is_some_and(|ready| ready["seed"] == json!(SEED) && ready["end"] == json!(END));
+    if !reusable {
         let partial = dir.with_extension("partial");
         let _ = std::fs::remove_dir_all(&partial);
         let _ = std::fs::remove_dir_all(&dir);
@@ -227,7 +234,8 @@ async fn prepare(dir: &Path, events: usize) {
 
     let started = Instant::now();
     // Several requests in flight, as concurrent senders would have: the
-    // writer commits what is queued together, in one transaction.
+    // writer commits what is queued together, in one transaction. Fewer than
+    // the queue holds, so ingestion never answers "busy".
     let mut in_flight = tokio::task::JoinSet::new();
     let mut sent = 0usize;
     let mut next_report = events / 10;
@@ -241,17 +249,13 @@ async fn prepare(dir: &Path, events: usize) {
         }
         batch.truncate(events - sent);
         sent += batch.len();
-        while in_flight.len() >= 64 {
+        while in_flight.len() >= QUEUE_CAPACITY / 4 {
             in_flight.join_next().await.unwrap().unwrap();
         }
         let ingest = backend.ingest.clone();
         in_flight.spawn(async move {
-            loop {
-                match ingest.submit(project, batch.clone()).await {
-                    Ok(()) => return,
-                    Err(IngestError::Busy) => tokio::time::sleep(Duration::from_millis(20)).await,
-                    Err(other) => panic!("ingestion failed: {other}"),
-                }
+            if let Err(err) = ingest.submit(project, batch).await {
+                panic!("ingestion failed: {err}");
             }
         });
         if sent >= next_report {
@@ -309,13 +313,19 @@ fn wait_for_thread_to_end(name: &str, limit: Duration) {
 
 fn print_data_set(db: &duckdb::Connection) {
     let count = |sql: &str| -> i64 { db.query_row(sql, [], |row| row.get(0)).unwrap() };
+    let overrides = count("SELECT count(*) FROM person_overrides");
     println!(
-        "Data set: {} events, {} persons, {} distinct ids, {} person overrides (merges); range {FROM} … {TO}",
+        "Data set: {} events, {} persons, {} distinct ids, {overrides} person overrides (merges); trends and funnel {FROM} … {TO}, retention from {FIRST_WEEK}",
         count("SELECT count(*) FROM events"),
         count("SELECT count(*) FROM persons"),
         count("SELECT count(*) FROM person_distinct_ids"),
-        count("SELECT count(*) FROM person_overrides"),
     );
+    if overrides == 0 {
+        // DemoData's $identify maps the new user id onto the anonymous
+        // visitor's person; only linking two ids that both have persons
+        // already merges.
+        println!("  (no merges: both sides join person_overrides, but it is empty)");
+    }
 }
 
 // ---------------------------------------------------------------------------

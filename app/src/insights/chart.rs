@@ -214,7 +214,7 @@ mod tests {
         let option = serde_json::to_value(chart_spec(&result, Display::ActionsLineGraph)).unwrap();
         assert_eq!(
             option["legend"]["data"],
-            serde_json::json!(["Pageview · Chrome", "Pageview · Other"])
+            serde_json::json!([{"name": "Pageview · Chrome"}, {"name": "Pageview · Other"}])
         );
         assert_eq!(option["series"].as_array().unwrap().len(), 2);
         let pie = serde_json::to_value(chart_spec(&result, Display::ActionsPie)).unwrap();

@@ -17,6 +17,7 @@ pub use raw::{normalize, EventError, NewEvent, RawEvent};
 use crate::events::EventsStore;
 use crate::Result;
 use domain::ProjectId;
+use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 
 /// Requests that may wait for the writer at once; beyond this, senders are
@@ -43,6 +44,8 @@ struct Job {
 #[derive(Clone)]
 pub struct Ingestor {
     queue: mpsc::Sender<Job>,
+    /// Fires when the writer thread has stopped and closed its connection.
+    stopped: Arc<Mutex<Option<oneshot::Receiver<()>>>>,
 }
 
 impl Ingestor {
@@ -56,13 +59,30 @@ impl Ingestor {
         let (queue, jobs) = mpsc::channel(QUEUE_CAPACITY);
         let writer = writer::Writer::new(store.connect()?, discovered, store.versions.clone())
             .map_err(crate::events::events_error)?;
+        let (exited, stopped) = oneshot::channel();
         std::thread::Builder::new()
             .name("huddle-ingest".into())
-            .spawn(move || writer.run(jobs))
+            .spawn(move || {
+                writer.run(jobs);
+                let _ = exited.send(());
+            })
             .map_err(|e| {
                 crate::Error::Internal(format!("cannot start the ingestion thread: {e}"))
             })?;
-        Ok(Self { queue })
+        Ok(Self {
+            queue,
+            stopped: Arc::new(Mutex::new(Some(stopped))),
+        })
+    }
+
+    /// Stops taking events and waits until everything queued is stored and
+    /// the writer has closed its connection (other clones must be gone).
+    pub async fn shut_down(self) {
+        let stopped = self.stopped.lock().ok().and_then(|mut s| s.take());
+        drop(self);
+        if let Some(stopped) = stopped {
+            let _ = stopped.await;
+        }
     }
 
     /// Stores `events` for `project`, returning once they are committed.
