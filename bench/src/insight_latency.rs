@@ -22,7 +22,7 @@ use domain::insight::{InsightResult, QueryOutcome, BREAKDOWN_NULL, BREAKDOWN_OTH
 use leptos::prelude::LeptosOptions;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[derive(Parser)]
 struct Args {
@@ -32,11 +32,6 @@ struct Args {
     /// Timed runs per measurement (the median is reported).
     #[arg(long, default_value_t = 5)]
     runs: usize,
-    /// Internal: prepare the data set into this folder, then exit. Preparing
-    /// runs in a child process so that every DuckDB handle on the file is
-    /// surely closed before the baseline opens it.
-    #[arg(long, hide = true)]
-    prepare_into: Option<PathBuf>,
 }
 
 /// The data set: the same seed and end always give the same events.
@@ -60,12 +55,8 @@ const BREAKDOWN_LIMIT: i64 = 5;
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    if let Some(dir) = &args.prepare_into {
-        prepare(dir, args.events).await;
-        return;
-    }
     let runs = args.runs.max(1);
-    let data = prepared(args.events);
+    let data = prepared(args.events).await;
     let insights = insights(data.project);
 
     // Baseline first: DuckDB lets one database instance per process open the
@@ -170,7 +161,7 @@ fn cache_dir(events: usize) -> PathBuf {
 }
 
 /// The prepared data set for `events`, reusing the cached one when present.
-fn prepared(events: usize) -> Prepared {
+async fn prepared(events: usize) -> Prepared {
     let dir = cache_dir(events);
     // Written last by `prepare`, so its presence means a complete data set;
     // one made with another seed or end is made again.
@@ -189,14 +180,7 @@ fn prepared(events: usize) -> Prepared {
             dir.display()
         );
         let started = Instant::now();
-        let status = std::process::Command::new(std::env::current_exe().unwrap())
-            .arg("--events")
-            .arg(events.to_string())
-            .arg("--prepare-into")
-            .arg(&partial)
-            .status()
-            .unwrap();
-        assert!(status.success(), "preparing the data set failed");
+        prepare(&partial, events).await;
         std::fs::rename(&partial, &dir).unwrap();
         println!(
             "Loaded in {:.1} s (generation + ingestion + closing the stores)",
@@ -213,8 +197,8 @@ fn prepared(events: usize) -> Prepared {
     }
 }
 
-/// Child process: generates the events and sends them through Huddle's
-/// ingestion pipeline into fresh stores in `dir`.
+/// Generates the events and sends them through Huddle's ingestion pipeline
+/// into fresh stores in `dir`, then closes the stores.
 async fn prepare(dir: &Path, events: usize) {
     let backend = backend::Backend::open(
         &format!("sqlite://{}", dir.join("meta.db").display()),
@@ -278,37 +262,17 @@ async fn prepare(dir: &Path, events: usize) {
         sent as f64 / seconds
     );
 
-    // Close both stores cleanly: the writer thread ends (and closes its
-    // DuckDB connection, checkpointing the file) once the backend is gone.
-    backend.meta.sqlite_pool().close().await;
-    drop(backend);
-    wait_for_thread_to_end("huddle-ingest", Duration::from_secs(120));
+    // DuckDB allows one open database per file and process: close this one
+    // (the writer's connection too, checkpointing the file) before the
+    // baseline and then the server open the file again. SQLite needs no such
+    // care.
+    backend.close().await;
     std::fs::write(
         dir.join("ready.json"),
         json!({"project": project, "events": sent, "seed": SEED, "end": END, "ingest_seconds": seconds})
             .to_string(),
     )
     .unwrap();
-}
-
-/// Waits until no thread of this process has the name `name` (Linux only;
-/// elsewhere it returns at once and the file is recovered from its WAL on the
-/// next open instead).
-fn wait_for_thread_to_end(name: &str, limit: Duration) {
-    let started = Instant::now();
-    while started.elapsed() < limit {
-        let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-            return;
-        };
-        let alive = tasks.flatten().any(|task| {
-            std::fs::read_to_string(task.path().join("comm")).is_ok_and(|comm| comm.trim() == name)
-        });
-        if !alive {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    println!("  warning: the {name} thread did not end within {limit:?}");
 }
 
 fn print_data_set(db: &duckdb::Connection) {
