@@ -78,14 +78,27 @@ impl MetaStore {
         .await?)
     }
 
-    async fn to_dashboard(&self, row: Row) -> Result<Dashboard> {
-        let access = DashboardAccess {
-            created_by: row.created_by_id,
-            restriction: Restriction::parse(&row.restriction).ok_or_else(|| {
-                Error::Internal(format!("dashboard {} has an unknown restriction", row.id))
+    /// What the permission rules need to know about a stored dashboard. An
+    /// unknown restriction is an error, never read as "everyone can edit".
+    async fn access_of(
+        &self,
+        id: DashboardId,
+        created_by: Option<UserId>,
+        restriction: &str,
+    ) -> Result<DashboardAccess> {
+        Ok(DashboardAccess {
+            created_by,
+            restriction: Restriction::parse(restriction).ok_or_else(|| {
+                Error::Internal(format!("dashboard {id} has an unknown restriction"))
             })?,
-            collaborators: self.collaborators(row.id).await?,
-        };
+            collaborators: self.collaborators(id).await?,
+        })
+    }
+
+    async fn to_dashboard(&self, row: Row) -> Result<Dashboard> {
+        let access = self
+            .access_of(row.id, row.created_by_id, &row.restriction)
+            .await?;
         Ok(Dashboard {
             id: row.id,
             project_id: row.project_id,
@@ -141,11 +154,11 @@ impl MetaStore {
         project: ProjectId,
         id: DashboardId,
     ) -> Result<Dashboard> {
-        let (dashboard, rights) = self.dashboard(user, project, id).await?;
-        if !rights.can_manage {
-            let actor = self.actor(user, project).await?;
-            can_manage_dashboard(actor, &dashboard.access)?;
-        }
+        let actor = self.actor(user, project).await?;
+        let dashboard = self
+            .to_dashboard(self.dashboard_row(project, id).await?)
+            .await?;
+        can_manage_dashboard(actor, &dashboard.access)?;
         Ok(dashboard)
     }
 
@@ -239,11 +252,7 @@ impl MetaStore {
         .await
         .map_err(Error::from_lookup)?;
         // Only someone who could have deleted it may bring it back.
-        let access = DashboardAccess {
-            created_by: deleted.0,
-            restriction: Restriction::parse(&deleted.1).unwrap_or_default(),
-            collaborators: self.collaborators(id).await?,
-        };
+        let access = self.access_of(id, deleted.0, &deleted.1).await?;
         can_edit_dashboard(actor, &access)?;
         sqlx::query("UPDATE dashboards SET deleted_at = NULL WHERE id = $1")
             .bind(id)
@@ -601,11 +610,7 @@ impl MetaStore {
         .await?;
         let mut access = Vec::with_capacity(rows.len());
         for (id, created_by, restriction) in rows {
-            access.push(DashboardAccess {
-                created_by,
-                restriction: Restriction::parse(&restriction).unwrap_or_default(),
-                collaborators: self.collaborators(id).await?,
-            });
+            access.push(self.access_of(id, created_by, &restriction).await?);
         }
         Ok(access)
     }
