@@ -240,3 +240,87 @@ async fn duplicating_copies_tiles_and_optionally_the_insights_and_deleting_can_b
         "undo restores the home too"
     );
 }
+
+#[tokio::test]
+async fn pinned_dashboards_list_first_and_only_editors_pin() {
+    let backend = fresh().await;
+    let owner = sign_up(&backend, "owner@example.com").await;
+    let member = add_teammate(&backend, &owner, "member@example.com", Role::Member).await;
+    let (user, project) = (owner.user.id, owner.project);
+    let meta = &backend.meta;
+    for name in ["Alpha", "Zebra"] {
+        meta.create_dashboard(user, project, &DashboardDraft::parse(name, "", "").unwrap())
+            .await
+            .unwrap();
+    }
+    let zebra = meta.dashboards(user, project).await.unwrap()[1].id;
+    let first_name = |list: Vec<domain::dashboard::Dashboard>| list[0].name.clone();
+    assert_ne!(
+        first_name(meta.dashboards(user, project).await.unwrap()),
+        "Zebra"
+    );
+
+    meta.set_dashboard_pinned(member.id, project, zebra, true)
+        .await
+        .unwrap();
+    let list = meta.dashboards(member.id, project).await.unwrap();
+    assert_eq!(first_name(list.clone()), "Zebra");
+    assert!(list[0].pinned);
+
+    meta.set_dashboard_restriction(user, project, zebra, Restriction::OnlyInvitedCanEdit)
+        .await
+        .unwrap();
+    assert!(matches!(
+        meta.set_dashboard_pinned(member.id, project, zebra, false)
+            .await,
+        Err(Error::Forbidden(_))
+    ));
+    assert!(meta.dashboards(user, project).await.unwrap()[0].pinned);
+}
+
+#[tokio::test]
+async fn the_home_lists_teammates_changes_for_the_whole_visit() {
+    let backend = fresh().await;
+    let owner = sign_up(&backend, "owner@example.com").await;
+    let teammate = add_teammate(&backend, &owner, "mate@example.com", Role::Member).await;
+    let meta = &backend.meta;
+    let new_names = |activity: domain::home::HomeActivity| {
+        activity
+            .new_since
+            .into_iter()
+            .map(|item| item.name)
+            .collect::<Vec<_>>()
+    };
+    assert!(new_names(
+        meta.home_activity(owner.user.id, owner.project)
+            .await
+            .unwrap()
+    )
+    .is_empty());
+
+    meta.create_insight(
+        teammate.id,
+        owner.project,
+        &InsightDraft::parse("Churn watch", "", "", InsightKind::Trends.starter()).unwrap(),
+    )
+    .await
+    .unwrap();
+    meta.create_insight(
+        owner.user.id,
+        owner.project,
+        &InsightDraft::parse("My own", "", "", InsightKind::Trends.starter()).unwrap(),
+    )
+    .await
+    .unwrap();
+    for _ in 0..2 {
+        assert_eq!(
+            new_names(
+                meta.home_activity(owner.user.id, owner.project)
+                    .await
+                    .unwrap()
+            ),
+            vec!["Churn watch"],
+            "a reload within the visit keeps the list; one's own changes are not news"
+        );
+    }
+}

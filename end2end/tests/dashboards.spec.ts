@@ -121,3 +121,43 @@ test("a link into another project lands there and leaves the other tab where it 
   await expect(other).toHaveURL(/\/no-access$/);
   await expect(other.getByTestId("no-access")).toContainText("ask an admin");
 });
+
+test("refresh all recomputes each tile on its own, and a pinned dashboard leads the list", async ({ page }) => {
+  const project = await signUp(page, { name: "Kay", email: uniqueEmail("kay"), organization: "Tile Org" });
+  // The starter home: four insight tiles; a second load answers them from the cache.
+  await open(page, `/project/${project}`);
+  const home = page.getByTestId("home-dashboard");
+  await expect(home.getByTestId("tile")).toHaveCount(4);
+  await expect(home.getByTestId("freshness").filter({ hasText: "(cached)" })).toHaveCount(4);
+
+  // Hold back the first tile request to see the others finish on their own.
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let requests = 0;
+  await page.route("**/api/tile_result", async (route) => {
+    requests += 1;
+    if (requests === 1) await gate;
+    await route.continue();
+  });
+  await home.getByTestId("refresh-all").click();
+  await expect.poll(() => requests).toBe(4);
+  await expect(home.getByTestId("tile-refreshing")).toHaveCount(1);
+  await expect(home.getByTestId("freshness").filter({ hasText: "(cached)" })).toHaveCount(1);
+  release();
+  await expect(home.getByTestId("tile-refreshing")).toHaveCount(0);
+  await expect(home.getByTestId("freshness").filter({ hasText: "(cached)" })).toHaveCount(0);
+
+  // One tile's own refresh button recomputes only that tile.
+  await page.reload();
+  await waitForHydration(page);
+  await expect(home.getByTestId("freshness").filter({ hasText: "(cached)" })).toHaveCount(4);
+  await home.getByTestId("tile").first().getByTestId("refresh-tile").click();
+  await expect(home.getByTestId("freshness").filter({ hasText: "(cached)" })).toHaveCount(3);
+  expect(requests).toBe(5);
+
+  await newDashboard(page, project, "Zeta board");
+  await page.getByTestId("pin").click();
+  await expect(page.getByTestId("pinned-badge")).toBeVisible();
+  await open(page, `/project/${project}/dashboards`);
+  await expect(page.getByTestId("dashboard-row").first()).toContainText("Zeta board");
+});

@@ -7,7 +7,7 @@ use backend::accounts::SignUp;
 use backend::meta::NewInvite;
 use backend::Backend;
 use domain::account::{Email, NewPassword, PersonName};
-use domain::dashboard::{DashboardDraft, DashboardId};
+use domain::dashboard::{DashboardDraft, DashboardId, TileId};
 use domain::insight::{InsightDraft, InsightKind};
 use domain::organization::{OrganizationName, Role};
 use domain::permissions::Restriction;
@@ -37,6 +37,8 @@ enum Op {
     ChangeRestriction,
     AddCollaborator,
     SetPrimary,
+    PinDashboard,
+    RefreshTile,
     ViewInsight,
     EditInsight,
 }
@@ -47,15 +49,15 @@ const HIDDEN: u16 = 404;
 const LOG_IN: u16 = 401;
 
 /// What each actor gets for each operation, in `Op` order.
-fn expected(who: Who) -> [u16; 8] {
+fn expected(who: Who) -> [u16; 10] {
     match who {
-        Who::Creator | Who::Admin => [OK; 8],
-        Who::Collaborator => [OK, OK, OK, FORBIDDEN, FORBIDDEN, OK, OK, OK],
+        Who::Creator | Who::Admin => [OK; 10],
+        Who::Collaborator => [OK, OK, OK, FORBIDDEN, FORBIDDEN, OK, OK, OK, OK, OK],
         Who::Member => [
-            OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN,
+            OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN,
         ],
-        Who::MemberWithoutAccess | Who::OtherOrganization => [HIDDEN; 8],
-        Who::Anonymous => [LOG_IN; 8],
+        Who::MemberWithoutAccess | Who::OtherOrganization => [HIDDEN; 10],
+        Who::Anonymous => [LOG_IN; 10],
     }
 }
 
@@ -180,7 +182,7 @@ impl World {
 
     /// A fresh restricted dashboard by the creator, with the collaborator
     /// invited and an insight of the creator's on it.
-    async fn dashboard(&self) -> (DashboardId, String) {
+    async fn dashboard(&self) -> (DashboardId, TileId, String) {
         let meta = &self.backend.meta;
         let draft = DashboardDraft::parse("Board", "", "").unwrap();
         let id = meta
@@ -206,10 +208,11 @@ impl World {
             )
             .await
             .unwrap();
-        meta.add_insight_tile(self.creator, self.project, id, &insight.short_id)
+        let tile = meta
+            .add_insight_tile(self.creator, self.project, id, &insight.short_id)
             .await
             .unwrap();
-        (id, insight.short_id)
+        (id, tile, insight.short_id)
     }
 }
 
@@ -242,7 +245,7 @@ async fn browser(address: &str, who: Who) -> Client {
 }
 
 async fn perform(client: &Client, address: &str, world: &World, op: Op) -> u16 {
-    let (dashboard, short_id) = world.dashboard().await;
+    let (dashboard, tile, short_id) = world.dashboard().await;
     let project = world.project;
     let json_call = |endpoint: &str, body: serde_json::Value| {
         client
@@ -259,13 +262,21 @@ async fn perform(client: &Client, address: &str, world: &World, op: Op) -> u16 {
     };
     let response = match op {
         Op::ViewDashboard => {
-            json_call("dashboard", json!({"project_id": project, "dashboard_id": dashboard, "filters": {}, "refresh": false})).await
+            json_call("dashboard", json!({"project_id": project, "dashboard_id": dashboard, "filters": {}})).await
         }
         Op::EditDashboard => change(json!({"Rename": {"name": "Renamed", "description": "", "tags": ""}})).await,
         Op::DeleteDashboard => change(json!("Delete")).await,
         Op::ChangeRestriction => change(json!({"Restrict": {"restriction": "EveryoneCanEdit"}})).await,
         Op::AddCollaborator => change(json!({"AddCollaborator": {"user_id": world.member}})).await,
         Op::SetPrimary => change(json!("MakePrimary")).await,
+        Op::PinDashboard => change(json!({"Pin": {"pinned": true}})).await,
+        Op::RefreshTile => {
+            json_call(
+                "tile_result",
+                json!({"project_id": project, "dashboard_id": dashboard, "tile_id": tile, "filters": {}, "refresh": true}),
+            )
+            .await
+        }
         Op::ViewInsight => {
             client
                 .post(format!("{address}/api/insight_page"))
@@ -306,6 +317,8 @@ async fn every_actor_gets_exactly_the_access_the_rules_give() {
         Op::ChangeRestriction,
         Op::AddCollaborator,
         Op::SetPrimary,
+        Op::PinDashboard,
+        Op::RefreshTile,
         Op::ViewInsight,
         Op::EditInsight,
     ];
@@ -334,7 +347,7 @@ async fn every_actor_gets_exactly_the_access_the_rules_give() {
 async fn refused_changes_leave_the_dashboard_as_it_was() {
     let running = support::start().await;
     let world = World::new(running.backend.clone()).await;
-    let (dashboard, _) = world.dashboard().await;
+    let (dashboard, _, _) = world.dashboard().await;
     let client = browser(&running.address, Who::Member).await;
     let response = client
         .post(format!("{}/api/change_dashboard", running.address))

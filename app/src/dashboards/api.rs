@@ -49,6 +49,8 @@ pub struct DashboardView {
     pub collaborators: Vec<Collaborator>,
     /// The project's people, to pick collaborators from.
     pub members: Vec<Member>,
+    /// The viewer's overrides the results were computed with.
+    pub filters: DashboardFilters,
 }
 
 /// Overrides a viewer applies to every tile without saving them.
@@ -64,20 +66,19 @@ pub async fn load_dashboard(
     project_id: ProjectId,
     dashboard_id: DashboardId,
     filters: DashboardFilters,
-    refresh: bool,
 ) -> Result<DashboardView, AppError> {
     let user = crate::server::require_user().await?;
-    dashboard_view(user.id, project_id, dashboard_id, &filters, refresh).await
+    dashboard_view(user.id, project_id, dashboard_id, filters).await
 }
 
-/// A dashboard with its tiles' results, as `user` may see it.
+/// A dashboard with its tiles' results (cached where they are), as `user`
+/// may see it.
 #[cfg(feature = "ssr")]
 pub async fn dashboard_view(
     user: domain::UserId,
     project_id: ProjectId,
     dashboard_id: DashboardId,
-    filters: &DashboardFilters,
-    refresh: bool,
+    filters: DashboardFilters,
 ) -> Result<DashboardView, AppError> {
     use domain::dashboard::TileContent;
     let backend = crate::server::backend()?;
@@ -88,16 +89,17 @@ pub async fn dashboard_view(
         .await?;
     let tiles = backend.meta.tiles(user, project_id, dashboard_id).await?;
     // Tiles compute in parallel, each on its own events-store connection.
+    let filters_ref = &filters;
     let outcomes = futures::future::join_all(tiles.iter().map(|tile| {
         let backend = backend.clone();
         let time_zone = access.project.time_zone.clone();
         async move {
             match &tile.content {
                 TileContent::Insight(insight) => {
-                    let query = with_filters(insight.query.clone(), filters);
+                    let query = with_filters(insight.query.clone(), filters_ref);
                     Some(
                         backend
-                            .insight_outcome(project_id, &time_zone, &query, refresh)
+                            .insight_outcome(project_id, &time_zone, &query, false)
                             .await
                             .map_err(AppError::from),
                     )
@@ -120,7 +122,37 @@ pub async fn dashboard_view(
             .collect(),
         dashboard,
         rights,
+        filters,
     })
+}
+
+/// One insight tile's result, recomputed when `refresh` is set: what a tile
+/// asks for on "Refresh all" or its own refresh button.
+#[server(prefix = "/api", endpoint = "tile_result", input = leptos::server_fn::codec::Json)]
+pub async fn tile_result(
+    project_id: ProjectId,
+    dashboard_id: DashboardId,
+    tile_id: TileId,
+    filters: DashboardFilters,
+    refresh: bool,
+) -> Result<QueryOutcome, AppError> {
+    use domain::dashboard::TileContent;
+    let user = crate::server::require_user().await?;
+    let backend = crate::server::backend()?;
+    let access = backend.meta.project_access(user.id, project_id).await?;
+    let tile = backend
+        .meta
+        .tile(user.id, project_id, dashboard_id, tile_id)
+        .await?;
+    let TileContent::Insight(insight) = tile.content else {
+        return Err(AppError::Refused(
+            "A text tile has no result to compute.".into(),
+        ));
+    };
+    let query = with_filters(insight.query, &filters);
+    Ok(backend
+        .insight_outcome(project_id, &access.project.time_zone, &query, refresh)
+        .await?)
 }
 
 /// The query with the dashboard's date range and property filter applied.
@@ -181,6 +213,9 @@ pub enum DashboardChange {
         user_id: domain::UserId,
     },
     MakePrimary,
+    Pin {
+        pinned: bool,
+    },
     Delete,
     Restore,
 }
@@ -221,6 +256,7 @@ pub async fn change_dashboard(
             meta.remove_dashboard_collaborator(u, p, d, user_id).await?
         }
         DashboardChange::MakePrimary => meta.set_primary_dashboard(u, p, d).await?,
+        DashboardChange::Pin { pinned } => meta.set_dashboard_pinned(u, p, d, pinned).await?,
         DashboardChange::Delete => meta.delete_dashboard(u, p, d).await?,
         DashboardChange::Restore => meta.restore_dashboard(u, p, d).await?,
     }

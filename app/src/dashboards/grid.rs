@@ -1,10 +1,11 @@
 //! The tile grid: tiles placed on a 12-column grid, moved by dragging their
 //! header and resized by their corner, the layout saved when a drag ends.
 
-use super::api::{change_dashboard, DashboardChange, TileView};
+use super::api::{change_dashboard, tile_result, DashboardChange, DashboardFilters, TileView};
+use crate::error::AppError;
 use crate::insights::{Freshness, InsightResults};
 use domain::dashboard::{DashboardId, TileContent, TileId, TileLayout, GRID_COLUMNS};
-use domain::insight::{Display, InsightQuery};
+use domain::insight::{Display, InsightQuery, QueryOutcome};
 use domain::{paths, ProjectId};
 use leptos::prelude::*;
 
@@ -38,9 +39,14 @@ pub fn TileGrid(
     project: ProjectId,
     dashboard: DashboardId,
     tiles: Vec<TileView>,
+    /// The viewer's overrides, applied again when a tile recomputes.
+    filters: DashboardFilters,
     editable: bool,
     reload: RwSignal<u32>,
+    /// "Refresh all": every insight tile recomputes when this changes.
+    refresh_all: RwSignal<u32>,
 ) -> impl IntoView {
+    let filters = StoredValue::new(filters);
     let layouts = RwSignal::new(
         tiles
             .iter()
@@ -130,27 +136,25 @@ pub fn TileGrid(
                     }
                 });
             };
-            let (title, body) = match (view.tile.content, view.outcome) {
+            let refresh_one = RwSignal::new(0u32);
+            let (title, body, refreshable) = match (view.tile.content, view.outcome) {
                 (TileContent::Insight(insight), outcome) => {
                     let display = display_of(&insight.query);
                     let title = view! {
                         <a href=paths::insight(project, &insight.short_id) class="tile-title">{insight.display_name().to_owned()}</a>
                     }
                     .into_any();
-                    let body = match outcome {
-                        Some(Ok(outcome)) => view! {
-                            <Freshness outcome=outcome.clone()/>
-                            <InsightResults outcome display chart_id=format!("tile-chart-{id}")/>
-                        }
-                        .into_any(),
-                        Some(Err(error)) => view! { <p class="alert alert-error">{error.to_string()}</p> }.into_any(),
-                        None => ().into_any(),
-                    };
-                    (title, body)
+                    let body = view! {
+                        <InsightTileResult project dashboard tile=id filters=filters.get_value()
+                            initial=outcome display refresh_all refresh_one/>
+                    }
+                    .into_any();
+                    (title, body, true)
                 }
                 (TileContent::Text(text), _) => (
                     view! { <span class="tile-title muted">"Text"</span> }.into_any(),
                     view! { <div class="markdown" inner_html=markdown(&text)></div> }.into_any(),
+                    false,
                 ),
             };
             view! {
@@ -158,6 +162,11 @@ pub fn TileGrid(
                     <header class="tile-header" class:draggable=editable
                         on:pointerdown=move |ev| start(id, DragMode::Move, ev) data-testid="tile-handle">
                         {title}
+                        {refreshable.then(|| view! {
+                            <button type="button" class="btn btn-ghost btn-small" aria-label="Refresh tile" title="Refresh"
+                                data-testid="refresh-tile" on:pointerdown=|ev| ev.stop_propagation()
+                                on:click=move |_| refresh_one.update(|n| *n += 1)>"↻"</button>
+                        })}
                         {editable.then(|| view! {
                             <button type="button" class="btn btn-ghost btn-small" aria-label="Remove tile"
                                 on:pointerdown=|ev| ev.stop_propagation() on:click=remove>"✕"</button>
@@ -174,6 +183,62 @@ pub fn TileGrid(
         .collect_view();
     view! {
         <div class="tile-grid" node_ref=grid class:dragging=move || drag.with(Option::is_some) data-testid="tile-grid">{views}</div>
+    }
+}
+
+/// An insight tile's result: computed with the dashboard when it loads, then
+/// recomputed on its own, with its own loading state, on "Refresh all" or
+/// its refresh button, so each tile shows its answer as soon as it has it.
+#[component]
+fn InsightTileResult(
+    project: ProjectId,
+    dashboard: DashboardId,
+    tile: TileId,
+    filters: DashboardFilters,
+    initial: Option<Result<QueryOutcome, AppError>>,
+    display: Display,
+    refresh_all: RwSignal<u32>,
+    refresh_one: RwSignal<u32>,
+) -> impl IntoView {
+    let outcome = RwSignal::new(initial);
+    let refreshing = RwSignal::new(false);
+    let filters = StoredValue::new(filters);
+    // Only the newest request's answer is shown when clicks overlap.
+    let latest = StoredValue::new(0u32);
+    Effect::watch(
+        move || (refresh_all.get(), refresh_one.get()),
+        move |_, _, _| {
+            latest.update_value(|n| *n += 1);
+            let request = latest.get_value();
+            refreshing.set(true);
+            let filters = filters.get_value();
+            leptos::task::spawn_local(async move {
+                let result = tile_result(project, dashboard, tile, filters, true).await;
+                if latest.get_value() == request {
+                    outcome.set(Some(result));
+                    refreshing.set(false);
+                }
+            });
+        },
+        false,
+    );
+    let chart_id = format!("tile-chart-{tile}");
+    view! {
+        <div class="tile-result" class:stale=move || refreshing.get()
+            data-state=move || if refreshing.get() { "refreshing" } else { "ready" }>
+            {move || refreshing.get().then(|| view! {
+                <p class="muted small" role="status" data-testid="tile-refreshing">"Refreshing…"</p>
+            })}
+            {move || match outcome.get() {
+                Some(Ok(outcome)) => view! {
+                    <Freshness outcome=outcome.clone()/>
+                    <InsightResults outcome display chart_id=chart_id.clone()/>
+                }
+                .into_any(),
+                Some(Err(error)) => view! { <p class="alert alert-error">{error.to_string()}</p> }.into_any(),
+                None => ().into_any(),
+            }}
+        </div>
     }
 }
 

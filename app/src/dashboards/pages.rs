@@ -134,7 +134,6 @@ pub fn DashboardPage() -> impl IntoView {
         })
     });
     let reload = RwSignal::new(0u32);
-    let refresh = RwSignal::new(false);
     let data = Resource::new(
         move || {
             (
@@ -144,14 +143,14 @@ pub fn DashboardPage() -> impl IntoView {
                 reload.get(),
             )
         },
-        move |(p, d, f, _)| load_dashboard(p, d, f, refresh.get_untracked()),
+        move |(p, d, f, _)| load_dashboard(p, d, f),
     );
     view! {
         <main class="page">
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(view) => view! { <LoadedDashboard view reload refresh/> }.into_any(),
+                        Ok(view) => view! { <LoadedDashboard view reload/> }.into_any(),
                         Err(error) => view! { <LoadError error/> }.into_any(),
                     }
                 })}
@@ -163,11 +162,7 @@ pub fn DashboardPage() -> impl IntoView {
 /// A loaded dashboard with its controls; `reload` makes whoever loaded it
 /// load it again (the dashboard page, or the project home).
 #[component]
-pub fn LoadedDashboard(
-    view: DashboardView,
-    reload: RwSignal<u32>,
-    refresh: RwSignal<bool>,
-) -> impl IntoView {
+pub fn LoadedDashboard(view: DashboardView, reload: RwSignal<u32>) -> impl IntoView {
     let project = view.dashboard.project_id;
     let id = view.dashboard.id;
     let deleted = RwSignal::new(false);
@@ -194,7 +189,7 @@ pub fn LoadedDashboard(
             </div>
         })}
         <div class:hidden=move || deleted.get()>
-            <DashboardBody view reload refresh change deleted/>
+            <DashboardBody view reload change deleted/>
         </div>
     }
 }
@@ -203,7 +198,6 @@ pub fn LoadedDashboard(
 fn DashboardBody(
     view: DashboardView,
     reload: RwSignal<u32>,
-    refresh: RwSignal<bool>,
     change: Action<DashboardChange, Result<(), crate::error::AppError>>,
     deleted: RwSignal<bool>,
 ) -> impl IntoView {
@@ -213,10 +207,13 @@ fn DashboardBody(
         tiles,
         collaborators,
         members,
+        filters,
     } = view;
     let project = dashboard.project_id;
     let id = dashboard.id;
     let can_edit = rights.can_edit();
+    // Each tile recomputes itself when this changes.
+    let refresh_all = RwSignal::new(0u32);
     let navigate = use_navigate();
     let duplicate = Action::new(move |copy: &bool| duplicate_dashboard(project, id, *copy));
     Effect::new(move |_| {
@@ -300,6 +297,7 @@ fn DashboardBody(
         </form>
     });
     let disabled_reason = rights.edit_denied.clone().unwrap_or_default();
+    let pinned = dashboard.pinned;
     let empty = tiles.is_empty();
     view! {
         <Title text=format!("{} · Huddle", dashboard.name)/>
@@ -307,6 +305,7 @@ fn DashboardBody(
             <div>
                 <p class="eyebrow"><a href=paths::dashboards(project)>"Dashboards"</a></p>
                 <h1 data-testid="dashboard-name">{dashboard.name.clone()}
+                    {pinned.then(|| view! { " " <span class="tag" data-testid="pinned-badge">"Pinned"</span> })}
                     {dashboard.is_primary.then(|| view! { " " <span class="tag" data-testid="home-badge">"Home"</span> })}
                 </h1>
                 {(!dashboard.description.is_empty()).then(|| view! { <p class="muted">{dashboard.description.clone()}</p> })}
@@ -315,6 +314,9 @@ fn DashboardBody(
             <div class="page-actions">
                 <button type="button" class="btn btn-secondary" disabled=!can_edit || dashboard.is_primary title=disabled_reason.clone()
                     data-testid="make-primary" on:click=move |_| { change.dispatch(DashboardChange::MakePrimary); }>"Set as project home"</button>
+                <button type="button" class="btn btn-secondary" disabled=!can_edit title=disabled_reason.clone()
+                    data-testid="pin" on:click=move |_| { change.dispatch(DashboardChange::Pin { pinned: !pinned }); }>
+                    {if pinned { "Unpin" } else { "Pin" }}</button>
                 <button type="button" class="btn btn-secondary" data-testid="duplicate" on:click=move |_| { duplicate.dispatch(false); }>"Duplicate"</button>
                 <button type="button" class="btn btn-secondary" on:click=move |_| { duplicate.dispatch(true); }>"Duplicate with insights"</button>
                 <button type="button" class="btn btn-danger-ghost" disabled=!can_edit title=disabled_reason data-testid="delete-dashboard"
@@ -340,16 +342,14 @@ fn DashboardBody(
             <input class="input" name="property" placeholder="Event property" aria-label="Filter property"/>
             <input class="input" name="value" placeholder="equals" aria-label="Filter value"/>
             <button type="submit" class="btn btn-secondary btn-small">"Apply to all tiles"</button>
-            <button type="button" class="btn btn-ghost btn-small" data-testid="refresh-all" on:click=move |_| {
-                refresh.set(true);
-                reload.update(|n| *n += 1);
-            }>"Refresh all"</button>
+            <button type="button" class="btn btn-ghost btn-small" data-testid="refresh-all"
+                on:click=move |_| refresh_all.update(|n| *n += 1)>"Refresh all"</button>
         </form>
         {add_text}
         {empty.then(|| view! {
             <div class="card empty-state"><h3>"This dashboard is empty"</h3>
                 <p class="muted">"Add insights from an insight's page, or a text tile above."</p></div>
         })}
-        <TileGrid project dashboard=id tiles editable=can_edit reload/>
+        <TileGrid project dashboard=id tiles filters editable=can_edit reload refresh_all/>
     }
 }

@@ -24,8 +24,7 @@ pub async fn load_home(project_id: ProjectId) -> Result<HomeData, AppError> {
         .await?;
     let primary = match activity.primary_dashboard {
         Some(id) => Some(
-            crate::dashboards::dashboard_view(user.id, project_id, id, &Default::default(), false)
-                .await?,
+            crate::dashboards::dashboard_view(user.id, project_id, id, Default::default()).await?,
         ),
         None => None,
     };
@@ -36,7 +35,6 @@ pub async fn load_home(project_id: ProjectId) -> Result<HomeData, AppError> {
 #[component]
 fn HomeActivityView(data: HomeData, project: ProjectId, reload: RwSignal<u32>) -> impl IntoView {
     let HomeData { activity, primary } = data;
-    let refresh = RwSignal::new(false);
     let no_primary = primary.is_none().then(|| view! {
         <section class="card">
             <h2>"No home dashboard yet"</h2>
@@ -47,7 +45,7 @@ fn HomeActivityView(data: HomeData, project: ProjectId, reload: RwSignal<u32>) -
     let primary = primary.map(|view| {
         view! {
             <section class="home-dashboard" data-testid="home-dashboard">
-                <LoadedDashboard view reload refresh/>
+                <LoadedDashboard view reload/>
             </section>
         }
     });

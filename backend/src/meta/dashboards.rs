@@ -220,6 +220,24 @@ impl MetaStore {
         Ok(())
     }
 
+    /// Pins a dashboard to the top of the project's list (or unpins it), for
+    /// everyone in the project; those who may edit it decide.
+    pub async fn set_dashboard_pinned(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        id: DashboardId,
+        pinned: bool,
+    ) -> Result<()> {
+        self.editable(user, project, id).await?;
+        sqlx::query("UPDATE dashboards SET pinned = $1 WHERE id = $2")
+            .bind(pinned)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Deletes a dashboard; [`MetaStore::restore_dashboard`] undoes it.
     pub async fn delete_dashboard(
         &self,
@@ -383,7 +401,7 @@ impl MetaStore {
         #[derive(sqlx::FromRow)]
         struct TileRow {
             id: TileId,
-            short_id: Option<String>,
+            insight_id: Option<InsightId>,
             text: Option<String>,
             x: i64,
             y: i64,
@@ -391,36 +409,52 @@ impl MetaStore {
             h: i64,
         }
         let rows: Vec<TileRow> = sqlx::query_as(
-            "SELECT t.id, i.short_id, t.text, t.x, t.y, t.w, t.h
-             FROM dashboard_tiles t LEFT JOIN insights i ON i.id = t.insight_id
-             WHERE t.dashboard_id = $1 AND (i.id IS NULL OR NOT i.deleted)
-             ORDER BY t.y, t.x",
+            "SELECT id, insight_id, text, x, y, w, h FROM dashboard_tiles
+             WHERE dashboard_id = $1 ORDER BY y, x",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        let mut tiles = Vec::with_capacity(rows.len());
-        for row in rows {
-            let content = match (row.short_id, row.text) {
-                (Some(short_id), _) => {
-                    TileContent::Insight(Box::new(self.insight(user, project, &short_id).await?))
-                }
-                (None, Some(text)) => TileContent::Text(text),
-                (None, None) => continue,
-            };
-            let cell = |v: i64| u32::try_from(v).unwrap_or(0);
-            tiles.push(Tile {
-                id: row.id,
-                layout: TileLayout {
-                    x: cell(row.x),
-                    y: cell(row.y),
-                    w: cell(row.w),
-                    h: cell(row.h),
-                },
-                content,
-            });
-        }
-        Ok(tiles)
+        let insights = self.dashboard_insights(user, id).await?;
+        let cell = |v: i64| u32::try_from(v).unwrap_or(0);
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                // Tiles of deleted insights stay stored (undo) but are not shown.
+                let content = match (row.insight_id, row.text) {
+                    (Some(insight), _) => {
+                        TileContent::Insight(Box::new(insights.get(&insight)?.clone()))
+                    }
+                    (None, Some(text)) => TileContent::Text(text),
+                    (None, None) => return None,
+                };
+                Some(Tile {
+                    id: row.id,
+                    layout: TileLayout {
+                        x: cell(row.x),
+                        y: cell(row.y),
+                        w: cell(row.w),
+                        h: cell(row.h),
+                    },
+                    content,
+                })
+            })
+            .collect())
+    }
+
+    /// One tile of a dashboard the actor can see.
+    pub async fn tile(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        dashboard: DashboardId,
+        tile: TileId,
+    ) -> Result<Tile> {
+        self.tiles(user, project, dashboard)
+            .await?
+            .into_iter()
+            .find(|t| t.id == tile)
+            .ok_or(Error::NotFound)
     }
 
     async fn add_tile(

@@ -4,7 +4,7 @@
 use super::{now, MetaStore};
 use crate::Result;
 use chrono::{DateTime, Duration, Utc};
-use domain::home::{HomeActivity, NewItem, Popular};
+use domain::home::{HomeActivity, NewItem, Popular, Visits};
 use domain::insight::{InsightListQuery, InsightTab};
 use domain::{ProjectId, UserId};
 
@@ -43,58 +43,36 @@ impl MetaStore {
         .fetch_all(&self.pool)
         .await?;
 
-        let mut tx = self.write().await?;
-        let last_visit: Option<DateTime<Utc>> = sqlx::query_scalar(
-            "SELECT last_visit_at FROM project_visits WHERE user_id = $1 AND project_id = $2",
+        let since = self.record_visit(user, project).await?;
+        let rows: Vec<(String, String, String, Option<String>, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT 'insight', i.short_id, COALESCE(i.name, i.derived_name), u.name, i.last_modified_at
+             FROM insights i LEFT JOIN users u ON u.id = i.last_modified_by
+             WHERE i.project_id = $1 AND NOT i.deleted AND i.last_modified_at > $2 AND i.last_modified_by IS NOT $3
+             UNION ALL
+             SELECT 'dashboard', CAST(d.id AS TEXT), d.name, u.name, d.last_modified_at
+             FROM dashboards d LEFT JOIN users u ON u.id = d.last_modified_by
+             WHERE d.project_id = $1 AND d.deleted_at IS NULL AND d.last_modified_at > $2 AND d.last_modified_by IS NOT $3
+             ORDER BY 5 DESC LIMIT $4",
         )
-        .bind(user)
         .bind(project)
-        .fetch_optional(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO project_visits (user_id, project_id, last_visit_at) VALUES ($1, $2, $3)
-             ON CONFLICT (user_id, project_id) DO UPDATE SET last_visit_at = excluded.last_visit_at",
-        )
+        .bind(since)
         .bind(user)
-        .bind(project)
-        .bind(now())
-        .execute(&mut *tx)
+        .bind(LIMIT as i64)
+        .fetch_all(&self.pool)
         .await?;
-        tx.commit().await?;
-
-        let new_since = match last_visit {
-            None => Vec::new(),
-            Some(since) => {
-                let rows: Vec<(String, String, String, Option<String>, DateTime<Utc>)> = sqlx::query_as(
-                    "SELECT 'insight', i.short_id, COALESCE(i.name, i.derived_name), u.name, i.last_modified_at
-                     FROM insights i LEFT JOIN users u ON u.id = i.last_modified_by
-                     WHERE i.project_id = $1 AND NOT i.deleted AND i.last_modified_at > $2 AND i.last_modified_by IS NOT $3
-                     UNION ALL
-                     SELECT 'dashboard', CAST(d.id AS TEXT), d.name, u.name, d.last_modified_at
-                     FROM dashboards d LEFT JOIN users u ON u.id = d.last_modified_by
-                     WHERE d.project_id = $1 AND d.deleted_at IS NULL AND d.last_modified_at > $2 AND d.last_modified_by IS NOT $3
-                     ORDER BY 5 DESC LIMIT $4",
-                )
-                .bind(project)
-                .bind(since)
-                .bind(user)
-                .bind(LIMIT as i64)
-                .fetch_all(&self.pool)
-                .await?;
-                rows.into_iter()
-                    .map(|(kind, key, name, by, at)| NewItem {
-                        link: if kind == "insight" {
-                            domain::paths::insight(project, &key)
-                        } else {
-                            format!("/project/{project}/dashboard/{key}")
-                        },
-                        name,
-                        by,
-                        at,
-                    })
-                    .collect()
-            }
-        };
+        let new_since = rows
+            .into_iter()
+            .map(|(kind, key, name, by, at)| NewItem {
+                link: if kind == "insight" {
+                    domain::paths::insight(project, &key)
+                } else {
+                    domain::paths::dashboard(project, key.parse().unwrap_or_default())
+                },
+                name,
+                by,
+                at,
+            })
+            .collect();
         Ok(HomeActivity {
             recent,
             popular: popular
@@ -108,5 +86,36 @@ impl MetaStore {
             new_since,
             primary_dashboard: self.primary_dashboard(user, project).await?,
         })
+    }
+
+    /// Records a load of the home and returns since when teammates' changes
+    /// count as new (see `Visits::after_load`).
+    async fn record_visit(&self, user: UserId, project: ProjectId) -> Result<DateTime<Utc>> {
+        let mut tx = self.write().await?;
+        let stored: Option<(DateTime<Utc>, Option<DateTime<Utc>>)> = sqlx::query_as(
+            "SELECT last_visit_at, new_since_at FROM project_visits WHERE user_id = $1 AND project_id = $2",
+        )
+        .bind(user)
+        .bind(project)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let previous = stored.map(|(last_seen, new_since)| Visits {
+            last_seen,
+            new_since: new_since.unwrap_or(last_seen),
+        });
+        let visits = Visits::after_load(previous, now());
+        sqlx::query(
+            "INSERT INTO project_visits (user_id, project_id, last_visit_at, new_since_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (user_id, project_id) DO UPDATE
+             SET last_visit_at = excluded.last_visit_at, new_since_at = excluded.new_since_at",
+        )
+        .bind(user)
+        .bind(project)
+        .bind(visits.last_seen)
+        .bind(visits.new_since)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(visits.new_since)
     }
 }

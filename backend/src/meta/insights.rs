@@ -5,6 +5,7 @@ use super::{now, MetaStore};
 use crate::tokens::short_id;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
+use domain::dashboard::DashboardId;
 use domain::insight::{
     definition_kind, Insight, InsightDraft, InsightId, InsightListQuery, InsightQuery,
     PropertyScope,
@@ -137,6 +138,26 @@ impl MetaStore {
             .await
             .map_err(Error::from_lookup)?;
         row.try_into()
+    }
+
+    /// The live insights on a dashboard's tiles, by id, as `actor` sees
+    /// them; the caller has checked that they may see the dashboard.
+    pub(super) async fn dashboard_insights(
+        &self,
+        actor: UserId,
+        dashboard: DashboardId,
+    ) -> Result<std::collections::HashMap<InsightId, Insight>> {
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "{SELECT} WHERE NOT i.deleted
+             AND i.id IN (SELECT insight_id FROM dashboard_tiles WHERE dashboard_id = $2)"
+        ))
+        .bind(actor)
+        .bind(dashboard)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| Ok((row.id, Insight::try_from(row)?)))
+            .collect()
     }
 
     /// Saves `draft` over an insight, unless someone else saved it after
