@@ -99,7 +99,25 @@ pub fn run(
     } else {
         1
     };
-    let mut chain = "c0".to_owned();
+    // Ordered and strict chains need a later event of step 1: only starts no
+    // later than the person's last one, and no earlier than a window before
+    // their first, can get further than step 1. Chains are built for those;
+    // every other start joins in `scored` as reaching step 1.
+    let mut chain = if order == FunnelOrder::Unordered {
+        "c0".to_owned()
+    } else {
+        let before_last = if strictly_after(&steps[0], &steps[1]) {
+            "<"
+        } else {
+            "<="
+        };
+        sql.push(&format!(
+            ", span AS (SELECT p, min(t) AS first, max(t) AS last FROM st1 GROUP BY p), \
+             live AS (SELECT c0.* FROM c0 JOIN span ON c0.person = span.p \
+             AND c0.t0 >= span.first - INTERVAL {window_seconds} SECOND AND c0.t0 {before_last} span.last)"
+        ));
+        "live".to_owned()
+    };
     for k in first_chained..n {
         let next = format!("c{}", k + 1);
         let join = match order {
@@ -157,8 +175,33 @@ pub fn run(
             .collect::<Vec<_>>()
             .join(" + "),
     };
+    let times: Vec<String> = (first_chained..n).map(|k| time_column(order, k)).collect();
     sql.push(&format!(
-        ", chosen AS (SELECT *, {reached} AS reached FROM {chain} QUALIFY row_number() OVER (PARTITION BY person ORDER BY {reached} DESC, t0, u0) = 1)"
+        ", scored AS (SELECT person, t0, u0, bd, {}, {reached} AS reached FROM {chain}",
+        times.join(", ")
+    ));
+    if order != FunnelOrder::Unordered {
+        let none: Vec<String> = times
+            .iter()
+            .map(|t| format!("NULL::TIMESTAMP AS {t}"))
+            .collect();
+        sql.push(&format!(
+            " UNION ALL SELECT person, t0, u0, bd, {}, 1 FROM c0",
+            none.join(", ")
+        ));
+    }
+    // Each person keeps the start reaching furthest, the earliest among
+    // equals (then by uuid, so breakdowns are deterministic).
+    let kept: Vec<&str> = ["t0", "bd", "reached"]
+        .into_iter()
+        .chain(times.iter().map(String::as_str))
+        .collect();
+    let fields: Vec<String> = kept.iter().map(|c| format!("'{c}': {c}")).collect();
+    let unpacked: Vec<String> = kept.iter().map(|c| format!("c.{c} AS {c}")).collect();
+    sql.push(&format!(
+        "), chosen AS (SELECT person, {} FROM (SELECT person, arg_min({{{}}}, {{'r': -reached, 't': t0, 'u': u0}}) AS c FROM scored GROUP BY person))",
+        unpacked.join(", "),
+        fields.join(", ")
     ));
 
     // Count people per furthest step, per breakdown value and overall.
