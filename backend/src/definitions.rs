@@ -23,7 +23,7 @@ impl Backend {
         }
         verified_first(
             &mut definitions,
-            |d| d.verified.is_some(),
+            |d| d.annotations.verified.is_some(),
             |a, b| b.volume_30_days.cmp(&a.volume_30_days),
         );
         Ok(definitions)

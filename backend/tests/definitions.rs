@@ -117,10 +117,11 @@ async fn members_describe_tag_own_and_verify_definitions_and_verified_ones_come_
         .await
         .unwrap();
     assert_eq!(events[0].name, "z rare");
-    assert_eq!(events[0].description, "Seldom used");
-    assert_eq!(events[0].tags, vec!["legacy", "billing"]);
-    assert_eq!(events[0].owner.as_deref(), Some("ada"));
-    assert_eq!(events[0].verified.as_ref().unwrap().by, "ada");
+    let written = &events[0].annotations;
+    assert_eq!(written.description, "Seldom used");
+    assert_eq!(written.tags, vec!["legacy", "billing"]);
+    assert_eq!(written.owner.as_deref(), Some("ada"));
+    assert_eq!(written.verified.as_ref().unwrap().by, "ada");
 
     let unverify = DefinitionNotes::parse("Seldom used", "", None, false).unwrap();
     backend
@@ -133,7 +134,7 @@ async fn members_describe_tag_own_and_verify_definitions_and_verified_ones_come_
         .await
         .unwrap()
         .iter()
-        .all(|e| e.verified.is_none()));
+        .all(|e| e.annotations.verified.is_none()));
 }
 
 #[tokio::test]

@@ -92,6 +92,17 @@ pub struct Verification {
     pub at: DateTime<Utc>,
 }
 
+/// What members have written about a definition, the same for events and
+/// properties.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Annotations {
+    pub description: String,
+    pub tags: Vec<String>,
+    pub owner: Option<String>,
+    pub owner_id: Option<i64>,
+    pub verified: Option<Verification>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventDefinition {
     pub id: DefinitionId,
@@ -100,11 +111,7 @@ pub struct EventDefinition {
     pub first_seen_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
     pub volume_30_days: u64,
-    pub description: String,
-    pub tags: Vec<String>,
-    pub owner: Option<String>,
-    pub owner_id: Option<i64>,
-    pub verified: Option<Verification>,
+    pub annotations: Annotations,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,11 +123,7 @@ pub struct PropertyDefinition {
     pub property_type: Option<PropertyType>,
     pub first_seen_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
-    pub description: String,
-    pub tags: Vec<String>,
-    pub owner: Option<String>,
-    pub owner_id: Option<i64>,
-    pub verified: Option<Verification>,
+    pub annotations: Annotations,
 }
 
 /// The order definitions are listed and picked in: verified first, then

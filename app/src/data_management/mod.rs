@@ -7,7 +7,7 @@ use crate::components::status::Loading;
 use crate::error::AppError;
 use crate::projects::use_project_id;
 use chrono::{DateTime, Utc};
-use domain::definitions::{EventDefinition, PropertyDefinition, PropertyKind, Verification};
+use domain::definitions::{Annotations, EventDefinition, PropertyDefinition, PropertyKind};
 use domain::insight::{definition_kind, PropertyScope};
 use domain::organization::Member;
 use domain::{paths, ProjectId};
@@ -106,12 +106,12 @@ fn Tabs(project: Signal<ProjectId>, current: &'static str) -> impl IntoView {
     }
 }
 
-fn matches(search: &str, name: &str, description: &str, tags: &[String]) -> bool {
+fn matches(search: &str, name: &str, annotations: &Annotations) -> bool {
     let search = search.trim().to_lowercase();
     search.is_empty()
         || name.to_lowercase().contains(&search)
-        || description.to_lowercase().contains(&search)
-        || tags.iter().any(|t| t.contains(&search))
+        || annotations.description.to_lowercase().contains(&search)
+        || annotations.tags.iter().any(|t| t.contains(&search))
 }
 
 /// What the two definition tables share; each kind adds its own columns.
@@ -120,10 +120,7 @@ trait DefinitionRow: Clone + Send + Sync + 'static {
     const COLUMNS: &'static [&'static str];
     const KIND: &'static str;
     fn name(&self) -> &str;
-    fn description(&self) -> &str;
-    fn tags(&self) -> &[String];
-    fn owner_id(&self) -> Option<i64>;
-    fn verified(&self) -> Option<&Verification>;
+    fn annotations(&self) -> &Annotations;
     fn id(&self) -> i64;
     fn last_seen(&self) -> DateTime<Utc>;
     fn volume(&self) -> u64 {
@@ -140,17 +137,8 @@ impl DefinitionRow for EventDefinition {
     fn name(&self) -> &str {
         &self.name
     }
-    fn description(&self) -> &str {
-        &self.description
-    }
-    fn tags(&self) -> &[String] {
-        &self.tags
-    }
-    fn owner_id(&self) -> Option<i64> {
-        self.owner_id
-    }
-    fn verified(&self) -> Option<&Verification> {
-        self.verified.as_ref()
+    fn annotations(&self) -> &Annotations {
+        &self.annotations
     }
     fn id(&self) -> i64 {
         self.id
@@ -167,7 +155,7 @@ impl DefinitionRow for EventDefinition {
     fn columns(&self) -> AnyView {
         view! {
             <td class="numeric">{self.volume_30_days}</td>
-            <td class="muted">{self.owner.clone().unwrap_or_default()}</td>
+            <td class="muted">{self.annotations.owner.clone().unwrap_or_default()}</td>
         }
         .into_any()
     }
@@ -179,17 +167,8 @@ impl DefinitionRow for PropertyDefinition {
     fn name(&self) -> &str {
         &self.name
     }
-    fn description(&self) -> &str {
-        &self.description
-    }
-    fn tags(&self) -> &[String] {
-        &self.tags
-    }
-    fn owner_id(&self) -> Option<i64> {
-        self.owner_id
-    }
-    fn verified(&self) -> Option<&Verification> {
-        self.verified.as_ref()
+    fn annotations(&self) -> &Annotations {
+        &self.annotations
     }
     fn id(&self) -> i64 {
         self.id
@@ -280,7 +259,7 @@ fn DefinitionsPage<T: DefinitionRow + Serialize + for<'de> Deserialize<'de>>(
                             let mut rows: Vec<T> = data
                                 .definitions
                                 .iter()
-                                .filter(|d| search.with(|s| matches(s, d.name(), d.description(), d.tags())))
+                                .filter(|d| search.with(|s| matches(s, d.name(), d.annotations())))
                                 .cloned()
                                 .collect();
                             match sort.get().as_str() {
@@ -298,21 +277,21 @@ fn DefinitionsPage<T: DefinitionRow + Serialize + for<'de> Deserialize<'de>>(
                                     project,
                                     kind: T::KIND,
                                     id: d.id(),
-                                    description: d.description().to_owned(),
-                                    tags: d.tags().join(", "),
-                                    owner_id: d.owner_id(),
-                                    verified: d.verified().is_some(),
+                                    description: d.annotations().description.clone(),
+                                    tags: d.annotations().tags.join(", "),
+                                    owner_id: d.annotations().owner_id,
+                                    verified: d.annotations().verified.is_some(),
                                 };
                                 view! {
                                     <tr data-testid="definition">
                                         <td>
                                             <strong class="definition-name">{d.name().to_owned()}</strong>
-                                            {d.verified().map(|v| view! { <span class="badge badge-verified" title=format!("Verified by {}", v.by)>"Verified"</span> })}
-                                            <div class="muted small">{d.description().to_owned()}</div>
+                                            {d.annotations().verified.as_ref().map(|v| view! { <span class="badge badge-verified" title=format!("Verified by {}", v.by)>"Verified"</span> })}
+                                            <div class="muted small">{d.annotations().description.clone()}</div>
                                         </td>
                                         {d.columns()}
                                         <td class="muted">{d.last_seen().format("%b %-d, %H:%M").to_string()}</td>
-                                        <td>{d.tags().iter().map(|t| view! { <span class="chip chip-small">{t.clone()}</span> }).collect_view()}</td>
+                                        <td>{d.annotations().tags.iter().map(|t| view! { <span class="chip chip-small">{t.clone()}</span> }).collect_view()}</td>
                                         <td data-testid="used-in"><UsedIn project used_in/></td>
                                         <td class="cell-actions"><DefinitionEditor target members=members.clone() saved/></td>
                                     </tr>

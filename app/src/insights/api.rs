@@ -39,9 +39,9 @@ pub async fn load_taxonomy(project_id: ProjectId) -> Result<Taxonomy, AppError> 
         events: events
             .into_iter()
             .map(|d| PickerItem {
-                verified: d.verified.is_some(),
+                verified: d.annotations.verified.is_some(),
                 name: d.name,
-                description: d.description,
+                description: d.annotations.description,
                 kind: None,
                 numeric: false,
             })
@@ -49,10 +49,10 @@ pub async fn load_taxonomy(project_id: ProjectId) -> Result<Taxonomy, AppError> 
         properties: properties
             .into_iter()
             .map(|d| PickerItem {
-                verified: d.verified.is_some(),
+                verified: d.annotations.verified.is_some(),
                 numeric: d.property_type == Some(PropertyType::Numeric),
                 name: d.name,
-                description: d.description,
+                description: d.annotations.description,
                 kind: Some(d.kind),
             })
             .collect(),

@@ -6,8 +6,8 @@ use crate::ingest::Discovered;
 use crate::{Error, Result};
 use chrono::{DateTime, SubsecRound, Utc};
 use domain::definitions::{
-    DefinitionId, DefinitionNotes, EventDefinition, PropertyDefinition, PropertyKind, PropertyType,
-    Verification,
+    Annotations, DefinitionId, DefinitionNotes, EventDefinition, PropertyDefinition, PropertyKind,
+    PropertyType, Verification,
 };
 use domain::{ProjectId, UserId};
 
@@ -29,15 +29,17 @@ struct Row {
 }
 
 impl Row {
-    fn tags(&self) -> Vec<String> {
-        serde_json::from_str(&self.tags).unwrap_or_default()
-    }
-
-    fn verification(&self) -> Option<Verification> {
-        Some(Verification {
-            by: self.verified_by.clone().unwrap_or_default(),
-            at: self.verified_at?,
-        })
+    fn annotations(&mut self) -> Annotations {
+        Annotations {
+            description: std::mem::take(&mut self.description),
+            tags: serde_json::from_str(&self.tags).unwrap_or_default(),
+            owner: self.owner.take(),
+            owner_id: self.owner_id,
+            verified: self.verified_at.map(|at| Verification {
+                by: self.verified_by.clone().unwrap_or_default(),
+                at,
+            }),
+        }
     }
 }
 
@@ -102,18 +104,14 @@ impl MetaStore {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|row| EventDefinition {
-                verified: row.verification(),
-                tags: row.tags(),
+            .map(|mut row| EventDefinition {
+                annotations: row.annotations(),
                 id: row.id,
                 project_id: row.project_id,
                 name: row.name,
                 first_seen_at: row.first_seen_at,
                 last_seen_at: row.last_seen_at,
                 volume_30_days: 0,
-                description: row.description,
-                owner: row.owner,
-                owner_id: row.owner_id,
             })
             .collect())
     }
@@ -129,9 +127,8 @@ impl MetaStore {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|row| PropertyDefinition {
-                verified: row.verification(),
-                tags: row.tags(),
+            .map(|mut row| PropertyDefinition {
+                annotations: row.annotations(),
                 kind: if row.kind.as_deref() == Some("person") {
                     PropertyKind::Person
                 } else {
@@ -143,9 +140,6 @@ impl MetaStore {
                 name: row.name,
                 first_seen_at: row.first_seen_at,
                 last_seen_at: row.last_seen_at,
-                description: row.description,
-                owner: row.owner,
-                owner_id: row.owner_id,
             })
             .collect())
     }
