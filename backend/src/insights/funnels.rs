@@ -5,7 +5,7 @@
 //! very next event by row number, unordered ones each step's first event
 //! after the start. Each person keeps the chain that reaches furthest.
 
-use super::source::{breakdown_value, matches, needs_person_properties, Source};
+use super::source::{breakdown_value, matches, person_need, Source};
 use super::sql::{literal, Sql, PERSON};
 use super::{earliest_event, query_error, Db};
 use crate::Result;
@@ -36,12 +36,13 @@ pub fn run(
         project,
         from: window.from_utc(),
         to: window.to_utc(),
-        person_properties: needs_person_properties(
+        persons: person_need(
             steps
                 .iter()
                 .flat_map(|s| &s.properties)
                 .chain(&query.properties),
             breakdown.map(|b| b.0),
+            true,
         ),
     };
 

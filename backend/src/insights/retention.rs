@@ -1,7 +1,7 @@
 //! Retention: cohorts by the period of a target event, and how many of each
 //! came back to a returning event in each later period.
 
-use super::source::Source;
+use super::source::{person_need, Source};
 use super::sql::{bucket, Sql, PERSON};
 use super::{filters, query_error, Db};
 use crate::Result;
@@ -37,7 +37,7 @@ pub fn run(
         project,
         from: window.from_utc(),
         to: window.to_utc(),
-        person_properties: filters::reads_persons(&query.properties),
+        persons: person_need(&query.properties, None, true),
     };
     let periods = bucket(interval, tz.name());
     let event_is = |name: &str| {

@@ -2,7 +2,7 @@
 //! with their current person and, when needed, that person's properties.
 
 use super::filters;
-use super::sql::{literal, person_joins, property_text, Sql};
+use super::sql::{literal, person_joins, property_text, PersonNeed, Sql};
 use chrono::{DateTime, Utc};
 use domain::insight::{EventsNode, PropertyFilter, PropertyScope, BREAKDOWN_NULL};
 use domain::ProjectId;
@@ -12,8 +12,7 @@ pub struct Source {
     pub project: ProjectId,
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
-    /// Join person properties (`p`) as well as merges (`o`).
-    pub person_properties: bool,
+    pub persons: PersonNeed,
 }
 
 impl Source {
@@ -22,7 +21,7 @@ impl Source {
     pub fn from_where(&self, join: &str) -> Sql {
         let mut sql = Sql::default();
         sql.push(" FROM events e")
-            .push(&person_joins(self.person_properties))
+            .push(&person_joins(self.persons))
             .push(join)
             .push(" WHERE e.project_id = ")
             .bind(self.project)
@@ -42,12 +41,20 @@ impl Source {
     }
 }
 
-/// Whether a set of filters, series and breakdown needs person properties.
-pub fn needs_person_properties<'a>(
+/// What a query with these filters and breakdown needs of the person;
+/// `counts_persons` when it counts or follows people, not events.
+pub fn person_need<'a>(
     filters: impl IntoIterator<Item = &'a PropertyFilter>,
     breakdown: Option<PropertyScope>,
-) -> bool {
-    filters::reads_persons(filters) || breakdown == Some(PropertyScope::Person)
+    counts_persons: bool,
+) -> PersonNeed {
+    if filters::reads_persons(filters) || breakdown == Some(PropertyScope::Person) {
+        PersonNeed::Properties
+    } else if counts_persons {
+        PersonNeed::Id
+    } else {
+        PersonNeed::Nothing
+    }
 }
 
 /// `AND` the node's event name, its own filters and the global ones.

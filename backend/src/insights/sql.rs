@@ -110,18 +110,28 @@ pub fn bucket(interval: Interval, time_zone: &str) -> String {
 /// The person an event counts for now: merges map old persons to new ones.
 pub const PERSON: &str = "COALESCE(o.new_person_id, e.person_id)";
 
-/// Joins that give events their current person (`o`) and, when asked, that
-/// person's properties (`p`).
-pub fn person_joins(with_properties: bool) -> String {
-    let mut joins = String::from(
-        " LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id",
-    );
-    if with_properties {
-        joins.push_str(&format!(
-            " LEFT JOIN persons p ON p.project_id = e.project_id AND p.id = {PERSON}"
-        ));
+/// What a query needs of each event's person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonNeed {
+    /// Nothing: counts and sums of events.
+    Nothing,
+    /// Who the person is now ([`PERSON`]).
+    Id,
+    /// Who, and their properties (`p`).
+    Properties,
+}
+
+/// Joins that give events their current person (`o`) and, when needed, that
+/// person's properties (`p`); none when the person is not needed.
+pub fn person_joins(need: PersonNeed) -> String {
+    let merges = " LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id";
+    match need {
+        PersonNeed::Nothing => String::new(),
+        PersonNeed::Id => merges.into(),
+        PersonNeed::Properties => format!(
+            "{merges} LEFT JOIN persons p ON p.project_id = e.project_id AND p.id = {PERSON}"
+        ),
     }
-    joins
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Trends: one number per series, bucket and breakdown value.
 
-use super::source::{breakdown_value, matches, needs_person_properties, Source};
+use super::source::{breakdown_value, matches, person_need, Source};
 use super::sql::{bucket, literal, local_time, Sql, PERSON};
 use super::{earliest_event, query_error, Db};
 use crate::Result;
@@ -140,9 +140,13 @@ fn series_values(
         project,
         from: window.from_utc(),
         to: window.to_utc(),
-        person_properties: needs_person_properties(
+        persons: person_need(
             node.properties.iter().chain(&query.properties),
             breakdown.map(|b| b.0),
+            matches!(
+                node.math,
+                Math::Dau | Math::WeeklyActive | Math::MonthlyActive
+            ),
         ),
     };
     let condition = matches(node, &query.properties);
@@ -213,7 +217,13 @@ fn series_values(
         .append(source.from_where(&join))
         .push(" AND ")
         .append(condition)
-        .push(") GROUP BY GROUPING SETS ((b, bv, rank), (bv, rank))");
+        // Counts and sums total up from the buckets; other maths need their
+        // own figure over the whole range.
+        .push(if matches!(node.math, Math::Total | Math::Sum) {
+            ") GROUP BY b, bv, rank"
+        } else {
+            ") GROUP BY GROUPING SETS ((b, bv, rank), (bv, rank))"
+        });
     }
     let rows = fetch(db, &sql)?;
 
