@@ -1,8 +1,9 @@
 //! Insight latency: four typical insights over a realistic data set, each
-//! answered by the best hand-written DuckDB SQL straight on the events file
-//! (the baseline) and by Huddle's `run_insight` server function over HTTP,
-//! computed (`refresh`) and from the result cache, measured in the same run.
-//! The two answers are compared number by number.
+//! answered by the best hand-written DuckDB SQL straight on the events
+//! database (the baseline) and by Huddle's `run_insight` server function over
+//! HTTP, computed (`refresh`) and from the result cache, measured in the same
+//! run with the two sides alternating. The answers are compared number by
+//! number.
 //!
 //!     scripts/bench.sh insight [--events 1000000] [--runs 5]
 //!
@@ -59,18 +60,6 @@ async fn main() {
     let data = prepared(args.events).await;
     let insights = insights(data.project);
 
-    // Baseline first: DuckDB lets one database instance per process open the
-    // file, so this connection is closed before Huddle opens it.
-    let mut hand = Vec::new();
-    {
-        let db = duckdb::Connection::open(data.dir.join("events.duckdb")).unwrap();
-        print_data_set(&db);
-        for insight in &insights {
-            let (answer, ms) = measure(runs, || insight.run_hand_sql(&db));
-            hand.push((answer, ms));
-        }
-    }
-
     // Huddle: the real server on loopback, with those files.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
@@ -79,7 +68,7 @@ async fn main() {
         events_path: data.dir.join("events.duckdb"),
         public_url: address.clone(),
     };
-    let (router, _backend) = server::router(
+    let (router, backend) = server::router(
         &config,
         LeptosOptions::builder().output_name("huddle").build(),
     )
@@ -87,20 +76,30 @@ async fn main() {
     .unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     let browser = Browser::log_in(&address).await;
+    // The baseline runs on a connection to the same database instance (one
+    // process may open a DuckDB file once).
+    let db = backend.events.connect().unwrap();
+    print_data_set(&db);
 
     let mut rows = Vec::new();
-    for (insight, (hand_answer, hand_ms)) in insights.iter().zip(hand) {
+    for insight in &insights {
         let query = insight.query.to_string();
-        // Warm-up, then the timed computed runs.
+        // A warm-up each, then hand SQL and Huddle alternate, so a slower
+        // stretch of the machine weighs on both sides alike.
+        insight.run_hand_sql(&db);
         browser.run_insight(data.project, &query, true).await;
-        let mut computed = Vec::new();
-        let mut outcome = None;
+        let (mut hand, mut computed) = (Vec::new(), Vec::new());
+        let (mut hand_answer, mut outcome) = (None, None);
         for _ in 0..runs {
+            let started = Instant::now();
+            hand_answer = Some(insight.run_hand_sql(&db));
+            hand.push(started.elapsed().as_secs_f64() * 1e3);
             let (took, got) = browser.run_insight(data.project, &query, true).await;
             assert!(!got.is_cached, "refresh=true must recompute");
             computed.push(took);
             outcome = Some(got);
         }
+        let hand_answer = hand_answer.expect("at least one run");
         let outcome = outcome.expect("at least one run");
         let mut cached = Vec::new();
         for _ in 0..runs {
@@ -129,7 +128,7 @@ async fn main() {
         }
         rows.push(Row {
             name: insight.name,
-            hand_ms,
+            hand_ms: median(hand),
             huddle_ms: median(computed),
             cached_ms: median(cached),
             same: differences.is_empty(),
@@ -741,18 +740,6 @@ impl Browser {
 
 // ---------------------------------------------------------------------------
 // Timing and the report
-
-/// One warm-up, then the median of `runs` timed runs (ms), and the last answer.
-fn measure<T>(runs: usize, mut run: impl FnMut() -> T) -> (T, f64) {
-    let mut last = run();
-    let mut times = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        let started = Instant::now();
-        last = run();
-        times.push(started.elapsed().as_secs_f64() * 1e3);
-    }
-    (last, median(times))
-}
 
 fn median(mut times: Vec<f64>) -> f64 {
     times.sort_by(f64::total_cmp);

@@ -51,8 +51,9 @@ impl EventsStore {
         })
     }
 
-    /// A new connection to the same database, for one thread's use.
-    pub(crate) fn connect(&self) -> Result<Connection> {
+    /// A new connection to the same database, for one thread's use (also
+    /// what benchmarks run their baseline SQL on).
+    pub fn connect(&self) -> Result<Connection> {
         let base = self
             .base
             .lock()

@@ -102,8 +102,10 @@ pub fn run(
     };
     // Ordered and strict chains need a later event of step 1: only starts no
     // later than the person's last one, and no earlier than a window before
-    // their first, can get further than step 1. Chains are built for those;
-    // every other start joins in `scored` as reaching step 1.
+    // their first, can get further than step 1. Chains are built for those.
+    // The other starts reach step 1 only: without a breakdown, step 1 just
+    // counts the people with a start; with one, they join `scored` (a
+    // person's earliest start names their breakdown value).
     let mut chain = if order == FunnelOrder::Unordered {
         "c0".to_owned()
     } else {
@@ -181,7 +183,9 @@ pub fn run(
         ", scored AS (SELECT person, t0, u0, bd, {}, {reached} AS reached FROM {chain}",
         times.join(", ")
     ));
-    if order != FunnelOrder::Unordered {
+    let pruned = order != FunnelOrder::Unordered;
+    let entered_directly = pruned && breakdown.is_none();
+    if pruned && !entered_directly {
         let none: Vec<String> = times
             .iter()
             .map(|t| format!("NULL::TIMESTAMP AS {t}"))
@@ -207,7 +211,10 @@ pub fn run(
 
     // Count people per furthest step, per breakdown value and overall.
     let mut columns: Vec<String> = (0..n)
-        .map(|k| format!("count(*) FILTER (WHERE reached >= {})", k + 1))
+        .map(|k| match k {
+            0 if entered_directly => "(SELECT count(DISTINCT person) FROM c0)".to_owned(),
+            _ => format!("count(*) FILTER (WHERE reached >= {})", k + 1),
+        })
         .collect();
     for k in 1..n {
         let seconds = if order == FunnelOrder::Unordered {
