@@ -150,23 +150,44 @@ fn series_values(
         ),
     };
     let condition = matches(node, &query.properties);
+    let (aggregate, per_event) = aggregate(node);
+    let active = active_days(node.math);
+    // Plain maths over a breakdown ranked in the same period read the events
+    // once into `base`, which both the ranking and the counts use.
+    let single_scan = breakdown.is_some() && active.is_none() && window == ranked_over;
     let mut sql = Sql::default();
+    if let (true, Some((scope, key, _))) = (single_scan, breakdown) {
+        sql.push(&format!(
+            "WITH base AS MATERIALIZED (SELECT {} AS b, {} AS bd, {per_event} AS v",
+            bucket(window.interval, tz),
+            breakdown_value(scope, key)
+        ))
+        .append(source.from_where(""))
+        .push(" AND ")
+        .append(condition.clone())
+        .push("), ");
+    }
     let (join, value, rank) = match breakdown {
         Some((scope, key, limit)) => {
             let value = breakdown_value(scope, key);
-            // Compared periods keep the current period's values.
-            let ranking = Source {
-                from: ranked_over.from_utc(),
-                to: ranked_over.to_utc(),
-                ..source.clone()
-            };
-            sql.push("WITH top AS (SELECT ")
-                .push(&value)
-                .push(" AS bd, row_number() OVER (ORDER BY count(*) DESC, bd) AS rank")
-                .append(ranking.from_where(""))
-                .push(" AND ")
-                .append(condition.clone())
-                .push(" GROUP BY bd QUALIFY rank <= ")
+            sql.push(if single_scan { "" } else { "WITH " });
+            sql.push("top AS (SELECT ");
+            if single_scan {
+                sql.push("bd, row_number() OVER (ORDER BY count(*) DESC, bd) AS rank FROM base");
+            } else {
+                // Compared periods keep the current period's values.
+                let ranking = Source {
+                    from: ranked_over.from_utc(),
+                    to: ranked_over.to_utc(),
+                    ..source.clone()
+                };
+                sql.push(&value)
+                    .push(" AS bd, row_number() OVER (ORDER BY count(*) DESC, bd) AS rank")
+                    .append(ranking.from_where(""))
+                    .push(" AND ")
+                    .append(condition.clone());
+            }
+            sql.push(" GROUP BY bd QUALIFY rank <= ")
                 .bind(i64::from(limit))
                 .push(") ");
             (
@@ -177,8 +198,14 @@ fn series_values(
         }
         None => (String::new(), "NULL::VARCHAR".into(), "0".into()),
     };
-    let (aggregate, per_event) = aggregate(node);
-    if let Some(days) = active_days(node.math) {
+    let total_grouping = if matches!(node.math, Math::Total | Math::Sum) {
+        // Counts and sums total up from the buckets; other maths need their
+        // own figure over the whole range.
+        " GROUP BY b, bv, rank"
+    } else {
+        " GROUP BY GROUPING SETS ((b, bv, rank), (bv, rank))"
+    };
+    if let Some(days) = active {
         // Distinct (person, period) pairs, then each bucket counts the people
         // active in the days ending with it.
         let grain = if window.interval == Interval::Hour {
@@ -209,6 +236,12 @@ fn series_values(
             .push(", ")
             .bind_local(*window.starts.last().expect("windows have buckets"))
             .push(&format!(", {step})) SELECT b, bv, rank, 0 AS is_total, count(DISTINCT person)::DOUBLE FROM buckets JOIN active ON active.at >= b_end - INTERVAL {days} DAY AND active.at < b_end GROUP BY b, bv, rank"));
+    } else if single_scan {
+        sql.push(&format!(
+            "SELECT b, COALESCE(top.bd, {}) AS bv, COALESCE(top.rank, {}) AS rank, GROUPING(b) AS is_total, ({aggregate})::DOUBLE FROM base LEFT JOIN top USING (bd){total_grouping}",
+            literal(BREAKDOWN_OTHER),
+            i64::MAX
+        ));
     } else {
         sql.push(&format!(
             "SELECT b, bv, rank, GROUPING(b) AS is_total, ({aggregate})::DOUBLE FROM (SELECT {} AS b, {value} AS bv, {rank} AS rank, {per_event} AS v",
@@ -217,13 +250,8 @@ fn series_values(
         .append(source.from_where(&join))
         .push(" AND ")
         .append(condition)
-        // Counts and sums total up from the buckets; other maths need their
-        // own figure over the whole range.
-        .push(if matches!(node.math, Math::Total | Math::Sum) {
-            ") GROUP BY b, bv, rank"
-        } else {
-            ") GROUP BY GROUPING SETS ((b, bv, rank), (bv, rank))"
-        });
+        .push(")")
+        .push(total_grouping);
     }
     let rows = fetch(db, &sql)?;
 
