@@ -397,6 +397,31 @@ impl MetaStore {
         project: ProjectId,
         id: DashboardId,
     ) -> Result<Vec<Tile>> {
+        self.tiles_of(user, project, id, None).await
+    }
+
+    /// One tile of a dashboard the actor can see.
+    pub async fn tile(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        dashboard: DashboardId,
+        tile: TileId,
+    ) -> Result<Tile> {
+        self.tiles_of(user, project, dashboard, Some(tile))
+            .await?
+            .pop()
+            .ok_or(Error::NotFound)
+    }
+
+    /// A dashboard's tiles, or only the tile `only`, reading just those rows.
+    async fn tiles_of(
+        &self,
+        user: UserId,
+        project: ProjectId,
+        id: DashboardId,
+        only: Option<TileId>,
+    ) -> Result<Vec<Tile>> {
         self.dashboard(user, project, id).await?;
         #[derive(sqlx::FromRow)]
         struct TileRow {
@@ -410,12 +435,13 @@ impl MetaStore {
         }
         let rows: Vec<TileRow> = sqlx::query_as(
             "SELECT id, insight_id, text, x, y, w, h FROM dashboard_tiles
-             WHERE dashboard_id = $1 ORDER BY y, x",
+             WHERE dashboard_id = $1 AND ($2 IS NULL OR id = $2) ORDER BY y, x",
         )
         .bind(id)
+        .bind(only)
         .fetch_all(&self.pool)
         .await?;
-        let insights = self.dashboard_insights(user, id).await?;
+        let insights = self.dashboard_insights(user, id, only).await?;
         let cell = |v: i64| u32::try_from(v).unwrap_or(0);
         Ok(rows
             .into_iter()
@@ -440,21 +466,6 @@ impl MetaStore {
                 })
             })
             .collect())
-    }
-
-    /// One tile of a dashboard the actor can see.
-    pub async fn tile(
-        &self,
-        user: UserId,
-        project: ProjectId,
-        dashboard: DashboardId,
-        tile: TileId,
-    ) -> Result<Tile> {
-        self.tiles(user, project, dashboard)
-            .await?
-            .into_iter()
-            .find(|t| t.id == tile)
-            .ok_or(Error::NotFound)
     }
 
     async fn add_tile(

@@ -5,7 +5,7 @@ use super::{now, MetaStore};
 use crate::tokens::short_id;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
-use domain::dashboard::DashboardId;
+use domain::dashboard::{DashboardId, TileId};
 use domain::insight::{
     definition_kind, Insight, InsightDraft, InsightId, InsightListQuery, InsightQuery,
     PropertyScope,
@@ -140,19 +140,23 @@ impl MetaStore {
         row.try_into()
     }
 
-    /// The live insights on a dashboard's tiles, by id, as `actor` sees
-    /// them; the caller has checked that they may see the dashboard.
+    /// The live insights on a dashboard's tiles (or on one tile), by id, as
+    /// `actor` sees them; the caller has checked that they may see the
+    /// dashboard.
     pub(super) async fn dashboard_insights(
         &self,
         actor: UserId,
         dashboard: DashboardId,
+        only: Option<TileId>,
     ) -> Result<std::collections::HashMap<InsightId, Insight>> {
         let rows: Vec<Row> = sqlx::query_as(&format!(
             "{SELECT} WHERE NOT i.deleted
-             AND i.id IN (SELECT insight_id FROM dashboard_tiles WHERE dashboard_id = $2)"
+             AND i.id IN (SELECT insight_id FROM dashboard_tiles
+                          WHERE dashboard_id = $2 AND ($3 IS NULL OR id = $3))"
         ))
         .bind(actor)
         .bind(dashboard)
+        .bind(only)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
