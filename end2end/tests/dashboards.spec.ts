@@ -59,9 +59,11 @@ test("a restricted dashboard is read-only for others until they are invited to e
 test("a dragged tile keeps its place after a reload, and the home shows the primary dashboard", async ({ page }) => {
   const project = await signUp(page, { name: "Lin", email: uniqueEmail("lin"), organization: "Grid Org" });
   await newDashboard(page, project, "Team board");
-  for (const text of ["First note", "Second note"]) {
+  for (const [added, text] of ["First note", "Second note"].entries()) {
     await page.getByTestId("text-tile-input").fill(text);
     await page.getByTestId("add-text-tile").click();
+    // The dashboard reloads after each change; wait before typing the next.
+    await expect(page.getByTestId("tile")).toHaveCount(added + 1);
   }
   const second = page.getByTestId("tile").filter({ hasText: "Second note" });
   await expect(second).toHaveAttribute("style", /grid-column: 1 \/ span 6; grid-row: 6 \/ span 5/);
