@@ -3,7 +3,6 @@
 
 mod support;
 
-use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 
 struct TestApp(support::Running);
@@ -15,13 +14,8 @@ impl TestApp {
 
     /// A client with its own cookie jar, like a separate browser.
     fn browser(&self) -> Browser {
-        let client = Client::builder()
-            .cookie_store(true)
-            .redirect(Policy::none())
-            .build()
-            .unwrap();
         Browser {
-            client,
+            client: self.0.browser(),
             address: self.0.address.clone(),
         }
     }

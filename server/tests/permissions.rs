@@ -216,12 +216,9 @@ impl World {
     }
 }
 
-async fn browser(address: &str, who: Who) -> Client {
-    let client = Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+async fn browser(running: &support::Running, who: Who) -> Client {
+    let address = &running.address;
+    let client = running.browser();
     let email = match who {
         Who::Creator => "creator@example.com",
         Who::Admin => "admin@example.com",
@@ -332,7 +329,7 @@ async fn every_actor_gets_exactly_the_access_the_rules_give() {
         Who::OtherOrganization,
         Who::Anonymous,
     ] {
-        let client = browser(&running.address, who).await;
+        let client = browser(&running, who).await;
         for (op, want) in ops.iter().zip(expected(who)) {
             let got = perform(&client, &running.address, &world, *op).await;
             if got != want {
@@ -348,7 +345,7 @@ async fn refused_changes_leave_the_dashboard_as_it_was() {
     let running = support::start().await;
     let world = World::new(running.backend.clone()).await;
     let (dashboard, _, _) = world.dashboard().await;
-    let client = browser(&running.address, Who::Member).await;
+    let client = browser(&running, Who::Member).await;
     let response = client
         .post(format!("{}/api/change_dashboard", running.address))
         .header("Accept", "application/json")

@@ -13,6 +13,25 @@ pub struct Running {
     _dir: tempfile::TempDir,
 }
 
+impl Running {
+    /// A client like a separate browser: its own cookie jar, redirects not
+    /// followed, and the `Origin` header a browser sends with this server's
+    /// own pages.
+    pub fn browser(&self) -> reqwest::Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::ORIGIN,
+            reqwest::header::HeaderValue::from_str(&self.address).unwrap(),
+        );
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .unwrap()
+    }
+}
+
 pub async fn start() -> Running {
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
