@@ -16,7 +16,7 @@ use app::server::PublicUrl;
 use app::{shell, App};
 use axum::extract::{FromRef, State};
 use axum::response::Redirect;
-use axum::routing::get;
+use axum::routing::{get, MethodRouter};
 use axum::Router;
 use axum_login::AuthManagerLayerBuilder;
 use backend::Backend;
@@ -91,14 +91,11 @@ pub async fn router(
         }
     };
     let routes = generate_route_list(App);
-    let router = Router::<AppState>::new()
-        .route("/", get(root))
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/i/{short_id}", get(short_links::insight))
-        .route("/insights/{short_id}", get(short_links::insight))
-        .route("/d/{dashboard_id}", get(short_links::dashboard))
-        .route("/dashboard/{dashboard_id}", get(short_links::dashboard))
-        .route("/api/projects/{project_id}/events/live", get(live::events))
+    let router = routes_outside_leptos()
+        .into_iter()
+        .fold(Router::<AppState>::new(), |router, (path, route)| {
+            router.route(path, route)
+        })
         .leptos_routes_with_context(&state, routes, context, move || {
             shell(leptos_options.clone())
         })
@@ -116,6 +113,36 @@ pub async fn router(
         .merge(router)
         .layer(tower_http::trace::TraceLayer::new_for_http());
     Ok((router, backend))
+}
+
+/// The routes the server answers beside the Leptos pages and server
+/// functions (and the capture API, which sits outside the session layers).
+fn routes_outside_leptos() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/", get(root)),
+        ("/healthz", get(|| async { "ok" })),
+        ("/i/{short_id}", get(short_links::insight)),
+        ("/insights/{short_id}", get(short_links::insight)),
+        ("/d/{dashboard_id}", get(short_links::dashboard)),
+        ("/dashboard/{dashboard_id}", get(short_links::dashboard)),
+        ("/api/projects/{project_id}/events/live", get(live::events)),
+    ]
+}
+
+/// The paths of [`routes_outside_leptos`], for the permission matrix.
+pub fn route_paths() -> Vec<&'static str> {
+    routes_outside_leptos()
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect()
+}
+
+/// The paths of every server function linked into this binary, from
+/// server_fn's registry: what the permission matrix must cover.
+pub fn server_function_paths() -> Vec<&'static str> {
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .collect()
 }
 
 /// `/` goes to the project the user was last in (or their first one).
