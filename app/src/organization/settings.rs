@@ -79,6 +79,9 @@ pub async fn load_organization_settings(
     })
 }
 
+/// Changes a member's role. The changed member's other sessions see the new
+/// role at once: roles are read from the store on every request, never kept
+/// in the session. When it is the caller's own role, their session gets a new id.
 #[server(prefix = "/api", endpoint = "change_role")]
 pub async fn change_role(
     organization: OrganizationId,
@@ -87,10 +90,14 @@ pub async fn change_role(
 ) -> Result<(), AppError> {
     let user = crate::server::require_user().await?;
     let role = Role::parse(&role)?;
-    Ok(crate::server::backend()?
+    crate::server::backend()?
         .meta
         .change_role(user.id, organization, user_id, role)
-        .await?)
+        .await?;
+    if user_id == user.id {
+        crate::server::cycle_session().await?;
+    }
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "remove_member")]

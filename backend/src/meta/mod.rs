@@ -16,6 +16,7 @@ mod users;
 
 pub use insights::DefinitionUse;
 pub use invites::NewInvite;
+pub(crate) use throttle::Limit;
 pub use users::NewAccount;
 
 use crate::Result;

@@ -40,10 +40,12 @@ pub async fn start() -> Running {
         database_url: format!("sqlite://{}", dir.path().join("meta.db").display()),
         events_path: dir.path().join("events.duckdb"),
         public_url: address.clone(),
+        trust_forwarded_for: false,
     };
     let options = LeptosOptions::builder().output_name("huddle").build();
     let (router, backend) = server::router(&config, options).await.unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
     Running {
         address,
         backend,
