@@ -578,6 +578,46 @@ async fn wrong_passwords_get_a_429_that_a_forged_forwarded_for_header_does_not_e
 }
 
 #[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_is_throttled_on_its_own() {
+    let app = TestApp(support::start_with(|config| config.trust_forwarded_for = true).await);
+    app.browser()
+        .sign_up("ada@example.com", "Org", "Project")
+        .await;
+    let browser = app.browser();
+    let log_in_via_proxy = |client: &'static str, password: &'static str| {
+        let browser = &browser;
+        async move {
+            browser
+                .client
+                .post(format!("{}/api/login", browser.address))
+                .header("Accept", "application/json")
+                .header("X-Forwarded-For", format!("10.9.9.9, {client}"))
+                .form(&[("email", "ada@example.com"), ("password", password)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+
+    for _ in 0..5 {
+        assert_eq!(
+            log_in_via_proxy("203.0.113.66", "guess").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+
+    assert_eq!(
+        log_in_via_proxy("203.0.113.66", "a long enough password").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        log_in_via_proxy("192.0.2.10", "a long enough password").await,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
 async fn sign_ups_from_one_address_are_throttled_with_a_clear_message() {
     let app = TestApp::spawn().await;
     let visitor = app.browser();
