@@ -28,15 +28,64 @@ pub async fn require_user() -> Result<User, AppError> {
     current_user().await?.ok_or(AppError::Unauthenticated)
 }
 
-/// Starts a session for `user` (a new session id, so a planted one is useless).
+/// Starts a session for `user` under a new session id, so a planted or
+/// earlier one is useless. (axum-login's `login` cycles the id only when the
+/// session was anonymous, not when someone logs in over another login.)
 pub async fn log_in(user: User) -> Result<(), AppError> {
     let backend = backend()?;
     let session_user = Authn::new(backend).session_user(user).await?;
-    auth_session()
-        .await?
+    let mut session = auth_session().await?;
+    session
         .login(&session_user)
         .await
+        .map_err(|e| AppError::internal(&e))?;
+    session
+        .session
+        .cycle_id()
+        .await
         .map_err(|e| AppError::internal(&e))
+}
+
+/// Gives the current session a new id after its user gained privileges
+/// (joined an organization, got a higher role), so that an id seen before
+/// does not carry them.
+pub async fn cycle_session() -> Result<(), AppError> {
+    auth_session()
+        .await?
+        .session
+        .cycle_id()
+        .await
+        .map_err(|e| AppError::internal(&e))
+}
+
+/// Whether the client's address is read from `X-Forwarded-For` rather than
+/// from the connection: only when the operator says a reverse proxy in front
+/// of Huddle sets it. Provided by the server.
+#[derive(Debug, Clone, Copy)]
+pub struct TrustForwardedFor(pub bool);
+
+/// The address of the client making the request, for throttling. Behind a
+/// trusted proxy it is the last `X-Forwarded-For` entry, the one that proxy
+/// added (entries before it come from the client and prove nothing).
+pub async fn client_ip() -> Result<std::net::IpAddr, AppError> {
+    use axum::extract::ConnectInfo;
+    let ConnectInfo(peer) = leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .map_err(|e| AppError::internal(&MissingContext(e.to_string())))?;
+    if use_context::<TrustForwardedFor>().is_some_and(|trust| trust.0) {
+        let headers = leptos_axum::extract::<http::HeaderMap>()
+            .await
+            .map_err(|e| AppError::internal(&MissingContext(e.to_string())))?;
+        if let Some(forwarded) = last_forwarded_for(&headers) {
+            return Ok(forwarded);
+        }
+    }
+    Ok(peer.ip())
+}
+
+fn last_forwarded_for(headers: &http::HeaderMap) -> Option<std::net::IpAddr> {
+    let last = headers.get_all("x-forwarded-for").iter().next_back()?;
+    last.to_str().ok()?.rsplit(',').next()?.trim().parse().ok()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,4 +101,22 @@ pub fn absolute_url(path: &str) -> Result<String, AppError> {
     let base = use_context::<PublicUrl>()
         .ok_or_else(|| AppError::internal(&MissingContext("the public URL".into())))?;
     Ok(format!("{}{path}", base.0.trim_end_matches('/')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::last_forwarded_for;
+
+    #[test]
+    fn the_forwarded_client_is_the_entry_the_proxy_added_last() {
+        let mut headers = http::HeaderMap::new();
+        headers.append("x-forwarded-for", "10.0.0.1, 198.51.100.7".parse().unwrap());
+        headers.append("x-forwarded-for", "203.0.113.9".parse().unwrap());
+        assert_eq!(
+            last_forwarded_for(&headers),
+            Some("203.0.113.9".parse().unwrap())
+        );
+        headers.insert("x-forwarded-for", "spoofed, not-an-ip".parse().unwrap());
+        assert_eq!(last_forwarded_for(&headers), None);
+    }
 }

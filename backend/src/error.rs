@@ -26,9 +26,9 @@ pub enum Error {
     /// Email and password do not match an account. Deliberately vague.
     #[error("Email or password is incorrect.")]
     BadCredentials,
-    /// Too many failed attempts; try again later.
-    #[error("Too many failed attempts. Try again in {minutes} minutes.")]
-    Throttled { minutes: i64 },
+    /// Too many attempts from this client; try again later.
+    #[error("{refusal} Try again in {minutes} minute{}.", if *.minutes == 1 { "" } else { "s" })]
+    Throttled { refusal: &'static str, minutes: i64 },
     #[error("database error")]
     Database(#[from] sqlx::Error),
     #[error("database migration failed")]

@@ -112,13 +112,13 @@ async fn an_invite_expires_after_three_days() {
         .await
         .unwrap();
     assert_eq!(
-        invite.expires_at - invite.created_at,
+        invite.invite.expires_at - invite.invite.created_at,
         chrono::Duration::days(3)
     );
     // Let three days pass.
     sqlx::query("UPDATE invites SET expires_at = $1 WHERE id = $2")
         .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
-        .bind(invite.id)
+        .bind(invite.invite.id)
         .execute(backend.meta.sqlite_pool())
         .await
         .unwrap();
@@ -162,7 +162,7 @@ async fn a_revoked_invite_cannot_be_accepted() {
 
     backend
         .meta
-        .revoke_invite(ada.user.id, ada.organization, invite.id)
+        .revoke_invite(ada.user.id, ada.organization, invite.invite.id)
         .await
         .unwrap();
 
@@ -373,4 +373,52 @@ async fn projects_of_another_organization_are_invisible() {
         )
         .await;
     assert!(matches!(created, Err(Error::NotFound)));
+}
+
+#[tokio::test]
+async fn the_store_keeps_no_invite_token_only_its_digest() {
+    let backend = fresh().await;
+    let ada = sign_up(&backend, "ada@example.com").await;
+    let invite = backend
+        .meta
+        .create_invite(
+            ada.user.id,
+            ada.organization,
+            NewInvite {
+                email: Email::parse("bob@example.com").unwrap(),
+                role: Role::Member,
+            },
+        )
+        .await
+        .unwrap();
+
+    // A copy of the database files holds nothing that opens the link.
+    let pool = backend.meta.sqlite_pool();
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(pool)
+        .await
+        .unwrap();
+    let (_, _, file): (i64, String, String) = sqlx::query_as("PRAGMA database_list")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    for path in [file.clone(), format!("{file}-wal")] {
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            !bytes
+                .windows(invite.token.len())
+                .any(|window| window == invite.token.as_bytes()),
+            "{path} holds the token"
+        );
+    }
+    let pending = backend
+        .meta
+        .pending_invites(ada.user.id, ada.organization)
+        .await
+        .unwrap();
+    assert_eq!(pending.len(), 1);
+    assert!(!format!("{pending:?}").contains(&invite.token));
+    // The link itself still works.
+    let details = backend.meta.invite_details(&invite.token).await.unwrap();
+    assert_eq!(details.email, "bob@example.com");
 }

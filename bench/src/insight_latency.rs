@@ -67,6 +67,7 @@ async fn main() {
         database_url: format!("sqlite://{}", data.dir.join("meta.db").display()),
         events_path: data.dir.join("events.duckdb"),
         public_url: address.clone(),
+        trust_forwarded_for: false,
     };
     let (router, backend) = server::router(
         &config,
@@ -74,7 +75,8 @@ async fn main() {
     )
     .await
     .unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
     let browser = Browser::log_in(&address).await;
     // The baseline runs on a connection to the same database instance (one
     // process may open a DuckDB file once).

@@ -5,13 +5,13 @@ use crate::InviteId;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-/// An invite as its organization's admins see it.
+/// An invite as its organization's admins see it (its link is shown only
+/// once, when it is created).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invite {
     pub id: InviteId,
     pub email: String,
     pub role: Role,
-    pub token: String,
     pub invited_by: Option<String>,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,

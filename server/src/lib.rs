@@ -12,7 +12,7 @@ mod short_links;
 
 use anyhow::Context;
 use app::auth::session::{AuthSession, Authn};
-use app::server::PublicUrl;
+use app::server::{PublicUrl, TrustForwardedFor};
 use app::{shell, App};
 use axum::extract::{FromRef, State};
 use axum::response::Redirect;
@@ -37,6 +37,10 @@ pub struct Config {
     /// The address people reach Huddle at, used in links sent elsewhere.
     /// Session cookies are marked Secure when it is `https://`.
     pub public_url: String,
+    /// Read the client's address from `X-Forwarded-For` (for throttling):
+    /// only behind a reverse proxy that sets it. Needs the router served with
+    /// `into_make_service_with_connect_info::<SocketAddr>()`.
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Clone, FromRef)]
@@ -85,9 +89,11 @@ pub async fn router(
     let context = {
         let backend = backend.clone();
         let public_url = PublicUrl(config.public_url.clone());
+        let trust_forwarded_for = TrustForwardedFor(config.trust_forwarded_for);
         move || {
             provide_context(backend.clone());
             provide_context(public_url.clone());
+            provide_context(trust_forwarded_for);
         }
     };
     let routes = generate_route_list(App);

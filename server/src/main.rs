@@ -32,6 +32,11 @@ struct ServeArgs {
     /// http:// and the listening address.
     #[arg(long, env = "HUDDLE_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Huddle runs behind a reverse proxy that sets X-Forwarded-For: take the
+    /// client's address (for login throttling) from its last entry. Without a
+    /// proxy this would let clients pick their own address.
+    #[arg(long, env = "HUDDLE_TRUSTED_PROXY")]
+    trust_forwarded_for: bool,
     /// Create a demo organization, project and user if the database is empty,
     /// and print the demo login.
     #[arg(long)]
@@ -71,6 +76,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         database_url: args.database_url,
         events_path: args.events_path,
         public_url: args.public_url.unwrap_or_else(|| format!("http://{addr}")),
+        trust_forwarded_for: args.trust_forwarded_for,
     };
     let (router, backend) = server::router(&config, leptos_options).await?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
@@ -88,10 +94,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             backend::demo::DEMO_PASSWORD
         );
     }
-    axum::serve(listener, router.into_make_service())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

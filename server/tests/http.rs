@@ -371,3 +371,285 @@ async fn insight_server_functions_check_project_access_and_explain_bad_queries()
         .unwrap()
         .contains("between 2 and 20 steps"));
 }
+
+/// The `huddle_session` value a response sets, if it sets one.
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok()?.strip_prefix("huddle_session="))
+        .map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
+        .next()
+}
+
+async fn log_in(browser: &Browser, email: &str, password: &str) -> reqwest::Response {
+    browser
+        .call("login", &[("email", email), ("password", password)])
+        .await
+}
+
+/// The organization of `project`, as its member sees it.
+async fn organization_of(browser: &Browser, project: i64) -> String {
+    let context = browser
+        .call("project_context", &[("project_id", &project.to_string())])
+        .await;
+    let body: serde_json::Value = context.json().await.unwrap();
+    body["access"]["organization"]["id"].to_string()
+}
+
+/// Creates an invite over HTTP and returns its token (from the one-time link).
+async fn invite(browser: &Browser, organization: &str, email: &str, role: &str) -> String {
+    let response = browser
+        .call(
+            "create_invite",
+            &[
+                ("organization", organization),
+                ("email", email),
+                ("role", role),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let link: serde_json::Value = response.json().await.unwrap();
+    let url = link["url"].as_str().unwrap();
+    url.rsplit('/').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn every_login_gives_the_browser_a_new_session_id_and_ends_the_old_one() {
+    let app = TestApp::spawn().await;
+    let ada = app.browser();
+    let project = ada.sign_up("ada@example.com", "Org", "Project").await;
+    let first = session_cookie(&log_in(&ada, "ada@example.com", "a long enough password").await)
+        .expect("a login sets the session cookie");
+
+    // Logging in again over a live login (a shared computer, a second account).
+    let second = session_cookie(&log_in(&ada, "ada@example.com", "a long enough password").await)
+        .expect("a login sets the session cookie");
+
+    assert_ne!(first, second);
+    let stale = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/project/{project}", app.0.address))
+        .header("cookie", format!("huddle_session={first}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), StatusCode::SEE_OTHER, "the old id is dead");
+    assert_eq!(
+        ada.get(&format!("/project/{project}")).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn joining_an_organization_by_invite_gives_the_session_a_new_id() {
+    let app = TestApp::spawn().await;
+    let ada = app.browser();
+    let bob = app.browser();
+    let project = ada
+        .sign_up("ada@example.com", "Ada Org", "Ada Project")
+        .await;
+    let organization = organization_of(&ada, project).await;
+    bob.sign_up("bob@example.com", "Bob Org", "Bob Project")
+        .await;
+    let before =
+        session_cookie(&log_in(&bob, "bob@example.com", "a long enough password").await).unwrap();
+    let token = invite(&ada, &organization, "bob@example.com", "member").await;
+
+    let joined = bob.call("accept_invite", &[("token", &token)]).await;
+
+    assert_eq!(joined.status(), StatusCode::OK);
+    let after = session_cookie(&joined).expect("joining sets a new session cookie");
+    assert_ne!(before, after);
+    assert_eq!(
+        bob.get(&format!("/project/{project}")).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_member_whose_role_is_lowered_or_who_is_removed_loses_it_in_their_open_session() {
+    let app = TestApp::spawn().await;
+    let ada = app.browser();
+    let bob = app.browser();
+    let project = ada
+        .sign_up("ada@example.com", "Ada Org", "Ada Project")
+        .await;
+    let organization = organization_of(&ada, project).await;
+    let token = invite(&ada, &organization, "bob@example.com", "admin").await;
+    bob.call(
+        "accept_invite_new",
+        &[
+            ("token", &token),
+            ("name", "Bob"),
+            ("password", "a long enough password"),
+        ],
+    )
+    .await;
+    invite(&bob, &organization, "carol@example.com", "member").await;
+    let settings: serde_json::Value = ada
+        .call("organization_settings", &[("organization", &organization)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let bob_id = settings["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|member| member["email"] == "bob@example.com")
+        .unwrap()["user_id"]
+        .to_string();
+
+    let lowered = ada
+        .call(
+            "change_role",
+            &[
+                ("organization", organization.as_str()),
+                ("user_id", bob_id.as_str()),
+                ("role", "member"),
+            ],
+        )
+        .await;
+    assert_eq!(lowered.status(), StatusCode::OK);
+
+    // Bob's session is the same; his role is read again on every request.
+    let refused = bob
+        .call(
+            "create_invite",
+            &[
+                ("organization", organization.as_str()),
+                ("email", "dave@example.com"),
+                ("role", "member"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    ada.call(
+        "remove_member",
+        &[
+            ("organization", organization.as_str()),
+            ("user_id", bob_id.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        bob.get(&format!("/project/{project}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let settings = bob
+        .call("organization_settings", &[("organization", &organization)])
+        .await;
+    assert_eq!(settings.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn wrong_passwords_get_a_429_that_a_forged_forwarded_for_header_does_not_escape() {
+    let app = TestApp::spawn().await;
+    app.browser()
+        .sign_up("ada@example.com", "Org", "Project")
+        .await;
+    let guesser = app.browser();
+
+    for n in 0..5 {
+        let response = guesser
+            .client
+            .post(format!("{}/api/login", guesser.address))
+            .header("Accept", "application/json")
+            .header("X-Forwarded-For", format!("203.0.113.{n}"))
+            .form(&[("email", "ada@example.com"), ("password", "guess")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let locked = log_in(&guesser, "ada@example.com", "a long enough password").await;
+
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        locked.text().await.unwrap(),
+        r#"{"Throttled":"Too many failed logins for this email from your network. Try again in 15 minutes."}"#
+    );
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_is_throttled_on_its_own() {
+    let app = TestApp(support::start_with(|config| config.trust_forwarded_for = true).await);
+    app.browser()
+        .sign_up("ada@example.com", "Org", "Project")
+        .await;
+    let browser = app.browser();
+    let log_in_via_proxy = |client: &'static str, password: &'static str| {
+        let browser = &browser;
+        async move {
+            browser
+                .client
+                .post(format!("{}/api/login", browser.address))
+                .header("Accept", "application/json")
+                .header("X-Forwarded-For", format!("10.9.9.9, {client}"))
+                .form(&[("email", "ada@example.com"), ("password", password)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+
+    for _ in 0..5 {
+        assert_eq!(
+            log_in_via_proxy("203.0.113.66", "guess").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+
+    assert_eq!(
+        log_in_via_proxy("203.0.113.66", "a long enough password").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        log_in_via_proxy("192.0.2.10", "a long enough password").await,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn sign_ups_from_one_address_are_throttled_with_a_clear_message() {
+    let app = TestApp::spawn().await;
+    let visitor = app.browser();
+    let sign_up = |n: usize| {
+        let email = format!("person{n}@example.com");
+        let visitor = &visitor;
+        async move {
+            visitor
+                .call(
+                    "signup",
+                    &[
+                        ("name", "Person"),
+                        ("email", &email),
+                        ("password", "a long enough password"),
+                        ("organization_name", "Org"),
+                        ("project_name", "Project"),
+                        ("time_zone", "UTC"),
+                    ],
+                )
+                .await
+        }
+    };
+    for n in 0..10 {
+        assert_eq!(sign_up(n).await.status(), StatusCode::OK, "sign-up {n}");
+    }
+
+    let refused = sign_up(10).await;
+
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(
+        body["Throttled"],
+        "Too many sign-ups from your network. Try again in 60 minutes."
+    );
+}

@@ -22,8 +22,10 @@ pub async fn landing(user: domain::UserId) -> Result<String, AppError> {
 
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::server::{backend, log_in};
-    let user = backend()?.log_in(&email, &password).await?;
+    use crate::server::{backend, client_ip, log_in};
+    let user = backend()?
+        .log_in(&email, &password, client_ip().await?)
+        .await?;
     let target = match paths::safe_next(next.as_deref()) {
         Some(next) => next,
         None => landing(user.id).await?,
@@ -42,7 +44,7 @@ pub async fn signup(
     project_name: String,
     time_zone: String,
 ) -> Result<(), AppError> {
-    use crate::server::{backend, log_in};
+    use crate::server::{backend, client_ip, log_in};
     use domain::account::{Email, NewPassword, PersonName};
     use domain::organization::OrganizationName;
     use domain::project::{ProjectName, TimeZone};
@@ -55,7 +57,7 @@ pub async fn signup(
         time_zone: TimeZone::parse(&time_zone)?,
     };
     let backend = backend()?;
-    let (user, project) = backend.sign_up(form).await?;
+    let (user, project) = backend.sign_up_from(client_ip().await?, form).await?;
     backend.add_starter_dashboard(user.id, project).await?;
     log_in(user).await?;
     leptos_axum::redirect(&paths::project_home(project));

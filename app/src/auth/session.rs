@@ -35,6 +35,8 @@ impl axum_login::AuthUser for SessionUser {
 pub struct Credentials {
     pub email: String,
     pub password: String,
+    /// Where the attempt comes from, for throttling.
+    pub client: std::net::IpAddr,
 }
 
 /// Loads session users from the metadata store.
@@ -66,7 +68,11 @@ impl axum_login::AuthnBackend for Authn {
         &self,
         creds: Credentials,
     ) -> Result<Option<SessionUser>, backend::Error> {
-        match self.backend.log_in(&creds.email, &creds.password).await {
+        match self
+            .backend
+            .log_in(&creds.email, &creds.password, creds.client)
+            .await
+        {
             Ok(user) => self.session_user(user).await.map(Some),
             Err(backend::Error::BadCredentials) => Ok(None),
             Err(other) => Err(other),

@@ -50,7 +50,8 @@ pub async fn accept_invite_new(
     Ok(())
 }
 
-/// Adds the logged-in user to the inviting organization.
+/// Adds the logged-in user to the inviting organization (a privilege gained,
+/// so the session gets a new id).
 #[server(prefix = "/api", endpoint = "accept_invite")]
 pub async fn accept_invite(token: String) -> Result<(), AppError> {
     let user = crate::server::require_user().await?;
@@ -58,6 +59,7 @@ pub async fn accept_invite(token: String) -> Result<(), AppError> {
         .meta
         .accept_invite_as(&token, &user)
         .await?;
+    crate::server::cycle_session().await?;
     leptos_axum::redirect(&paths::project_home(project));
     Ok(())
 }

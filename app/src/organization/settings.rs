@@ -19,22 +19,18 @@ pub struct OrganizationSettings {
     pub organization: Organization,
     pub role: Role,
     pub members: Vec<Member>,
-    /// Pending invites with their links; only for owners and admins.
-    pub invites: Option<Vec<InviteLink>>,
+    /// Pending invites (without links: only a digest of each token is
+    /// stored); only for owners and admins.
+    pub invites: Option<Vec<Invite>>,
     /// Every organization the user belongs to, to move between them.
     pub organizations: Vec<Organization>,
 }
 
+/// A new invite and its link, shown once: the link cannot be shown again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteLink {
     pub invite: Invite,
     pub url: String,
-}
-
-#[cfg(feature = "ssr")]
-fn invite_link(invite: Invite) -> Result<InviteLink, AppError> {
-    let url = crate::server::absolute_url(&domain::paths::invite(&invite.token))?;
-    Ok(InviteLink { invite, url })
 }
 
 /// The settings of `organization`, or of the organization of the user's
@@ -59,13 +55,7 @@ pub async fn load_organization_settings(
     let (organization, role) = chosen.cloned().ok_or(AppError::NotFound)?;
     let members = meta.members(user.id, organization.id).await?;
     let invites = if role.manages_members() {
-        let pending = meta.pending_invites(user.id, organization.id).await?;
-        Some(
-            pending
-                .into_iter()
-                .map(invite_link)
-                .collect::<Result<_, _>>()?,
-        )
+        Some(meta.pending_invites(user.id, organization.id).await?)
     } else {
         None
     };
@@ -79,6 +69,9 @@ pub async fn load_organization_settings(
     })
 }
 
+/// Changes a member's role. The changed member's other sessions see the new
+/// role at once: roles are read from the store on every request, never kept
+/// in the session. When it is the caller's own role, their session gets a new id.
 #[server(prefix = "/api", endpoint = "change_role")]
 pub async fn change_role(
     organization: OrganizationId,
@@ -87,10 +80,14 @@ pub async fn change_role(
 ) -> Result<(), AppError> {
     let user = crate::server::require_user().await?;
     let role = Role::parse(&role)?;
-    Ok(crate::server::backend()?
+    crate::server::backend()?
         .meta
         .change_role(user.id, organization, user_id, role)
-        .await?)
+        .await?;
+    if user_id == user.id {
+        crate::server::cycle_session().await?;
+    }
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "remove_member")]
@@ -114,12 +111,14 @@ pub async fn create_invite(
         email: domain::account::Email::parse(&email)?,
         role: Role::parse(&role)?,
     };
-    invite_link(
-        crate::server::backend()?
-            .meta
-            .create_invite(user.id, organization, new)
-            .await?,
-    )
+    let created = crate::server::backend()?
+        .meta
+        .create_invite(user.id, organization, new)
+        .await?;
+    Ok(InviteLink {
+        url: crate::server::absolute_url(&domain::paths::invite(&created.token))?,
+        invite: created.invite,
+    })
 }
 
 #[server(prefix = "/api", endpoint = "revoke_invite")]
@@ -281,14 +280,14 @@ fn MemberRow(
 fn InviteSection(
     organization: OrganizationId,
     actor: Role,
-    invites: Vec<InviteLink>,
+    invites: Vec<Invite>,
     create_invite: ServerAction<CreateInvite>,
     revoke: ServerAction<RevokeInvite>,
 ) -> impl IntoView {
     let created = move || match create_invite.value().get() {
         Some(Ok(link)) => Some(view! {
             <div class="alert alert-success" data-testid="new-invite">
-                <p>"Invite created for " <strong>{link.invite.email}</strong> ". Send them this link; it works once, for 3 days:"</p>
+                <p>"Invite created for " <strong>{link.invite.email}</strong> ". Send them this link; it works once, for 3 days. Copy it now: it is not shown again."</p>
                 <CopyField value=link.url label="Invite link"/>
             </div>
         }),
@@ -315,15 +314,16 @@ fn InviteSection(
             <FormAlert error=form_error(create_invite)/>
             {created}
             <h3>"Pending invites"</h3>
+            <p class="muted">"A link is shown only when its invite is created. To send a new one, invite the same email again."</p>
             <FormAlert error=form_error(revoke)/>
             {if invites.is_empty() {
                 view! { <p class="muted">"No pending invites."</p> }.into_any()
             } else {
                 view! {
                     <table class="table" data-testid="pending-invites">
-                        <thead><tr><th>"Email"</th><th>"Role"</th><th>"Invited by"</th><th>"Expires"</th><th>"Link"</th><th></th></tr></thead>
+                        <thead><tr><th>"Email"</th><th>"Role"</th><th>"Invited by"</th><th>"Expires"</th><th></th></tr></thead>
                         <tbody>
-                            {invites.into_iter().map(|InviteLink { invite, url }| {
+                            {invites.into_iter().map(|invite| {
                                 let id = invite.id;
                                 view! {
                                     <tr>
@@ -331,7 +331,6 @@ fn InviteSection(
                                         <td>{invite.role.label()}</td>
                                         <td class="muted">{invite.invited_by.unwrap_or_default()}</td>
                                         <td class="muted">{invite.expires_at.format("%b %-d, %H:%M UTC").to_string()}</td>
-                                        <td><CopyField value=url label="Invite link"/></td>
                                         <td class="cell-actions">
                                             <button type="button" class="btn btn-danger-ghost"
                                                 on:click=move |_| { revoke.dispatch(RevokeInvite { organization, invite: id }); }>

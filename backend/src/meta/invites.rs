@@ -14,6 +14,14 @@ pub struct NewInvite {
     pub role: Role,
 }
 
+/// An invite just created, with its token: the only time the token is known,
+/// since the store keeps only its digest.
+#[derive(Debug)]
+pub struct CreatedInvite {
+    pub invite: Invite,
+    pub token: String,
+}
+
 #[derive(sqlx::FromRow)]
 struct InviteRow {
     id: InviteId,
@@ -21,7 +29,6 @@ struct InviteRow {
     organization_name: String,
     email: String,
     role: String,
-    token: String,
     invited_by: Option<String>,
     created_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
@@ -39,7 +46,6 @@ impl InviteRow {
             id: self.id,
             role: parse_role(&self.role)?,
             email: self.email,
-            token: self.token,
             invited_by: self.invited_by,
             created_at: self.created_at,
             expires_at: self.expires_at,
@@ -49,7 +55,7 @@ impl InviteRow {
 
 const SELECT_INVITE: &str =
     "SELECT i.id, i.organization_id, o.name AS organization_name, i.email, i.role,
-        i.token, u.name AS invited_by, i.created_at, i.expires_at, i.accepted_at, i.revoked_at
+        u.name AS invited_by, i.created_at, i.expires_at, i.accepted_at, i.revoked_at
      FROM invites i
      JOIN organizations o ON o.id = i.organization_id
      LEFT JOIN users u ON u.id = i.invited_by";
@@ -62,7 +68,7 @@ impl MetaStore {
         actor: UserId,
         organization: OrganizationId,
         new: NewInvite,
-    ) -> Result<Invite> {
+    ) -> Result<CreatedInvite> {
         let role = self
             .role_in(actor, organization)
             .await?
@@ -83,6 +89,7 @@ impl MetaStore {
             );
         }
         let created = now();
+        let token = tokens::secret_token();
         sqlx::query(
             "UPDATE invites SET revoked_at = $1
              WHERE organization_id = $2 AND email = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
@@ -93,23 +100,25 @@ impl MetaStore {
         .execute(&mut *tx)
         .await?;
         let id: InviteId = sqlx::query_scalar(
-            "INSERT INTO invites (organization_id, email, role, token, invited_by, created_at, expires_at)
+            "INSERT INTO invites (organization_id, email, role, token_hash, invited_by, created_at, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(organization)
         .bind(new.email.as_str())
         .bind(new.role.as_str())
-        .bind(tokens::secret_token())
+        .bind(tokens::digest(&token))
         .bind(actor)
         .bind(created)
         .bind(created + invite::validity())
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
-        self.invite_row_by_id(id).await?.into_invite()
+        let invite = self.invite_row_by_id(id).await?.into_invite()?;
+        Ok(CreatedInvite { invite, token })
     }
 
     /// Invites not yet accepted, revoked or expired; for owners and admins.
+    /// Their links are not among them: only [`Self::create_invite`] knows a token.
     pub async fn pending_invites(
         &self,
         actor: UserId,
@@ -209,8 +218,8 @@ impl MetaStore {
     }
 
     async fn invite_row_by_token(&self, token: &str) -> Result<InviteRow> {
-        sqlx::query_as::<_, InviteRow>(&format!("{SELECT_INVITE} WHERE i.token = $1"))
-            .bind(token)
+        sqlx::query_as::<_, InviteRow>(&format!("{SELECT_INVITE} WHERE i.token_hash = $1"))
+            .bind(tokens::digest(token))
             .fetch_one(&self.pool)
             .await
             .map_err(Error::from_lookup)

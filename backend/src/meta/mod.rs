@@ -15,7 +15,8 @@ mod throttle;
 mod users;
 
 pub use insights::DefinitionUse;
-pub use invites::NewInvite;
+pub use invites::{CreatedInvite, NewInvite};
+pub(crate) use throttle::Limit;
 pub use users::NewAccount;
 
 use crate::Result;

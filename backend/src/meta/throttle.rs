@@ -1,74 +1,84 @@
-//! Failed-login bookkeeping, per email address (existing or not, so that the
-//! answer reveals nothing about which accounts exist).
+//! Attempt counters that throttle logging in and signing up.
+//!
+//! Each [`Limit`] is a counter under a key (a client, or a client and an
+//! address) that allows `max` attempts per fixed window. An attempt is counted
+//! *before* the slow work (the password check), in the same write transaction
+//! that checks the limits, so attempts sent at once cannot slip past a limit
+//! together; a successful login then gives its attempt back ([`MetaStore::forgive`]).
 
 use super::{now, MetaStore};
-use crate::Result;
+use crate::{Error, Result};
 use chrono::{DateTime, Duration, Utc};
-use domain::account::Email;
 
-/// Failures allowed within [`window`] before the address is locked.
-const MAX_FAILURES: i64 = 5;
-
-fn window() -> Duration {
-    Duration::minutes(15)
-}
-
-fn lock_duration() -> Duration {
-    Duration::minutes(15)
+/// At most `max` attempts under `key` per `window`.
+#[derive(Debug, Clone)]
+pub(crate) struct Limit {
+    pub key: String,
+    pub max: i64,
+    pub window: Duration,
+    /// What the person is told when the limit is reached.
+    pub refusal: &'static str,
 }
 
 impl MetaStore {
-    /// Minutes until the address may try again, if it is locked now.
-    pub async fn login_locked_for(&self, email: &Email) -> Result<Option<i64>> {
-        let locked_until: Option<Option<DateTime<Utc>>> =
-            sqlx::query_scalar("SELECT locked_until FROM login_failures WHERE email = $1")
-                .bind(email.as_str())
-                .fetch_optional(&self.pool)
-                .await?;
-        let now = now();
-        Ok(locked_until
-            .flatten()
-            .filter(|until| *until > now)
-            .map(|until| {
-                let seconds = (until - now).num_seconds();
-                (seconds + 59) / 60
-            }))
-    }
-
-    /// Counts a failed login; the fifth within the window locks the address.
-    pub async fn record_login_failure(&self, email: &Email) -> Result<()> {
+    /// Counts one attempt against every limit, or against none and answers
+    /// [`Error::Throttled`] when one of them is used up.
+    pub(crate) async fn take_attempt(&self, limits: &[&Limit]) -> Result<()> {
         let now = now();
         let mut tx = self.write().await?;
-        let previous: Option<(i64, DateTime<Utc>)> =
-            sqlx::query_as("SELECT failures, first_failed FROM login_failures WHERE email = $1")
-                .bind(email.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-        let (failures, first_failed) = match previous {
-            Some((failures, first)) if now - first < window() => (failures + 1, first),
-            _ => (1, now),
-        };
-        let locked_until = (failures >= MAX_FAILURES).then(|| now + lock_duration());
-        sqlx::query(
-            "INSERT INTO login_failures (email, failures, first_failed, locked_until) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (email) DO UPDATE
-             SET failures = excluded.failures, first_failed = excluded.first_failed, locked_until = excluded.locked_until",
-        )
-        .bind(email.as_str())
-        .bind(if locked_until.is_some() { 0 } else { failures })
-        .bind(first_failed)
-        .bind(locked_until)
-        .execute(&mut *tx)
-        .await?;
+        let mut counts = Vec::with_capacity(limits.len());
+        for &limit in limits {
+            let current: Option<(i64, DateTime<Utc>)> =
+                sqlx::query_as("SELECT attempts, window_start FROM auth_attempts WHERE key = $1")
+                    .bind(&limit.key)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let (attempts, window_start) = match current {
+                Some((attempts, start)) if now - start < limit.window => (attempts, start),
+                _ => (0, now),
+            };
+            if attempts >= limit.max {
+                let seconds = (window_start + limit.window - now).num_seconds().max(1);
+                return Err(Error::Throttled {
+                    refusal: limit.refusal,
+                    minutes: (seconds + 59) / 60,
+                });
+            }
+            counts.push((limit, attempts + 1, window_start));
+        }
+        for (limit, attempts, window_start) in counts {
+            sqlx::query(
+                "INSERT INTO auth_attempts (key, attempts, window_start) VALUES ($1, $2, $3)
+                 ON CONFLICT (key) DO UPDATE
+                 SET attempts = excluded.attempts, window_start = excluded.window_start",
+            )
+            .bind(&limit.key)
+            .bind(attempts)
+            .bind(window_start)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn clear_login_failures(&self, email: &Email) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE email = $1")
-            .bind(email.as_str())
-            .execute(&self.pool)
-            .await?;
+    /// Gives back an attempt that turned out fine: the counters under `reset`
+    /// start over, and those under `refund` lose the one attempt.
+    pub(crate) async fn forgive(&self, reset: &[&Limit], refund: &[&Limit]) -> Result<()> {
+        let mut tx = self.write().await?;
+        for limit in reset {
+            sqlx::query("DELETE FROM auth_attempts WHERE key = $1")
+                .bind(&limit.key)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for limit in refund {
+            sqlx::query("UPDATE auth_attempts SET attempts = MAX(attempts - 1, 0) WHERE key = $1")
+                .bind(&limit.key)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -33,17 +33,25 @@ impl Running {
 }
 
 pub async fn start() -> Running {
+    start_with(|_| {}).await
+}
+
+/// A server whose configuration `configure` adjusts first.
+pub async fn start_with(configure: impl FnOnce(&mut server::Config)) -> Running {
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let config = server::Config {
+    let mut config = server::Config {
         database_url: format!("sqlite://{}", dir.path().join("meta.db").display()),
         events_path: dir.path().join("events.duckdb"),
         public_url: address.clone(),
+        trust_forwarded_for: false,
     };
+    configure(&mut config);
     let options = LeptosOptions::builder().output_name("huddle").build();
     let (router, backend) = server::router(&config, options).await.unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
     Running {
         address,
         backend,
