@@ -21,8 +21,9 @@ pub struct RawEvent {
     pub properties: Map<String, Value>,
     #[serde(default)]
     pub timestamp: Option<String>,
+    /// Milliseconds before receipt; any JSON number (`1500`, `1.5e3`).
     #[serde(default)]
-    pub offset: Option<i64>,
+    pub offset: Option<f64>,
     #[serde(default, rename = "$set")]
     pub set: Option<Map<String, Value>>,
     #[serde(default, rename = "$set_once")]
@@ -119,7 +120,9 @@ fn normalize_one(
         Some(text) => Uuid::parse_str(text).map_err(|_| EventError::InvalidUuid(index))?,
         None => Uuid::now_v7(),
     };
-    let timestamp = event_time(raw.timestamp.as_deref(), raw.offset, now, sent_at)
+    // `as` saturates, so a huge offset stays huge and is refused below.
+    let offset = raw.offset.map(|ms| ms.round() as i64);
+    let timestamp = event_time(raw.timestamp.as_deref(), offset, now, sent_at)
         .map_err(|field| EventError::OutOfRange(index, field))?;
     for key in ID_PROPERTIES {
         cut_id(raw.properties.get_mut(key));
@@ -278,13 +281,21 @@ mod tests {
         let now = Utc::now();
         let refused =
             |event: Value| normalize(vec![raw(event)], now, Some(at("9999-12-31T00:00:00Z")));
-        for offset in [9_000_000_000_000_000_000_i64, i64::MIN, i64::MAX, -i64::MAX] {
+        for offset in [json!(9e18), json!(-1e300), json!(i64::MIN), json!(u64::MAX)] {
             assert_eq!(
                 refused(json!({"event": "a", "distinct_id": "u", "offset": offset})),
                 Err(EventError::OutOfRange(0, "offset")),
                 "{offset}"
             );
         }
+        let fraction = normalize(
+            vec![raw(
+                json!({"event": "a", "distinct_id": "u", "offset": 1500.4}),
+            )],
+            at("2026-01-01T12:00:00Z"),
+            None,
+        );
+        assert_eq!(fraction.unwrap()[0].timestamp, at("2026-01-01T11:59:58.5Z"));
         let before_year_0 =
             refused(json!({"event": "a", "distinct_id": "u", "timestamp": "0001-01-01T00:00:00Z"}));
         assert_eq!(before_year_0, Err(EventError::OutOfRange(0, "timestamp")));
