@@ -36,10 +36,19 @@ impl Backend {
     /// Opens the metadata store at `database_url` (applying its migrations)
     /// and the events store at `events_path`, and starts ingestion.
     pub async fn open(database_url: &str, events_path: &Path) -> Result<Self> {
+        Self::open_with(database_url, events_path, ingest::QueueLimits::default()).await
+    }
+
+    /// [`Backend::open`] with the ingestion queue bounded by `limits`.
+    pub async fn open_with(
+        database_url: &str,
+        events_path: &Path,
+        limits: ingest::QueueLimits,
+    ) -> Result<Self> {
         let meta = MetaStore::open(database_url).await?;
         let events = EventsStore::open(events_path)?;
-        let (discovered, mut discoveries) = tokio::sync::mpsc::unbounded_channel();
-        let ingest = Ingestor::start(&events, discovered)?;
+        let (discovered, mut discoveries) = tokio::sync::mpsc::channel(ingest::DISCOVERY_CAPACITY);
+        let ingest = Ingestor::start(&events, discovered, limits)?;
         let definitions = meta.clone();
         tokio::spawn(async move {
             while let Some(found) = discoveries.recv().await {

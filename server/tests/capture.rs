@@ -203,6 +203,11 @@ async fn bad_requests_get_json_errors_and_keep_what_was_stored() {
             "missing_distinct_id",
         ),
         (
+            json!({"api_key": app.token, "batch": [{"event": "ok", "distinct_id": "u", "offset": 9_000_000_000_000_000_000_i64}]}),
+            StatusCode::BAD_REQUEST,
+            "value_out_of_range",
+        ),
+        (
             json!({"batch": [{"event": "ok", "distinct_id": "u"}]}),
             StatusCode::UNAUTHORIZED,
             "ingest_key_required",

@@ -3,15 +3,18 @@
 //! events store with DuckDB's appender.
 //!
 //! A request is answered only after its events are committed. When the queue
-//! is full, [`Ingestor::submit`] refuses at once ([`IngestError::Busy`]) so the
-//! capture API can ask the SDK to retry, instead of memory growing unbounded.
+//! holds too many requests or too many bytes, [`Ingestor::submit`] refuses at
+//! once ([`IngestError::Busy`]) so the capture API can ask the SDK to retry,
+//! instead of memory growing unbounded.
 
 mod discovery;
 mod persons;
+mod queue;
 pub mod raw;
 mod writer;
 
 pub use discovery::Discovered;
+pub use queue::{QueueLimits, QUEUE_BYTES, QUEUE_CAPACITY};
 pub use raw::{normalize, EventError, NewEvent, RawEvent};
 
 use crate::events::EventsStore;
@@ -20,9 +23,9 @@ use domain::ProjectId;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 
-/// Requests that may wait for the writer at once; beyond this, senders are
-/// told to retry.
-pub const QUEUE_CAPACITY: usize = 256;
+/// Discovery reports that may wait for the metadata store; when it falls
+/// behind, the writer folds new findings into the report it could not send.
+pub const DISCOVERY_CAPACITY: usize = 16;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IngestError {
@@ -38,12 +41,14 @@ struct Job {
     project: ProjectId,
     events: Vec<NewEvent>,
     done: oneshot::Sender<Result<(), IngestError>>,
+    reserved: queue::Reservation,
 }
 
 /// The way into the pipeline, cheap to clone.
 #[derive(Clone)]
 pub struct Ingestor {
     queue: mpsc::Sender<Job>,
+    budget: queue::Budget,
     /// Fires when the writer thread has stopped and closed its connection.
     stopped: Arc<Mutex<Option<oneshot::Receiver<()>>>>,
 }
@@ -51,12 +56,13 @@ pub struct Ingestor {
 impl Ingestor {
     /// Starts the writer thread for `store`. Event names and properties seen
     /// for the first time (or for the first time in a minute) are reported on
-    /// `discovered`.
+    /// `discovered`; the writer never waits for room there.
     pub fn start(
         store: &EventsStore,
-        discovered: mpsc::UnboundedSender<Discovered>,
+        discovered: mpsc::Sender<Discovered>,
+        limits: QueueLimits,
     ) -> Result<Self> {
-        let (queue, jobs) = mpsc::channel(QUEUE_CAPACITY);
+        let (queue, jobs) = mpsc::channel(limits.requests);
         let writer = writer::Writer::new(store.connect()?, discovered, store.versions.clone())
             .map_err(crate::events::events_error)?;
         let (exited, stopped) = oneshot::channel();
@@ -71,6 +77,7 @@ impl Ingestor {
             })?;
         Ok(Self {
             queue,
+            budget: queue::Budget::new(limits.bytes),
             stopped: Arc::new(Mutex::new(Some(stopped))),
         })
     }
@@ -94,12 +101,14 @@ impl Ingestor {
         if events.is_empty() {
             return Ok(());
         }
+        let reserved = self.budget.reserve(&events).ok_or(IngestError::Busy)?;
         let (done, committed) = oneshot::channel();
         self.queue
             .try_send(Job {
                 project,
                 events,
                 done,
+                reserved,
             })
             .map_err(|err| match err {
                 mpsc::error::TrySendError::Full(_) => IngestError::Busy,

@@ -3,11 +3,14 @@
 //!
 //! Runs only on the ingestion writer thread, so it needs no locks. A
 //! project's persons are loaded into memory the first time it sends events.
+//! Distinct ids are indexed both ways, so a merge touches only the merged
+//! person's ids.
 
 use crate::ingest::raw::NewEvent;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -20,23 +23,28 @@ pub struct Person {
 /// One project's persons, with what changed since the last write.
 #[derive(Debug, Default)]
 pub struct ProjectPersons {
-    by_distinct_id: HashMap<String, Uuid>,
+    by_distinct_id: HashMap<Arc<str>, Uuid>,
+    /// Each person's distinct ids (the same strings as the keys above).
+    distinct_ids: HashMap<Uuid, Vec<Arc<str>>>,
     persons: HashMap<Uuid, Person>,
     /// Persons to (re)write.
     pub dirty: HashSet<Uuid>,
     /// Distinct ids whose person changed.
-    pub remapped: HashSet<String>,
+    pub remapped: HashSet<Arc<str>>,
     /// Persons merged into another: (old, new).
     pub merged: Vec<(Uuid, Uuid)>,
 }
 
 impl ProjectPersons {
     pub fn load(mapping: Vec<(String, Uuid)>, persons: Vec<(Uuid, Person)>) -> Self {
-        Self {
-            by_distinct_id: mapping.into_iter().collect(),
+        let mut loaded = Self {
             persons: persons.into_iter().collect(),
             ..Self::default()
+        };
+        for (distinct_id, person) in mapping {
+            loaded.index(distinct_id.into(), person);
         }
+        loaded
     }
 
     pub fn person(&self, id: &Uuid) -> Option<&Person> {
@@ -57,7 +65,10 @@ impl ProjectPersons {
             "$create_alias" => event.properties.get("alias").and_then(Value::as_str),
             _ => None,
         };
-        let person = match other_id.filter(|other| *other != event.distinct_id) {
+        // An empty id names nobody; linking it would tie unrelated persons together.
+        let other_id =
+            other_id.filter(|other| *other != event.distinct_id && !other.trim().is_empty());
+        let person = match other_id {
             Some(other) => self.link(
                 &event.distinct_id,
                 other,
@@ -130,14 +141,8 @@ impl ProjectPersons {
         let Some(old_person) = self.persons.remove(&old) else {
             return;
         };
-        let moved: Vec<String> = self
-            .by_distinct_id
-            .iter()
-            .filter(|(_, p)| **p == old)
-            .map(|(id, _)| id.clone())
-            .collect();
-        for distinct_id in moved {
-            self.map(&distinct_id, new);
+        for distinct_id in self.distinct_ids.remove(&old).unwrap_or_default() {
+            self.map(distinct_id, new);
         }
         self.update(new, |person| {
             for (key, value) in old_person.properties {
@@ -163,9 +168,24 @@ impl ProjectPersons {
         id
     }
 
-    fn map(&mut self, distinct_id: &str, person: Uuid) {
-        self.by_distinct_id.insert(distinct_id.to_owned(), person);
-        self.remapped.insert(distinct_id.to_owned());
+    fn map(&mut self, distinct_id: impl Into<Arc<str>>, person: Uuid) {
+        let distinct_id = distinct_id.into();
+        self.index(distinct_id.clone(), person);
+        self.remapped.insert(distinct_id);
+    }
+
+    fn index(&mut self, distinct_id: Arc<str>, person: Uuid) {
+        let previous = self.by_distinct_id.insert(distinct_id.clone(), person);
+        if previous == Some(person) {
+            return;
+        }
+        if let Some(ids) = previous.and_then(|p| self.distinct_ids.get_mut(&p)) {
+            ids.retain(|id| *id != distinct_id);
+        }
+        self.distinct_ids
+            .entry(person)
+            .or_default()
+            .push(distinct_id);
     }
 
     fn update(&mut self, person: Uuid, change: impl FnOnce(&mut Person)) {
@@ -200,6 +220,26 @@ mod tests {
         }
     }
 
+    fn person() -> Person {
+        Person {
+            properties: Map::new(),
+            is_identified: false,
+            created_at: Utc::now(),
+        }
+    }
+
+    impl ProjectPersons {
+        fn ids_of(&self, person: Uuid) -> Vec<&str> {
+            let mut ids: Vec<&str> = self
+                .distinct_ids
+                .get(&person)
+                .map(|ids| ids.iter().map(|id| &**id).collect())
+                .unwrap_or_default();
+            ids.sort();
+            ids
+        }
+    }
+
     #[test]
     fn identify_merges_the_anonymous_visitor_into_the_user() {
         let mut persons = ProjectPersons::default();
@@ -216,6 +256,8 @@ mod tests {
         assert_eq!(after, user);
         assert_eq!(persons.person_of("anon-1"), Some(user));
         assert_eq!(persons.merged, vec![(anonymous, user)]);
+        assert_eq!(persons.ids_of(user), ["anon-1", "user@example.com"]);
+        assert!(persons.ids_of(anonymous).is_empty());
         assert!(persons.person(&anonymous).is_none());
         assert!(persons.person(&user).unwrap().is_identified);
     }
@@ -261,6 +303,47 @@ mod tests {
         assert_eq!(persons.person_of("b"), Some(a));
         assert_eq!(persons.person_of("anon-b"), Some(a));
         assert!(persons.person(&b).is_none());
+    }
+
+    #[test]
+    fn a_merge_moves_only_the_merged_persons_ids() {
+        let mut persons = ProjectPersons::load(
+            vec![
+                ("anon-1".into(), Uuid::from_u128(1)),
+                ("anon-2".into(), Uuid::from_u128(1)),
+                ("other".into(), Uuid::from_u128(3)),
+                ("user".into(), Uuid::from_u128(2)),
+            ],
+            [1, 2, 3].map(|n| (Uuid::from_u128(n), person())).to_vec(),
+        );
+
+        persons.apply(&event(
+            "$identify",
+            "user",
+            json!({"$anon_distinct_id": "anon-1"}),
+        ));
+
+        let user = Uuid::from_u128(2);
+        assert_eq!(persons.ids_of(user), ["anon-1", "anon-2", "user"]);
+        assert_eq!(persons.person_of("anon-2"), Some(user));
+        let mut remapped: Vec<&str> = persons.remapped.iter().map(|id| &**id).collect();
+        remapped.sort();
+        assert_eq!(
+            remapped,
+            ["anon-1", "anon-2"],
+            "untouched ids are not rewritten"
+        );
+        assert_eq!(persons.ids_of(Uuid::from_u128(3)), ["other"]);
+    }
+
+    #[test]
+    fn an_empty_alias_links_nobody() {
+        let mut persons = ProjectPersons::default();
+        let a = persons.apply(&event("$create_alias", "a", json!({"alias": ""})));
+        let b = persons.apply(&event("$create_alias", "b", json!({"alias": " "})));
+
+        assert_ne!(a, b);
+        assert_eq!(persons.person_of(""), None);
     }
 
     #[test]

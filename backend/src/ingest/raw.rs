@@ -1,7 +1,7 @@
 //! Events as the PostHog SDKs send them, and their normalization into
 //! [`NewEvent`]s: one distinct id, one time, person properties gathered.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -21,8 +21,9 @@ pub struct RawEvent {
     pub properties: Map<String, Value>,
     #[serde(default)]
     pub timestamp: Option<String>,
+    /// Milliseconds before receipt; any JSON number (`1500`, `1.5e3`).
     #[serde(default)]
-    pub offset: Option<i64>,
+    pub offset: Option<f64>,
     #[serde(default, rename = "$set")]
     pub set: Option<Map<String, Value>>,
     #[serde(default, rename = "$set_once")]
@@ -62,10 +63,27 @@ pub enum EventError {
     MissingDistinctId(usize),
     #[error("event {0} has an invalid uuid")]
     InvalidUuid(usize),
+    /// A time or offset that puts the event before the year 0, or past what
+    /// a time can hold.
+    #[error("event {0} has an out-of-range {1}")]
+    OutOfRange(usize, &'static str),
 }
 
 /// The longest distinct id kept; longer ones are cut, as PostHog does.
 const MAX_DISTINCT_ID_CHARS: usize = 200;
+
+/// Properties that hold a distinct id (or a device, session or window id),
+/// cut like distinct ids. `alias` only names an id on `$create_alias`.
+const ID_PROPERTIES: [&str; 4] = [
+    "$anon_distinct_id",
+    "$device_id",
+    "$session_id",
+    "$window_id",
+];
+
+/// How far past receipt an event's time may be; later times are a wrong
+/// client clock, and the time of receipt is used instead (PostHog's rule).
+const MAX_AHEAD: TimeDelta = TimeDelta::hours(23);
 
 /// Turns the events of one request into storable events. `now` is when the
 /// request arrived, `sent_at` when the client says it sent it.
@@ -102,7 +120,16 @@ fn normalize_one(
         Some(text) => Uuid::parse_str(text).map_err(|_| EventError::InvalidUuid(index))?,
         None => Uuid::now_v7(),
     };
-    let timestamp = event_time(raw.timestamp.as_deref(), raw.offset, now, sent_at);
+    // `as` saturates, so a huge offset stays huge and is refused below.
+    let offset = raw.offset.map(|ms| ms.round() as i64);
+    let timestamp = event_time(raw.timestamp.as_deref(), offset, now, sent_at)
+        .map_err(|field| EventError::OutOfRange(index, field))?;
+    for key in ID_PROPERTIES {
+        cut_id(raw.properties.get_mut(key));
+    }
+    if event == "$create_alias" {
+        cut_id(raw.properties.get_mut("alias"));
+    }
     let mut set = take_object(&mut raw.properties, "$set");
     set.extend(raw.set.take().unwrap_or_default());
     let mut set_once = take_object(&mut raw.properties, "$set_once");
@@ -121,12 +148,26 @@ fn normalize_one(
 /// Strings stay as they are; numbers and other values are written as JSON.
 fn distinct_id_text(value: &Value) -> Option<String> {
     let text = match value {
-        Value::String(s) => s.replace('\0', "\u{FFFD}"),
+        Value::String(s) => id_text(s),
         Value::Null => return None,
-        other => other.to_string(),
+        other => id_text(&other.to_string()),
     };
-    let text: String = text.chars().take(MAX_DISTINCT_ID_CHARS).collect();
     (!text.trim().is_empty()).then_some(text)
+}
+
+fn cut_id(value: Option<&mut Value>) {
+    if let Some(Value::String(text)) = value {
+        if text.contains('\0') || text.chars().nth(MAX_DISTINCT_ID_CHARS).is_some() {
+            *text = id_text(text);
+        }
+    }
+}
+
+fn id_text(text: &str) -> String {
+    text.chars()
+        .take(MAX_DISTINCT_ID_CHARS)
+        .map(|c| if c == '\0' { '\u{FFFD}' } else { c })
+        .collect()
 }
 
 fn take_object(properties: &mut Map<String, Value>, key: &str) -> Map<String, Value> {
@@ -138,20 +179,32 @@ fn take_object(properties: &mut Map<String, Value>, key: &str) -> Map<String, Va
 
 /// PostHog's rule: a client timestamp is corrected for the client's clock
 /// skew (`now - sent_at`); without a timestamp, `offset` milliseconds before
-/// receipt; otherwise the time of receipt.
+/// receipt; otherwise the time of receipt. A time more than 23 hours ahead of
+/// receipt becomes the time of receipt. A time before the year 0 is refused,
+/// naming the field it came from.
 pub fn event_time(
     timestamp: Option<&str>,
     offset_ms: Option<i64>,
     now: DateTime<Utc>,
     sent_at: Option<DateTime<Utc>>,
-) -> DateTime<Utc> {
-    match (timestamp.and_then(parse_time), sent_at) {
-        (Some(timestamp), Some(sent_at)) => now + (timestamp - sent_at),
-        (Some(timestamp), None) => timestamp,
+) -> Result<DateTime<Utc>, &'static str> {
+    let (time, field) = match (timestamp.and_then(parse_time), sent_at) {
+        (Some(timestamp), Some(sent_at)) => {
+            (now.checked_add_signed(timestamp - sent_at), "timestamp")
+        }
+        (Some(timestamp), None) => (Some(timestamp), "timestamp"),
         (None, _) => match offset_ms {
-            Some(offset) => now - Duration::milliseconds(offset),
-            None => now,
+            Some(offset) => (
+                TimeDelta::try_milliseconds(offset).and_then(|o| now.checked_sub_signed(o)),
+                "offset",
+            ),
+            None => (Some(now), "timestamp"),
         },
+    };
+    match time {
+        Some(time) if time - now > MAX_AHEAD => Ok(now),
+        Some(time) if time.year() >= 0 => Ok(time),
+        _ => Err(field),
     }
 }
 
@@ -184,7 +237,7 @@ mod tests {
             now,
             Some(at("2026-01-01T12:10:00Z")),
         );
-        assert_eq!(time, at("2026-01-01T11:59:55Z"));
+        assert_eq!(time, Ok(at("2026-01-01T11:59:55Z")));
     }
 
     #[test]
@@ -192,13 +245,88 @@ mod tests {
         let now = at("2026-01-01T12:00:00Z");
         assert_eq!(
             event_time(Some("2025-12-31T08:00:00+01:00"), None, now, None),
-            at("2025-12-31T07:00:00Z")
+            Ok(at("2025-12-31T07:00:00Z"))
         );
         assert_eq!(
             event_time(None, Some(1500), now, None),
-            at("2026-01-01T11:59:58.5Z")
+            Ok(at("2026-01-01T11:59:58.5Z"))
         );
-        assert_eq!(event_time(None, None, now, None), now);
+        assert_eq!(event_time(None, None, now, None), Ok(now));
+    }
+
+    #[test]
+    fn a_time_more_than_23_hours_ahead_of_receipt_becomes_the_time_of_receipt() {
+        let now = at("2026-01-01T12:00:00Z");
+        let ahead = |timestamp, offset| event_time(timestamp, offset, now, None);
+        assert_eq!(ahead(Some("9999-12-31T23:59:59Z"), None), Ok(now));
+        assert_eq!(ahead(None, Some(-86_400_000)), Ok(now));
+        assert_eq!(
+            event_time(
+                Some("9999-01-01T00:00:00Z"),
+                None,
+                now,
+                Some(at("2026-01-01T00:00:00Z"))
+            ),
+            Ok(now)
+        );
+        // Less than 23 hours ahead is a plausible clock difference, kept.
+        assert_eq!(
+            ahead(Some("2026-01-02T10:00:00Z"), None),
+            Ok(at("2026-01-02T10:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn an_offset_or_timestamp_that_overflows_is_refused_naming_the_field() {
+        let now = Utc::now();
+        let refused =
+            |event: Value| normalize(vec![raw(event)], now, Some(at("9999-12-31T00:00:00Z")));
+        for offset in [json!(9e18), json!(-1e300), json!(i64::MIN), json!(u64::MAX)] {
+            assert_eq!(
+                refused(json!({"event": "a", "distinct_id": "u", "offset": offset})),
+                Err(EventError::OutOfRange(0, "offset")),
+                "{offset}"
+            );
+        }
+        let fraction = normalize(
+            vec![raw(
+                json!({"event": "a", "distinct_id": "u", "offset": 1500.4}),
+            )],
+            at("2026-01-01T12:00:00Z"),
+            None,
+        );
+        assert_eq!(fraction.unwrap()[0].timestamp, at("2026-01-01T11:59:58.5Z"));
+        let before_year_0 =
+            refused(json!({"event": "a", "distinct_id": "u", "timestamp": "0001-01-01T00:00:00Z"}));
+        assert_eq!(before_year_0, Err(EventError::OutOfRange(0, "timestamp")));
+        assert_eq!(
+            before_year_0.unwrap_err().to_string(),
+            "event 0 has an out-of-range timestamp"
+        );
+    }
+
+    #[test]
+    fn distinct_ids_and_the_ids_that_name_persons_are_cut_to_200_characters() {
+        let long = "x".repeat(1000);
+        let events = normalize(
+            vec![
+                raw(json!({"event": "$identify", "distinct_id": long, "properties": {
+                    "$anon_distinct_id": long, "$device_id": long, "$session_id": long, "alias": long
+                }})),
+                raw(json!({"event": "$create_alias", "distinct_id": "u", "properties": {"alias": long}})),
+            ],
+            Utc::now(),
+            None,
+        )
+        .unwrap();
+        let cut = "x".repeat(200);
+        assert_eq!(events[0].distinct_id, cut);
+        for key in ["$anon_distinct_id", "$device_id", "$session_id"] {
+            assert_eq!(events[0].properties[key], json!(cut), "{key}");
+        }
+        // `alias` names an id only on $create_alias; elsewhere it is the customer's own property.
+        assert_eq!(events[0].properties["alias"], json!(long));
+        assert_eq!(events[1].properties["alias"], json!(cut));
     }
 
     #[test]

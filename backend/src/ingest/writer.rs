@@ -1,8 +1,14 @@
 //! The single writer: takes queued requests in groups, resolves persons, and
-//! commits each group in one DuckDB transaction.
+//! commits each group in one DuckDB transaction. When a group fails, each of
+//! its requests is written on its own, so only a bad one gets the error.
+//!
+//! An event uuid already stored recently (an SDK retrying a request it got no
+//! answer for) is skipped. The window is the last [`RECENT_UUIDS`] events
+//! written since the process started; it is not persisted.
 
 use super::discovery::{Discovered, Discovery};
 use super::persons::{Person, ProjectPersons};
+use super::raw::NewEvent;
 use super::{IngestError, Job};
 use crate::events::HOT_PROPERTIES;
 use crate::insights::DataVersions;
@@ -10,26 +16,32 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use domain::ProjectId;
 use duckdb::types::{TimeUnit, Value as Db};
 use duckdb::{params, Connection};
+use lru::LruCache;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::num::NonZeroUsize;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
 /// How many queued requests one transaction takes at most.
 const GROUP: usize = 64;
 
+/// How many stored event uuids are remembered to skip retried events.
+const RECENT_UUIDS: usize = 100_000;
+
 pub struct Writer {
     db: Connection,
     persons: HashMap<ProjectId, ProjectPersons>,
+    recent: LruCache<(ProjectId, Uuid), ()>,
     discovery: Discovery,
-    discovered: mpsc::UnboundedSender<Discovered>,
+    discovered: mpsc::Sender<Discovered>,
     versions: DataVersions,
 }
 
 impl Writer {
     pub fn new(
         db: Connection,
-        discovered: mpsc::UnboundedSender<Discovered>,
+        discovered: mpsc::Sender<Discovered>,
         versions: DataVersions,
     ) -> duckdb::Result<Self> {
         // Changed persons and mappings are appended here first, then moved
@@ -42,6 +54,7 @@ impl Writer {
         Ok(Self {
             db,
             persons: HashMap::new(),
+            recent: LruCache::new(NonZeroUsize::new(RECENT_UUIDS).expect("not zero")),
             discovery: Discovery::default(),
             discovered,
             versions,
@@ -57,33 +70,63 @@ impl Writer {
                     Err(_) => break,
                 }
             }
-            let result = self.write(&group).map_err(|err| {
-                tracing::error!(error = %err, "storing events failed");
-                // In-memory state may now be ahead of the database.
-                self.persons.clear();
-                self.discovery.forget();
-                IngestError::Store(err.to_string())
-            });
-            for job in group {
+            let results = self.write_group(&group);
+            for (job, result) in group.into_iter().zip(results) {
+                let Job {
+                    project,
+                    events,
+                    done,
+                    reserved,
+                } = job;
+                // Room is given back before answering, so a sender told "stored" can send again.
+                drop((events, reserved));
                 if result.is_ok() {
                     // Before answering, so a reader after the 200 sees the new version.
-                    self.versions.bump(job.project);
+                    self.versions.bump(project);
                 }
-                let _ = job.done.send(result.clone());
+                let _ = done.send(result);
             }
-            if let Some(found) = self.discovery.take() {
-                let _ = self.discovered.send(found);
-            }
+            self.report_discoveries();
         }
+    }
+
+    fn write_group(&mut self, group: &[Job]) -> Vec<Result<(), IngestError>> {
+        let Err(err) = self.write(group) else {
+            return vec![Ok(()); group.len()];
+        };
+        if group.len() == 1 {
+            return vec![Err(self.failed(err))];
+        }
+        tracing::warn!(error = %err, requests = group.len(), "storing a group of requests failed; storing them one by one");
+        self.persons.clear();
+        let mut results = Vec::with_capacity(group.len());
+        for job in group {
+            let result = self.write(std::slice::from_ref(job));
+            results.push(result.map_err(|err| self.failed(err)));
+        }
+        results
+    }
+
+    fn failed(&mut self, err: duckdb::Error) -> IngestError {
+        tracing::error!(error = %err, "storing events failed");
+        // In-memory persons may now be ahead of the database.
+        self.persons.clear();
+        IngestError::Store(err.to_string())
     }
 
     fn write(&mut self, group: &[Job]) -> duckdb::Result<()> {
         self.db.execute_batch("BEGIN TRANSACTION")?;
-        match self.write_in_transaction(group) {
-            Ok(()) => {
-                self.db.execute_batch("COMMIT")?;
+        let stored = self
+            .write_in_transaction(group)
+            .and_then(|stored| self.db.execute_batch("COMMIT").map(|()| stored));
+        match stored {
+            Ok(stored) => {
                 for persons in self.persons.values_mut() {
                     persons.clear_changes();
+                }
+                for (project, event) in stored {
+                    self.recent.put((project, event.uuid), ());
+                    self.discovery.observe(project, event);
                 }
                 Ok(())
             }
@@ -94,20 +137,29 @@ impl Writer {
         }
     }
 
-    fn write_in_transaction(&mut self, group: &[Job]) -> duckdb::Result<()> {
+    /// Appends the group's events, leaving out repeated uuids, and returns
+    /// those appended.
+    fn write_in_transaction<'a>(
+        &mut self,
+        group: &'a [Job],
+    ) -> duckdb::Result<Vec<(ProjectId, &'a NewEvent)>> {
         let inserted_at = timestamp(Utc::now());
         let mut rows = Vec::with_capacity(group.iter().map(|job| job.events.len()).sum());
+        let mut in_group = HashSet::new();
         for job in group {
             self.load_project(job.project)?;
             let persons = self.persons.get_mut(&job.project).expect("loaded above");
             for event in &job.events {
-                self.discovery.observe(job.project, event);
+                let key = (job.project, event.uuid);
+                if self.recent.contains(&key) || !in_group.insert(key) {
+                    continue;
+                }
                 let person = persons.apply(event);
                 rows.push((job.project, event, person));
             }
         }
         let mut appender = self.db.appender("events")?;
-        for (project, event, person) in rows {
+        for (project, event, person) in &rows {
             let hot = HOT_PROPERTIES.map(|(_, property)| event.properties.get(property).map(text));
             let [current_url, browser, os, country, session_id] = hot;
             appender.append_row(params![
@@ -128,7 +180,22 @@ impl Writer {
         }
         appender.flush()?;
         drop(appender);
-        self.write_persons()
+        self.write_persons()?;
+        Ok(rows
+            .into_iter()
+            .map(|(project, event, _)| (project, event))
+            .collect())
+    }
+
+    /// Sends what discovery found without waiting: when the recorder is
+    /// behind and the channel full, the report is kept and merged into the
+    /// next one, so ingestion never waits on the metadata store.
+    fn report_discoveries(&mut self) {
+        if let Some(found) = self.discovery.take() {
+            if let Err(mpsc::error::TrySendError::Full(found)) = self.discovered.try_send(found) {
+                self.discovery.restore(found);
+            }
+        }
     }
 
     fn write_persons(&mut self) -> duckdb::Result<()> {
@@ -139,7 +206,7 @@ impl Writer {
                 let person = persons
                     .person_of(distinct_id)
                     .expect("remapped ids are mapped");
-                mappings.append_row(params![project, distinct_id, person.to_string()])?;
+                mappings.append_row(params![project, &**distinct_id, person.to_string()])?;
             }
             for id in &persons.dirty {
                 let Some(person) = persons.person(id) else {

@@ -122,6 +122,7 @@ async fn capture(
                 backend::ingest::EventError::MissingEventName(_) => "missing_event_name",
                 backend::ingest::EventError::MissingDistinctId(_) => "missing_distinct_id",
                 backend::ingest::EventError::InvalidUuid(_) => "invalid_uuid",
+                backend::ingest::EventError::OutOfRange(..) => "value_out_of_range",
             };
             return refuse(StatusCode::BAD_REQUEST, code, &err.to_string());
         }
