@@ -5,14 +5,57 @@
 #   scripts/bench.sh capture [--events N] [--senders N]
 #   scripts/bench.sh insight [--events N] [--runs N]
 #     (prepares its data set once per size under $HUDDLE_CACHE/bench/)
+#   scripts/bench.sh fuzz [--seconds N]
+#     (each cargo-fuzz target in fuzz/ for N seconds, default 120, from the
+#     committed seeds; crashes land in fuzz/artifacts/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
+# libFuzzer needs nightly; the harness has its own target directory so its
+# instrumented build never evicts the shared one.
+fuzz() {
+  local seconds=120
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --seconds) seconds="$2"; shift 2 ;;
+      *) fail "usage: scripts/bench.sh fuzz [--seconds N]" ;;
+    esac
+  done
+  rustup toolchain list | grep -q '^nightly' ||
+    rustup toolchain install nightly --profile minimal
+  command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
+  export CARGO_TARGET_DIR="$HUDDLE_CACHE/fuzz-target"
+  cd fuzz
+  # The code under test is safe Rust: no sanitizer, so more executions a second.
+  local flags=(--sanitizer none --release --debug-assertions)
+  step "Fuzz: building the targets"
+  cargo +nightly fuzz build "${flags[@]}"
+  local found=0
+  for target in $(cargo +nightly fuzz list); do
+    step "Fuzz: $target for ${seconds}s"
+    local work="$HUDDLE_CACHE/fuzz/corpus/$target" log
+    log="$(mktemp)"
+    mkdir -p "$work" "artifacts/$target"
+    cargo +nightly fuzz run "${flags[@]}" "$target" "$work" "corpus/$target" -- \
+      -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
+      -artifact_prefix="artifacts/$target/" 2>&1 | tee "$log" | grep -E '^#[0-9]+ +(DONE|pulse)|panicked|ERROR' || true
+    local executions crashes
+    executions="$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')"
+    crashes="$(find "artifacts/$target" -type f | wc -l)"
+    printf '%s: %s executions, %s crash file(s) in fuzz/artifacts/%s\n' \
+      "$target" "${executions:-0}" "$crashes" "$target"
+    found=$((found + crashes))
+    rm -f "$log"
+  done
+  [ "$found" -eq 0 ] || fail "$found crash file(s): turn each into a regression test"
+}
+
 case "${1:-}" in
+  fuzz) shift; fuzz "$@"; exit ;;
   capture) shift; bin=capture-throughput ;;
   insight) shift; bin=insight-latency ;;
-  *) fail "usage: scripts/bench.sh capture|insight [options]" ;;
+  *) fail "usage: scripts/bench.sh capture|insight|fuzz [options]" ;;
 esac
 scripts/setup.sh >/dev/null
 step "Benchmark: $bin"

@@ -307,3 +307,112 @@ async fn posthog_js_gets_its_remote_config_and_an_empty_flag_set() {
     assert_eq!(flags["flags"], json!({}));
     assert_eq!(flags["errorsWhileComputingFlags"], json!(false));
 }
+
+#[tokio::test]
+async fn more_events_than_the_cap_get_413_naming_the_cap() {
+    let app = spawn().await;
+    let event = json!({"event": "e", "distinct_id": "u"});
+    let body = json!({"api_key": app.token, "batch": vec![event; server::capture::MAX_EVENTS + 1]});
+
+    let response = app
+        .post(
+            "/batch/",
+            "application/json",
+            None,
+            body.to_string().into_bytes(),
+        )
+        .await;
+
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let error: Value = response.json().await.unwrap();
+    assert_eq!(error["code"], "too_many_events");
+    assert!(
+        error["error"].as_str().unwrap().contains("10000"),
+        "{error}"
+    );
+    assert_eq!(app.stored().await, 0);
+}
+
+#[tokio::test]
+async fn a_malformed_event_does_not_reject_the_valid_events_beside_it() {
+    let app = spawn().await;
+    let body = format!(
+        r#"{{"api_key": "{}", "batch": [
+            {{"event": "kept", "distinct_id": "u", "properties": {{"title": "caf\ud800e"}}}},
+            {{"event": "dropped", "distinct_id": "u", "properties": ["not", "an", "object"]}},
+            {{"event": "kept", "distinct_id": "u"}}
+        ]}}"#,
+        app.token
+    );
+
+    let response = app
+        .post("/batch/", "application/json", None, body.into_bytes())
+        .await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({"status": 1, "dropped": 1})
+    );
+    let events = app
+        .backend
+        .events
+        .latest_events(app.project, Some("kept".into()), None, 5)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 2);
+    assert!(events
+        .iter()
+        .any(|e| e.properties["title"] == json!("caf\u{fffd}e")));
+}
+
+#[tokio::test]
+async fn capture_requests_beyond_the_concurrency_bound_get_503_with_retry_after() {
+    use tokio::io::AsyncWriteExt;
+    let app = spawn().await;
+    let host = app.address.trim_start_matches("http://").to_owned();
+    // Requests whose bodies never finish hold their place.
+    let mut stalled = Vec::new();
+    for _ in 0..server::capture::MAX_CONCURRENT_REQUESTS {
+        let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+        let head = format!(
+            "POST /e/ HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{"
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        stalled.push(stream);
+    }
+    let body = json!({"event": "e", "distinct_id": "u", "token": app.token}).to_string();
+    let mut refused = None;
+    // The stalled requests reach the handler shortly after their headers.
+    for _ in 0..50 {
+        let response = app
+            .post("/e/", "application/json", None, body.clone().into_bytes())
+            .await;
+        if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+            refused = Some(response);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let refused = refused.expect("a request beyond the bound is refused");
+    assert_eq!(refused.headers()["retry-after"], "1");
+    let error: Value = refused.json().await.unwrap();
+    assert_eq!(error["code"], "service_unavailable");
+
+    drop(stalled);
+    let mut accepted = false;
+    for _ in 0..50 {
+        let response = app
+            .post("/e/", "application/json", None, body.clone().into_bytes())
+            .await;
+        if response.status() == StatusCode::OK {
+            accepted = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(
+        accepted,
+        "capture works again once the stalled requests are gone"
+    );
+}

@@ -2,10 +2,11 @@
 //! form bodies with `data=`, base64, gzip (by hint or by its magic bytes),
 //! LZ-string, and the three body shapes (array, batch envelope, one event).
 
+use super::lz_string::{self, LzError};
+use super::text;
 use backend::ingest::raw::{parse_time, RawEvent};
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use serde_json::Value;
 use std::io::Read;
 
@@ -28,7 +29,14 @@ pub struct Decoded {
     pub token: String,
     pub sent_at: Option<DateTime<Utc>>,
     pub events: Vec<RawEvent>,
+    /// Events left out because they did not have the shape of an event.
+    pub dropped: usize,
 }
+
+/// The most events one request may carry: the SDKs send at most a few
+/// hundred per batch (posthog-js, -python and -node flush at 100); a
+/// historical import through `/batch` is bounded by its 20 MB body anyway.
+pub const MAX_EVENTS: usize = 10_000;
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
@@ -38,6 +46,8 @@ pub enum DecodeError {
     TooLarge(usize),
     #[error("the payload could not be decoded: {0}")]
     Malformed(String),
+    #[error("the request has more than {0} events")]
+    TooManyEvents(usize),
     #[error("the batch is empty")]
     EmptyBatch,
     #[error("event submitted without an api_key")]
@@ -105,14 +115,16 @@ pub fn decode(body: &[u8], hints: &Hints, limit: usize) -> Result<Decoded, Decod
         Some(Compression::LzString) => {
             let text =
                 std::str::from_utf8(&payload).map_err(|e| DecodeError::Malformed(e.to_string()))?;
-            let words = lz_str::decompress_from_base64(text.trim())
-                .ok_or_else(|| DecodeError::Malformed("invalid LZ-string data".into()))?;
-            String::from_utf16(&words)
-                .map_err(|e| DecodeError::Malformed(e.to_string()))?
-                .into_bytes()
+            // Each UTF-16 unit becomes at least one byte of UTF-8.
+            let words =
+                lz_string::decompress_from_base64(text.trim(), limit).map_err(|e| match e {
+                    LzError::TooLarge => DecodeError::TooLarge(limit),
+                    LzError::Malformed => DecodeError::Malformed("invalid LZ-string data".into()),
+                })?;
+            String::from_utf16_lossy(&words).into_bytes()
         }
-        Some(Compression::Base64) => base64_decode(&payload)?,
-        _ if !is_gzip(&payload) && looks_like_base64(&payload) => base64_decode(&payload)?,
+        Some(Compression::Base64) => base64_decode(&payload, limit)?,
+        _ if !is_gzip(&payload) && looks_like_base64(&payload) => base64_decode(&payload, limit)?,
         _ => payload,
     };
     if hint == Some(Compression::Gzip) || is_gzip(&bytes) {
@@ -120,7 +132,7 @@ pub fn decode(body: &[u8], hints: &Hints, limit: usize) -> Result<Decoded, Decod
     }
     // Legacy SDKs sometimes base64 the JSON once more.
     if looks_like_base64(&bytes) {
-        bytes = base64_decode(&bytes)?;
+        bytes = base64_decode(&bytes, limit)?;
     }
     if bytes.len() > limit {
         return Err(DecodeError::TooLarge(limit));
@@ -128,53 +140,74 @@ pub fn decode(body: &[u8], hints: &Hints, limit: usize) -> Result<Decoded, Decod
     parse(&bytes, hints.sent_at_ms)
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Body {
-    Batch {
-        #[serde(alias = "token")]
-        api_key: Option<String>,
-        batch: Vec<RawEvent>,
-        #[serde(default)]
-        sent_at: Option<String>,
-    },
-    Array(Vec<RawEvent>),
-    One(Box<RawEvent>),
-}
-
 fn parse(bytes: &[u8], sent_at_ms: Option<i64>) -> Result<Decoded, DecodeError> {
-    let value: Value = serde_json::from_slice(bytes)
+    let text = text::repair(bytes);
+    let value: Value = serde_json::from_str(&text)
         .map_err(|e| DecodeError::Malformed(format!("invalid JSON: {e}")))?;
-    if !value.is_object() && !value.is_array() {
-        return Err(DecodeError::Malformed(
-            "expected an event, an array of events or a batch".into(),
-        ));
-    }
-    let body: Body =
-        serde_json::from_value(value).map_err(|e| DecodeError::Malformed(e.to_string()))?;
     let query_sent_at = sent_at_ms
         .filter(|ms| *ms > 1_609_459_200_000) // values from 2020 or before are seconds, not ms
         .and_then(DateTime::<Utc>::from_timestamp_millis);
-    let (token, sent_at, events) = match body {
-        Body::Batch {
-            api_key,
-            batch,
-            sent_at,
-        } => {
-            let token = api_key.or_else(|| single_token(&batch).ok().flatten());
-            (token, sent_at.as_deref().and_then(parse_time), batch)
+    let (envelope_token, sent_at, items) = match value {
+        Value::Object(mut body) if body.contains_key("batch") => {
+            let Value::Array(batch) = body.remove("batch").unwrap_or_default() else {
+                return Err(DecodeError::Malformed("batch is not an array".into()));
+            };
+            let token = ["api_key", "token"]
+                .iter()
+                .find_map(|key| body.get(*key).and_then(Value::as_str).map(str::to_owned));
+            let sent_at = body
+                .get("sent_at")
+                .and_then(Value::as_str)
+                .and_then(parse_time);
+            (token, sent_at, batch)
         }
-        Body::Array(events) => (single_token(&events)?, None, events),
-        Body::One(event) => (event.token().map(str::to_owned), None, vec![*event]),
+        Value::Array(events) => (None, None, events),
+        event @ Value::Object(_) => (None, None, vec![event]),
+        _ => {
+            return Err(DecodeError::Malformed(
+                "expected an event, an array of events or a batch".into(),
+            ))
+        }
     };
-    if events.is_empty() {
+    if items.is_empty() {
         return Err(DecodeError::EmptyBatch);
     }
+    if items.len() > MAX_EVENTS {
+        return Err(DecodeError::TooManyEvents(MAX_EVENTS));
+    }
+    // An event that does not have the shape of one is dropped, not the request.
+    let total = items.len();
+    let mut first_error = None;
+    let events: Vec<RawEvent> = items
+        .into_iter()
+        .filter_map(|item| match serde_json::from_value(item) {
+            Ok(event) => Some(event),
+            Err(e) => {
+                first_error.get_or_insert_with(|| e.to_string());
+                None
+            }
+        })
+        .collect();
+    let dropped = total - events.len();
+    if dropped > 0 {
+        tracing::warn!(dropped, total, first = ?first_error, "capture dropped malformed events");
+    }
+    if events.is_empty() {
+        return Err(DecodeError::Malformed(format!(
+            "no valid event: {}",
+            first_error.unwrap_or_default()
+        )));
+    }
+    let token = match envelope_token {
+        Some(token) => Some(token),
+        None => single_token(&events)?,
+    };
     let token = validate_token(token.ok_or(DecodeError::NoToken)?)?;
     Ok(Decoded {
         token,
         sent_at: sent_at.or(query_sent_at),
         events,
+        dropped,
     })
 }
 
@@ -221,8 +254,12 @@ fn looks_like_base64(bytes: &[u8]) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
 }
 
-fn base64_decode(bytes: &[u8]) -> Result<Vec<u8>, DecodeError> {
+/// Refuses before decoding when the result would exceed `limit` bytes.
+fn base64_decode(bytes: &[u8], limit: usize) -> Result<Vec<u8>, DecodeError> {
     let trimmed = bytes.trim_ascii();
+    if base64::decoded_len_estimate(trimmed.len()) > limit.saturating_add(3) {
+        return Err(DecodeError::TooLarge(limit));
+    }
     let engine = base64::engine::GeneralPurpose::new(
         &base64::alphabet::STANDARD,
         base64::engine::GeneralPurposeConfig::new()
@@ -465,5 +502,70 @@ mod tests {
         assert!(bomb.len() < 100 << 10, "a small body");
         let error = decode(&bomb, &Hints::default(), 2 << 20).unwrap_err();
         assert_eq!(error, DecodeError::TooLarge(2 << 20));
+    }
+
+    #[test]
+    fn an_lz_string_bomb_stops_at_the_limit() {
+        let bomb = lz_str::compress_to_base64("[".repeat(3 << 20).as_str());
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("data", &bomb)
+            .append_pair("compression", "lz64")
+            .finish();
+        let hints = Hints {
+            content_type: Some("application/x-www-form-urlencoded"),
+            ..Hints::default()
+        };
+        let error = decode(body.as_bytes(), &hints, 2 << 20).unwrap_err();
+        assert_eq!(error, DecodeError::TooLarge(2 << 20));
+    }
+
+    #[test]
+    fn base64_that_would_decode_past_the_limit_is_refused_before_decoding() {
+        let fits = b64(&[7; 300]);
+        assert_eq!(base64_decode(fits.as_bytes(), 300).unwrap(), vec![7; 300]);
+        assert_eq!(
+            base64_decode(b64(&[7; 400]).as_bytes(), 300),
+            Err(DecodeError::TooLarge(300))
+        );
+        // Twice base64, as legacy SDKs send it, is bounded the same way.
+        let twice = b64(b64(&batch()).as_bytes());
+        assert_eq!(
+            decode(twice.as_bytes(), &Hints::default(), 100).unwrap_err(),
+            DecodeError::TooLarge(100)
+        );
+        assert_batch(&decoded(twice.as_bytes(), Hints::default()));
+    }
+
+    #[test]
+    fn more_events_than_the_cap_are_refused_naming_the_cap() {
+        let event = json!({"event": "e", "distinct_id": "u", "token": "phc_test"});
+        let at_cap = Value::Array(vec![event.clone(); MAX_EVENTS]).to_string();
+        assert_eq!(
+            decoded(at_cap.as_bytes(), Hints::default()).events.len(),
+            MAX_EVENTS
+        );
+        let over = Value::Array(vec![event; MAX_EVENTS + 1]).to_string();
+        let error = decode(over.as_bytes(), &Hints::default(), LIMIT).unwrap_err();
+        assert_eq!(error, DecodeError::TooManyEvents(MAX_EVENTS));
+        assert!(error.to_string().contains("10000"));
+    }
+
+    #[test]
+    fn a_malformed_event_is_dropped_and_the_valid_ones_beside_it_kept() {
+        let body = r#"{"api_key": "phc_test", "batch": [
+            {"event": "kept", "distinct_id": "u1", "properties": {"name": "a\ud800b"}},
+            {"event": "dropped", "distinct_id": "u1", "properties": "not an object"},
+            {"event": "kept too", "distinct_id": "u1"}
+        ]}"#;
+        let decoded = decoded(body.as_bytes(), Hints::default());
+        assert_eq!(decoded.dropped, 1);
+        let names: Vec<_> = decoded.events.iter().map(|e| e.event.as_deref()).collect();
+        assert_eq!(names, [Some("kept"), Some("kept too")]);
+        assert_eq!(decoded.events[0].properties["name"], "a\u{fffd}b");
+        let none_valid = br#"{"event": "x", "token": "phc_test", "properties": 1}"#;
+        assert!(matches!(
+            decode(none_valid, &Hints::default(), LIMIT),
+            Err(DecodeError::Malformed(_))
+        ));
     }
 }

@@ -5,17 +5,23 @@
 //! A request gets `200 {"status": 1}` only once its events are committed.
 
 mod decode;
+mod limits;
+mod lz_string;
 mod remote_config;
+mod text;
+
+pub use decode::{decode as decode_request, DecodeError, Decoded, Hints, MAX_EVENTS};
+pub use limits::MAX_CONCURRENT_REQUESTS;
 
 use axum::body::to_bytes;
-use axum::extract::{Query, Request, State};
+use axum::extract::{Extension, Query, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{on, MethodFilter};
 use axum::{Json, Router};
 use backend::ingest::{normalize, IngestError};
 use backend::Backend;
-use decode::{decode, DecodeError, Hints};
+use limits::Limits;
 use serde::Deserialize;
 use serde_json::json;
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
@@ -30,13 +36,19 @@ pub fn router(backend: Backend) -> Router {
     let any = MethodFilter::GET
         .or(MethodFilter::POST)
         .or(MethodFilter::OPTIONS);
+    let limits = Limits::new();
     let mut router = Router::new();
     for path in EVENT_PATHS {
         router = router
             .route(path, on(any, capture))
             .route(&format!("{path}/"), on(any, capture));
     }
+    let bound = limits.clone();
     router
+        .route_layer(axum::middleware::from_fn(move |request, next| {
+            bound.clone().bound_requests(request, next)
+        }))
+        .layer(Extension(limits))
         .merge(remote_config::router())
         .layer(
             CorsLayer::new()
@@ -59,6 +71,7 @@ struct CaptureQuery {
 
 async fn capture(
     State(backend): State<Backend>,
+    Extension(limits): Extension<Limits>,
     Query(query): Query<CaptureQuery>,
     request: Request,
 ) -> Response {
@@ -80,17 +93,24 @@ async fn capture(
             &format!("the body is larger than {limit} bytes"),
         );
     };
-    let hints = Hints {
-        compression: query.compression.as_deref(),
-        data: query.data.as_deref(),
-        content_type: header_text(&headers, header::CONTENT_TYPE),
-        content_encoding: header_text(&headers, header::CONTENT_ENCODING),
-        sent_at_ms: query.underscore.or(query.sent_at),
+    let content_type = header_text(&headers, header::CONTENT_TYPE).map(str::to_owned);
+    let content_encoding = header_text(&headers, header::CONTENT_ENCODING).map(str::to_owned);
+    let decoding = limits.decode(move || {
+        let hints = Hints {
+            compression: query.compression.as_deref(),
+            data: query.data.as_deref(),
+            content_type: content_type.as_deref(),
+            content_encoding: content_encoding.as_deref(),
+            sent_at_ms: query.underscore.or(query.sent_at),
+        };
+        decode_request(&body, &hints, limit)
+    });
+    let mut decoded = match decoding.await {
+        Ok(Ok(decoded)) => decoded,
+        Ok(Err(err)) => return decode_refusal(err),
+        Err(response) => return response,
     };
-    let mut decoded = match decode(&body, &hints, limit) {
-        Ok(decoded) => decoded,
-        Err(err) => return decode_refusal(err),
-    };
+    let dropped = decoded.dropped;
     if path.starts_with("/engage") {
         // The legacy people API names no event; PostHog treats it as $identify.
         for event in &mut decoded.events {
@@ -128,6 +148,7 @@ async fn capture(
         }
     };
     match backend.ingest.submit(project, events).await {
+        Ok(()) if dropped > 0 => Json(json!({"status": 1, "dropped": dropped})).into_response(),
         Ok(()) => Json(json!({"status": 1})).into_response(),
         Err(IngestError::Busy) => {
             let mut response = refuse(
@@ -155,6 +176,7 @@ fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
 fn decode_refusal(err: DecodeError) -> Response {
     let (status, code) = match &err {
         DecodeError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+        DecodeError::TooManyEvents(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_many_events"),
         DecodeError::NoToken => (StatusCode::UNAUTHORIZED, "ingest_key_required"),
         DecodeError::MultipleTokens | DecodeError::BadToken(_) => {
             (StatusCode::UNAUTHORIZED, "ingest_key_invalid")
