@@ -6,7 +6,9 @@
 
 mod api_errors;
 pub mod capture;
+mod csrf;
 mod guard;
+mod headers;
 mod live;
 mod short_links;
 
@@ -88,6 +90,7 @@ pub async fn router(
         move || {
             provide_context(backend.clone());
             provide_context(public_url.clone());
+            headers::provide_nonce();
         }
     };
     let routes = generate_route_list(App);
@@ -99,21 +102,35 @@ pub async fn router(
         .route("/d/{dashboard_id}", get(short_links::dashboard))
         .route("/dashboard/{dashboard_id}", get(short_links::dashboard))
         .route("/api/projects/{project_id}/events/live", get(live::events))
-        .leptos_routes_with_context(&state, routes, context, move || {
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(leptos_options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .layer(axum::middleware::from_fn_with_state(
             backend.clone(),
             guard::pages,
         ))
         .layer(axum::middleware::from_fn(api_errors::statuses))
         .layer(auth)
+        // Refused before a session is loaded or anything runs.
+        .layer(axum::middleware::from_fn_with_state(
+            csrf::SameOrigin::new(&config.public_url),
+            csrf::check,
+        ))
+        .layer(axum::middleware::from_fn(headers::content_policy))
         .with_state(state);
-    // The capture API needs no session, so it sits outside those layers.
+    // The capture API needs no session and answers other origins, so it sits
+    // outside those layers.
     let router = Router::new()
         .merge(capture::router(backend.clone()))
         .merge(router)
+        .layer(axum::middleware::from_fn_with_state(
+            headers::Headers::new(&config.public_url),
+            headers::common,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http());
     Ok((router, backend))
 }

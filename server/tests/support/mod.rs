@@ -33,15 +33,20 @@ impl Running {
 }
 
 pub async fn start() -> Running {
+    start_with(None, LeptosOptions::builder().output_name("huddle").build()).await
+}
+
+/// A server whose public URL is `public_url` (default: its own address) and
+/// whose static files come from `options.site_root`.
+pub async fn start_with(public_url: Option<&str>, options: LeptosOptions) -> Running {
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let config = server::Config {
         database_url: format!("sqlite://{}", dir.path().join("meta.db").display()),
         events_path: dir.path().join("events.duckdb"),
-        public_url: address.clone(),
+        public_url: public_url.map_or_else(|| address.clone(), str::to_owned),
     };
-    let options = LeptosOptions::builder().output_name("huddle").build();
     let (router, backend) = server::router(&config, options).await.unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     Running {
