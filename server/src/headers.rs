@@ -41,22 +41,42 @@ impl Headers {
 
 const NO_FRAMING: &str = "frame-ancestors 'none'";
 
-/// The content policy of a response whose page may run `nonce`'s inline
-/// scripts and may be framed by `frame_ancestors` (`'none'` by default).
-///
-/// - `wasm-unsafe-eval`: compiling the app's WebAssembly needs it.
-/// - `style-src-attr 'unsafe-inline'`: the dashboard grid places tiles and the
-///   retention table colours cells with `style` attributes, and ECharts
-///   writes its tooltips as HTML with inline styles. Style sheets and
-///   `<style>` elements stay limited to Huddle's own files.
-/// - Images: Huddle's own and `data:` (ECharts' "save as image").
-pub fn policy(nonce: &Nonce, frame_ancestors: &str) -> String {
-    format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-{nonce}'; \
-         style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; \
-         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
-         frame-ancestors {frame_ancestors}"
-    )
+/// The Content-Security-Policy of pages and everything else but capture.
+#[derive(Debug, Clone)]
+pub struct ContentPolicy {
+    /// `cargo leptos watch` reloads pages over a WebSocket on its own port.
+    live_reload: Option<String>,
+}
+
+impl ContentPolicy {
+    pub fn new(options: &leptos::config::LeptosOptions) -> Self {
+        // The same test as Leptos's `AutoReload`, which opens that socket.
+        let watching = std::env::var("LEPTOS_WATCH").is_ok();
+        let port = options.reload_external_port.unwrap_or(options.reload_port);
+        ContentPolicy {
+            live_reload: watching.then(|| format!(" ws://*:{port} wss://*:{port}")),
+        }
+    }
+
+    /// The policy of a response whose page may run `nonce`'s inline scripts
+    /// and may be framed by `frame_ancestors` (`'none'` by default).
+    ///
+    /// - `wasm-unsafe-eval`: compiling the app's WebAssembly needs it.
+    /// - `style-src-attr 'unsafe-inline'`: the dashboard grid places tiles and
+    ///   the retention table colours cells with `style` attributes (without
+    ///   it, a project home reports one violation per tile), and ECharts
+    ///   writes its tooltips as HTML with inline styles. Style sheets and
+    ///   `<style>` elements stay limited to Huddle's own files.
+    /// - Images: Huddle's own and `data:` (ECharts' "save as image").
+    pub fn header(&self, nonce: &Nonce, frame_ancestors: &str) -> String {
+        let live_reload = self.live_reload.as_deref().unwrap_or_default();
+        format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-{nonce}'; \
+             style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; \
+             connect-src 'self'{live_reload}; object-src 'none'; base-uri 'none'; \
+             form-action 'self'; frame-ancestors {frame_ancestors}"
+        )
+    }
 }
 
 /// Headers every response gets.
@@ -86,13 +106,17 @@ pub async fn common(State(headers): State<Headers>, request: Request, next: Next
 
 /// The content policy, with a nonce of the request's own: kept in the
 /// request's extensions for the renderer, and written into the header.
-pub async fn content_policy(mut request: Request, next: Next) -> Response {
+pub async fn content_policy(
+    State(policy): State<ContentPolicy>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let nonce = Nonce::new();
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     if !response.headers().contains_key(CONTENT_SECURITY_POLICY) {
-        let value =
-            HeaderValue::from_str(&policy(&nonce, "'none'")).expect("a nonce is URL-safe base64");
+        let value = HeaderValue::from_str(&policy.header(&nonce, "'none'"))
+            .expect("a nonce is URL-safe base64");
         response
             .headers_mut()
             .insert(CONTENT_SECURITY_POLICY, value);

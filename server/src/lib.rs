@@ -93,6 +93,7 @@ pub async fn router(
             headers::provide_nonce();
         }
     };
+    let content_policy = headers::ContentPolicy::new(&leptos_options);
     let routes = generate_route_list(App);
     let router = Router::<AppState>::new()
         .route("/", get(root))
@@ -120,7 +121,10 @@ pub async fn router(
             csrf::SameOrigin::new(&config.public_url),
             csrf::check,
         ))
-        .layer(axum::middleware::from_fn(headers::content_policy))
+        .layer(axum::middleware::from_fn_with_state(
+            content_policy,
+            headers::content_policy,
+        ))
         .with_state(state);
     // The capture API needs no session and answers other origins, so it sits
     // outside those layers.
