@@ -30,6 +30,9 @@ pub enum AppError {
     /// Too many attempts in a short time.
     #[error("{0}")]
     Throttled(String),
+    /// A request body in an encoding the endpoint does not take.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     #[error(
         "Something went wrong on our side. If it keeps happening, quote request {request_id}."
     )]
@@ -50,6 +53,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::Invalid(_) | AppError::Transport(_) => 400,
             AppError::Throttled(_) => 429,
+            AppError::UnsupportedMediaType(_) => 415,
             AppError::Internal { .. } => 500,
         }
     }

@@ -34,7 +34,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <script>{theme::HEAD_SCRIPT}</script>
+                // The server's content policy allows inline scripts by this
+                // request's nonce only.
+                <script nonce=leptos::nonce::use_nonce()>{theme::HEAD_SCRIPT}</script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>

@@ -12,6 +12,7 @@ mod error;
 pub mod events;
 pub mod ingest;
 pub mod insights;
+pub mod markdown;
 pub mod meta;
 mod templates;
 mod tokens;

@@ -688,9 +688,16 @@ struct Browser {
 impl Browser {
     /// Logs in as the bench user; the session cookie stays in the client.
     async fn log_in(address: &str) -> Self {
+        // Huddle takes changes only from its own pages; a browser says so.
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::ORIGIN,
+            reqwest::header::HeaderValue::from_str(address).unwrap(),
+        );
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
             .build()
             .unwrap();
         let response = client

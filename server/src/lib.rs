@@ -6,7 +6,9 @@
 
 mod api_errors;
 pub mod capture;
+mod csrf;
 mod guard;
+mod headers;
 mod live;
 mod short_links;
 
@@ -94,29 +96,48 @@ pub async fn router(
             provide_context(backend.clone());
             provide_context(public_url.clone());
             provide_context(trust_forwarded_for);
+            headers::provide_nonce();
         }
     };
+    let content_policy = headers::ContentPolicy::new(&leptos_options);
     let routes = generate_route_list(App);
     let router = routes_outside_leptos()
         .into_iter()
         .fold(Router::<AppState>::new(), |router, (path, route)| {
             router.route(path, route)
         })
-        .leptos_routes_with_context(&state, routes, context, move || {
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(leptos_options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .layer(axum::middleware::from_fn_with_state(
             backend.clone(),
             guard::pages,
         ))
         .layer(axum::middleware::from_fn(api_errors::statuses))
         .layer(auth)
+        // Refused before a session is loaded or anything runs.
+        .layer(axum::middleware::from_fn_with_state(
+            csrf::SameOrigin::new(&config.public_url),
+            csrf::check,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            content_policy,
+            headers::content_policy,
+        ))
         .with_state(state);
-    // The capture API needs no session, so it sits outside those layers.
+    // The capture API needs no session and answers other origins, so it sits
+    // outside those layers.
     let router = Router::new()
         .merge(capture::router(backend.clone()))
         .merge(router)
+        .layer(axum::middleware::from_fn_with_state(
+            headers::Headers::new(&config.public_url),
+            headers::common,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http());
     Ok((router, backend))
 }

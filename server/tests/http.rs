@@ -486,6 +486,119 @@ async fn a_member_whose_role_is_lowered_or_who_is_removed_loses_it_in_their_open
         &[
             ("token", &token),
             ("name", "Bob"),
+// ---------------------------------------------------------------------------
+// Security: where requests may come from, and the headers every answer has
+
+const SIGN_UP: [(&str, &str); 6] = [
+    ("name", "Ada"),
+    ("email", "ada@example.com"),
+    ("password", "a long enough password"),
+    ("organization_name", "Org"),
+    ("project_name", "Project"),
+    ("time_zone", "UTC"),
+];
+
+/// A client that sends only the headers it is given, like a page elsewhere.
+fn bare_client() -> Client {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn post_form(
+    app: &TestApp,
+    server_fn: &str,
+    headers: &[(&str, &str)],
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut request = bare_client()
+        .post(format!("{}/api/{server_fn}", app.0.address))
+        .form(form);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn cross_site_sign_up_and_log_in_are_refused_and_change_nothing() {
+    let app = TestApp::spawn().await;
+
+    for headers in [
+        &[("Origin", "https://evil.example")][..],
+        &[("Origin", "null")][..],
+        // The browser's own word wins over a matching Origin.
+        &[
+            ("Sec-Fetch-Site", "cross-site"),
+            ("Origin", app.0.address.as_str()),
+        ][..],
+        &[("Sec-Fetch-Site", "same-site")][..],
+    ] {
+        let response = post_form(&app, "signup", headers, &SIGN_UP).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{headers:?}");
+        assert!(
+            response.headers().get("set-cookie").is_none(),
+            "{headers:?}"
+        );
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(
+            body["Forbidden"]
+                .as_str()
+                .unwrap()
+                .contains("Huddle's own pages"),
+            "{body}"
+        );
+    }
+    // No account was made: the same sign-up from Huddle's page still works.
+    let ada = app.browser();
+    assert_eq!(ada.call("signup", &SIGN_UP).await.status(), StatusCode::OK);
+
+    let login = [
+        ("email", "ada@example.com"),
+        ("password", "a long enough password"),
+    ];
+    let forged = post_form(&app, "login", &[("Origin", "https://evil.example")], &login).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert!(forged.headers().get("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn a_state_changing_request_without_origin_or_fetch_site_is_refused() {
+    let app = TestApp::spawn().await;
+
+    let response = post_form(&app, "signup", &[], &SIGN_UP).await;
+
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let logout = bare_client()
+        .delete(format!("{}/api/logout", app.0.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn requests_from_huddles_own_origin_are_accepted() {
+    let app = TestApp::spawn().await;
+    let port = app.0.address.rsplit(':').next().unwrap().to_owned();
+    let as_localhost = format!("http://localhost:{port}");
+    let host = format!("localhost:{port}");
+
+    let by_fetch_site = post_form(
+        &app,
+        "signup",
+        &[("Sec-Fetch-Site", "same-origin")],
+        &SIGN_UP,
+    )
+    .await;
+    // The public URL says 127.0.0.1; the page was opened as localhost.
+    let by_host = post_form(
+        &app,
+        "login",
+        &[("Origin", as_localhost.as_str()), ("Host", host.as_str())],
+        &[
+            ("email", "ada@example.com"),
             ("password", "a long enough password"),
         ],
     )
@@ -579,7 +692,10 @@ async fn wrong_passwords_get_a_429_that_a_forged_forwarded_for_header_does_not_e
 
 #[tokio::test]
 async fn behind_a_trusted_proxy_each_forwarded_client_is_throttled_on_its_own() {
-    let app = TestApp(support::start_with(|config| config.trust_forwarded_for = true).await);
+    let app = TestApp(support::start_with(
+        |config| config.trust_forwarded_for = true,
+        leptos::prelude::LeptosOptions::builder().output_name("huddle").build(),
+    ).await);
     app.browser()
         .sign_up("ada@example.com", "Org", "Project")
         .await;
@@ -614,6 +730,145 @@ async fn behind_a_trusted_proxy_each_forwarded_client_is_throttled_on_its_own() 
     assert_eq!(
         log_in_via_proxy("192.0.2.10", "a long enough password").await,
         StatusCode::OK
+
+    assert_eq!(by_fetch_site.status(), StatusCode::OK);
+    assert_eq!(by_host.status(), StatusCode::OK);
+    let other_host = post_form(
+        &app,
+        "login",
+        &[("Origin", "http://localhost:1"), ("Host", host.as_str())],
+        &[
+            ("email", "ada@example.com"),
+            ("password", "a long enough password"),
+        ],
+    )
+    .await;
+    assert_eq!(other_host.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn server_functions_refuse_a_body_in_another_encoding() {
+    let app = TestApp::spawn().await;
+
+    for content_type in ["text/plain", "multipart/form-data; boundary=x", ""] {
+        let mut request = app
+            .0
+            .browser()
+            .post(format!("{}/api/login", app.0.address))
+            .body("email=ada@example.com&password=x");
+        if !content_type.is_empty() {
+            request = request.header("Content-Type", content_type);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type:?}"
+        );
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(body["UnsupportedMediaType"].is_string(), "{body}");
+    }
+}
+
+fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
+    response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or_default()
+}
+
+fn assert_common_headers(response: &reqwest::Response, what: &str) {
+    assert_eq!(
+        header(response, "x-content-type-options"),
+        "nosniff",
+        "{what}"
+    );
+    assert_eq!(header(response, "x-frame-options"), "DENY", "{what}");
+    assert_eq!(
+        header(response, "referrer-policy"),
+        "strict-origin-when-cross-origin",
+        "{what}"
+    );
+}
+
+fn assert_content_policy(response: &reqwest::Response, what: &str) {
+    let csp = header(response, "content-security-policy");
+    for directive in [
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval' 'nonce-",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(
+            csp.contains(directive),
+            "{what}: {directive} missing from {csp:?}"
+        );
+    }
+    let scripts = csp
+        .split(';')
+        .find(|d| d.trim().starts_with("script-src"))
+        .unwrap();
+    assert!(
+        !scripts.contains(" 'unsafe-eval'") && !scripts.contains("'unsafe-inline'"),
+        "{what}: {csp}"
+    );
+}
+
+/// The public files the real site serves.
+fn site_with_public_files() -> leptos::prelude::LeptosOptions {
+    leptos::prelude::LeptosOptions::builder()
+        .output_name("huddle")
+        .site_root(concat!(env!("CARGO_MANIFEST_DIR"), "/../public"))
+        .build()
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp(support::start_with(|_| {}, site_with_public_files()).await);
+    let visitor = app.browser();
+
+    let page = visitor.get("/login").await;
+    let server_fn = visitor
+        .call(
+            "login",
+            &[("email", "a@example.com"), ("password", "wrong")],
+        )
+        .await;
+    let static_file = visitor.get("/favicon.svg").await;
+    let missing = visitor.get("/no/such/page").await;
+    let capture = bare_client()
+        .post(format!("{}/e/", app.0.address))
+        .header("Origin", "https://customer.example")
+        .body(r#"{"event":"x","distinct_id":"u"}"#)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(server_fn.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(static_file.status(), StatusCode::OK);
+    assert_eq!(header(&static_file, "content-type"), "image/svg+xml");
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(capture.status(), StatusCode::UNAUTHORIZED);
+    for (what, response) in [
+        ("page", &page),
+        ("server function", &server_fn),
+        ("static file", &static_file),
+        ("404", &missing),
+    ] {
+        assert_common_headers(response, what);
+        assert_content_policy(response, what);
+    }
+    assert_common_headers(&capture, "capture");
+    assert!(
+        header(&page, "strict-transport-security").is_empty(),
+        "plain http"
     );
 }
 
@@ -652,4 +907,111 @@ async fn sign_ups_from_one_address_are_throttled_with_a_clear_message() {
         body["Throttled"],
         "Too many sign-ups from your network. Try again in 60 minutes."
     );
+}
+async fn every_inline_script_of_a_page_carries_that_responses_nonce() {
+    let app = TestApp::spawn().await;
+    let visitor = app.browser();
+
+    let first = visitor.get("/login").await;
+    let second = visitor.get("/login").await;
+
+    let nonce_of = |response: &reqwest::Response| {
+        let csp = header(response, "content-security-policy");
+        csp.split("'nonce-")
+            .nth(1)
+            .unwrap()
+            .split('\'')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let nonce = nonce_of(&first);
+    assert_ne!(nonce, nonce_of(&second), "a fresh nonce per page");
+    assert!(nonce.len() >= 22, "128 bits: {nonce}");
+    let html = first.text().await.unwrap();
+    let scripts: Vec<&str> = html
+        .split("<script")
+        .skip(1)
+        .map(|s| s.split('>').next().unwrap())
+        .collect();
+    assert!(
+        scripts.len() >= 2,
+        "the theme and hydration scripts: {html}"
+    );
+    for script in scripts {
+        assert!(
+            script.contains(&format!("nonce=\"{nonce}\"")) || script.contains("src="),
+            "<script{script}> in {html}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn over_https_browsers_are_told_to_keep_to_it() {
+    let app = TestApp(
+        support::start_with(
+            |config| config.public_url = "https://huddle.example".into(),
+            leptos::prelude::LeptosOptions::builder()
+                .output_name("huddle")
+                .build(),
+        )
+        .await,
+    );
+
+    let page = app.browser().get("/login").await;
+
+    assert_eq!(
+        header(&page, "strict-transport-security"),
+        "max-age=31536000"
+    );
+}
+
+#[tokio::test]
+async fn a_text_tile_reaches_the_page_as_sanitized_html() {
+    let app = TestApp::spawn().await;
+    let ada = app.browser();
+    let project = ada.sign_up("ada@example.com", "Org", "Project").await;
+    let created = ada
+        .call(
+            "create_dashboard",
+            &[
+                ("project_id", &project.to_string()),
+                ("name", "Notes"),
+                ("description", ""),
+                ("tags", ""),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::OK);
+    let dashboard: serde_json::Value = created.json().await.unwrap();
+    let json = |server_fn: &str, body: serde_json::Value| {
+        ada.client
+            .post(format!("{}/api/{server_fn}", ada.address))
+            .json(&body)
+            .send()
+    };
+
+    let text = "**Read** [the plan](https://example.com) or [this](javascript:alert(document.cookie)) <img src=x onerror=alert(1)>";
+    let added = json(
+        "change_dashboard",
+        serde_json::json!({"project_id": project, "dashboard_id": dashboard, "change": {"AddText": {"text": text}}}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(added.status(), StatusCode::OK);
+    let view: serde_json::Value = json(
+        "dashboard",
+        serde_json::json!({"project_id": project, "dashboard_id": dashboard, "filters": {"date_from": null, "property": null}}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+
+    let html = view["tiles"][0]["text_html"].as_str().unwrap();
+    assert!(html.contains("<strong>Read</strong>"), "{html}");
+    assert!(html.contains(r#"href="https://example.com""#), "{html}");
+    assert!(!html.contains("javascript:"), "{html}");
+    assert!(!html.contains("<img"), "{html}");
 }

@@ -39,6 +39,9 @@ pub async fn create_dashboard(
 pub struct TileView {
     pub tile: Tile,
     pub outcome: Option<Result<QueryOutcome, AppError>>,
+    /// For text tiles, the Markdown as sanitized HTML: rendered on the
+    /// server, the only HTML a page inserts from what people wrote.
+    pub text_html: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -118,7 +121,14 @@ pub async fn dashboard_view(
         tiles: tiles
             .into_iter()
             .zip(outcomes)
-            .map(|(tile, outcome)| TileView { tile, outcome })
+            .map(|(tile, outcome)| TileView {
+                text_html: match &tile.content {
+                    TileContent::Text(text) => Some(backend::markdown::markdown_to_safe_html(text)),
+                    TileContent::Insight(_) => None,
+                },
+                tile,
+                outcome,
+            })
             .collect(),
         dashboard,
         rights,

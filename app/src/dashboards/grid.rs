@@ -137,6 +137,7 @@ pub fn TileGrid(
                 });
             };
             let refresh_one = RwSignal::new(0u32);
+            let text_html = view.text_html;
             let (title, body, refreshable) = match (view.tile.content, view.outcome) {
                 (TileContent::Insight(insight), outcome) => {
                     let display = display_of(&insight.query);
@@ -151,9 +152,10 @@ pub fn TileGrid(
                     .into_any();
                     (title, body, true)
                 }
-                (TileContent::Text(text), _) => (
+                // Rendered and sanitized on the server (see `TileView`).
+                (TileContent::Text(_), _) => (
                     view! { <span class="tile-title muted">"Text"</span> }.into_any(),
-                    view! { <div class="markdown" inner_html=markdown(&text)></div> }.into_any(),
+                    view! { <div class="markdown" inner_html=text_html.unwrap_or_default()></div> }.into_any(),
                     false,
                 ),
             };
@@ -239,28 +241,5 @@ fn InsightTileResult(
                 None => ().into_any(),
             }}
         </div>
-    }
-}
-
-/// Markdown to HTML, with any raw HTML in the text shown as text.
-pub fn markdown(text: &str) -> String {
-    use pulldown_cmark::{html, Event, Parser};
-    let events = Parser::new(text).map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        other => other,
-    });
-    let mut out = String::new();
-    html::push_html(&mut out, events);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn markdown_renders_and_raw_html_is_escaped() {
-        let html = super::markdown("# Goals\n\n**Grow** <script>alert(1)</script>");
-        assert!(html.contains("<h1>Goals</h1>"));
-        assert!(html.contains("<strong>Grow</strong>"));
-        assert!(!html.contains("<script>"));
     }
 }

@@ -33,11 +33,15 @@ impl Running {
 }
 
 pub async fn start() -> Running {
-    start_with(|_| {}).await
+    start_with(|_| {}, LeptosOptions::builder().output_name("huddle").build()).await
 }
 
-/// A server whose configuration `configure` adjusts first.
-pub async fn start_with(configure: impl FnOnce(&mut server::Config)) -> Running {
+/// A server whose configuration `configure` adjusts first, serving its
+/// static files from `options.site_root`.
+pub async fn start_with(
+    configure: impl FnOnce(&mut server::Config),
+    options: LeptosOptions,
+) -> Running {
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
@@ -48,7 +52,6 @@ pub async fn start_with(configure: impl FnOnce(&mut server::Config)) -> Running 
         trust_forwarded_for: false,
     };
     configure(&mut config);
-    let options = LeptosOptions::builder().output_name("huddle").build();
     let (router, backend) = server::router(&config, options).await.unwrap();
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
