@@ -30,6 +30,10 @@ pub enum AppError {
     /// Too many attempts in a short time.
     #[error("{0}")]
     Throttled(String),
+    /// The server could not take the work in time; the same request may
+    /// succeed in a moment.
+    #[error("Huddle is busy; try again in a moment.")]
+    Busy,
     #[error(
         "Something went wrong on our side. If it keeps happening, quote request {request_id}."
     )]
@@ -50,6 +54,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::Invalid(_) | AppError::Transport(_) => 400,
             AppError::Throttled(_) => 429,
+            AppError::Busy => 503,
             AppError::Internal { .. } => 500,
         }
     }
@@ -96,6 +101,7 @@ impl From<backend::Error> for AppError {
             E::Conflict(message) => AppError::Conflict(message),
             refused @ E::BadCredentials => AppError::Refused(refused.to_string()),
             throttled @ E::Throttled { .. } => AppError::Throttled(throttled.to_string()),
+            E::Busy => AppError::Busy,
             internal @ (E::Database(_) | E::Migration(_) | E::Internal(_)) => {
                 AppError::internal(&internal)
             }

@@ -7,6 +7,7 @@
 mod api_errors;
 pub mod capture;
 mod guard;
+mod health;
 mod live;
 mod short_links;
 
@@ -93,7 +94,7 @@ pub async fn router(
     let routes = generate_route_list(App);
     let router = Router::<AppState>::new()
         .route("/", get(root))
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(health::healthz))
         .route("/i/{short_id}", get(short_links::insight))
         .route("/insights/{short_id}", get(short_links::insight))
         .route("/d/{dashboard_id}", get(short_links::dashboard))
