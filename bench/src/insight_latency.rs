@@ -67,6 +67,7 @@ async fn main() {
         database_url: format!("sqlite://{}", data.dir.join("meta.db").display()),
         events_path: data.dir.join("events.duckdb"),
         public_url: address.clone(),
+        live: server::LiveLimits::default(),
     };
     let (router, backend) = server::router(
         &config,

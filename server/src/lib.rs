@@ -28,6 +28,8 @@ use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
+pub use live::LiveLimits;
+
 /// How the server is set up; see `huddle serve --help`.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -38,12 +40,16 @@ pub struct Config {
     /// The address people reach Huddle at, used in links sent elsewhere.
     /// Session cookies are marked Secure when it is `https://`.
     pub public_url: String,
+    /// How often a live events stream re-checks its viewer, and how many
+    /// streams one person may keep open.
+    pub live: LiveLimits,
 }
 
 #[derive(Clone, FromRef)]
 struct AppState {
     leptos_options: LeptosOptions,
     backend: Backend,
+    live: live::Live,
 }
 
 /// Opens the stores and builds the router.
@@ -71,6 +77,7 @@ pub async fn router(
             .clone()
             .continuously_delete_expired(std::time::Duration::from_secs(3600)),
     );
+    let live = live::Live::new(config.live.clone(), session_store.clone());
     let sessions = SessionManagerLayer::new(session_store)
         .with_name("huddle_session")
         .with_http_only(true)
@@ -82,6 +89,7 @@ pub async fn router(
     let state = AppState {
         leptos_options: leptos_options.clone(),
         backend: backend.clone(),
+        live,
     };
     let context = {
         let backend = backend.clone();

@@ -71,6 +71,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         database_url: args.database_url,
         events_path: args.events_path,
         public_url: args.public_url.unwrap_or_else(|| format!("http://{addr}")),
+        live: server::LiveLimits::default(),
     };
     let (router, backend) = server::router(&config, leptos_options).await?;
     let listener = tokio::net::TcpListener::bind(addr).await?;

@@ -30,17 +30,73 @@ impl Running {
             .build()
             .unwrap()
     }
+
+    /// Calls a server function with a form body, as the UI's forms do.
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        server_fn: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(format!("{}/api/{server_fn}", self.address))
+            .header("Accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs `client` up with its own organization and returns the user and
+    /// their first project.
+    pub async fn sign_up(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+    ) -> (domain::UserId, domain::ProjectId) {
+        let response = self
+            .call(
+                client,
+                "signup",
+                &[
+                    ("name", "Tester"),
+                    ("email", email),
+                    ("password", "a long enough password"),
+                    ("organization_name", "Tester's org"),
+                    ("project_name", "First project"),
+                    ("time_zone", "Europe/Berlin"),
+                ],
+            )
+            .await;
+        assert!(response.status().is_success() || response.status().is_redirection());
+        let (user, _) = self
+            .backend
+            .meta
+            .user_with_password_hash(&domain::account::Email::parse(email).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let project = self.backend.meta.projects_for_user(user.id).await.unwrap()[0].id;
+        (user.id, project)
+    }
 }
 
 pub async fn start() -> Running {
+    start_with(|_| {}).await
+}
+
+/// Like [`start`], with `adjust` changing the configuration first.
+pub async fn start_with(adjust: impl FnOnce(&mut server::Config)) -> Running {
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let config = server::Config {
+    let mut config = server::Config {
         database_url: format!("sqlite://{}", dir.path().join("meta.db").display()),
         events_path: dir.path().join("events.duckdb"),
         public_url: address.clone(),
+        live: server::LiveLimits::default(),
     };
+    adjust(&mut config);
     let options = LeptosOptions::builder().output_name("huddle").build();
     let (router, backend) = server::router(&config, options).await.unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
