@@ -33,6 +33,10 @@ pub enum AppError {
     /// A request body in an encoding the endpoint does not take.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// The server could not take the work in time; the same request may
+    /// succeed in a moment.
+    #[error("Huddle is busy; try again in a moment.")]
+    Busy,
     #[error(
         "Something went wrong on our side. If it keeps happening, quote request {request_id}."
     )]
@@ -54,6 +58,7 @@ impl AppError {
             AppError::Invalid(_) | AppError::Transport(_) => 400,
             AppError::Throttled(_) => 429,
             AppError::UnsupportedMediaType(_) => 415,
+            AppError::Busy => 503,
             AppError::Internal { .. } => 500,
         }
     }
@@ -100,6 +105,7 @@ impl From<backend::Error> for AppError {
             E::Conflict(message) => AppError::Conflict(message),
             refused @ E::BadCredentials => AppError::Refused(refused.to_string()),
             throttled @ E::Throttled { .. } => AppError::Throttled(throttled.to_string()),
+            E::Busy => AppError::Busy,
             internal @ (E::Database(_) | E::Migration(_) | E::Internal(_)) => {
                 AppError::internal(&internal)
             }

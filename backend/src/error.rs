@@ -3,6 +3,8 @@
 //! Variants other than [`Error::Database`] and [`Error::Internal`] are the
 //! caller's fault and carry a message fit to show a person; those two are ours,
 //! and the web layer logs them and shows a generic failure instead.
+//! [`Error::Busy`] is neither: the store could not take the work in time, and
+//! the same request may well succeed a moment later.
 
 use domain::organization::MembershipDenied;
 use domain::Invalid;
@@ -29,8 +31,12 @@ pub enum Error {
     /// Too many attempts from this client; try again later.
     #[error("{refusal} Try again in {minutes} minute{}.", if *.minutes == 1 { "" } else { "s" })]
     Throttled { refusal: &'static str, minutes: i64 },
+    /// The metadata store could not get its write lock (or a connection)
+    /// within its timeout.
+    #[error("Huddle is busy; try again in a moment.")]
+    Busy,
     #[error("database error")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("database migration failed")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
@@ -43,13 +49,36 @@ impl From<MembershipDenied> for Error {
     }
 }
 
+impl From<sqlx::Error> for Error {
+    fn from(err: sqlx::Error) -> Self {
+        if is_busy(&err) {
+            Error::Busy
+        } else {
+            Error::Database(err)
+        }
+    }
+}
+
+/// SQLITE_BUSY and SQLITE_LOCKED ("database is locked"), with any extended
+/// code, and a pool with no connection free in time.
+fn is_busy(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, 5 | 6)),
+        _ => false,
+    }
+}
+
 impl Error {
     /// Maps "no row" to [`Error::NotFound`]: used where a missing row means a
     /// missing (or invisible) resource rather than a bug.
     pub(crate) fn from_lookup(err: sqlx::Error) -> Self {
         match err {
             sqlx::Error::RowNotFound => Error::NotFound,
-            other => Error::Database(other),
+            other => other.into(),
         }
     }
 }

@@ -104,6 +104,7 @@ async fn main() {
         events_path: dir.path().join("events.duckdb"),
         public_url: address.clone(),
         trust_forwarded_for: false,
+        live: server::LiveLimits::default(),
     };
     let (router, backend) = server::router(
         &config,

@@ -68,6 +68,7 @@ async fn main() {
         events_path: data.dir.join("events.duckdb"),
         public_url: address.clone(),
         trust_forwarded_for: false,
+        live: server::LiveLimits::default(),
     };
     let (router, backend) = server::router(
         &config,

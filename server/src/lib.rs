@@ -9,6 +9,7 @@ pub mod capture;
 mod csrf;
 mod guard;
 mod headers;
+mod health;
 mod live;
 mod short_links;
 
@@ -29,6 +30,8 @@ use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
+pub use live::LiveLimits;
+
 /// How the server is set up; see `huddle serve --help`.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -43,12 +46,16 @@ pub struct Config {
     /// only behind a reverse proxy that sets it. Needs the router served with
     /// `into_make_service_with_connect_info::<SocketAddr>()`.
     pub trust_forwarded_for: bool,
+    /// How often a live events stream re-checks its viewer, and how many
+    /// streams one person may keep open.
+    pub live: LiveLimits,
 }
 
 #[derive(Clone, FromRef)]
 struct AppState {
     leptos_options: LeptosOptions,
     backend: Backend,
+    live: live::Live,
 }
 
 /// Opens the stores and builds the router.
@@ -76,6 +83,7 @@ pub async fn router(
             .clone()
             .continuously_delete_expired(std::time::Duration::from_secs(3600)),
     );
+    let live = live::Live::new(config.live.clone(), session_store.clone());
     let sessions = SessionManagerLayer::new(session_store)
         .with_name("huddle_session")
         .with_http_only(true)
@@ -87,6 +95,7 @@ pub async fn router(
     let state = AppState {
         leptos_options: leptos_options.clone(),
         backend: backend.clone(),
+        live,
     };
     let context = {
         let backend = backend.clone();
@@ -147,7 +156,7 @@ pub async fn router(
 fn routes_outside_leptos() -> Vec<(&'static str, MethodRouter<AppState>)> {
     vec![
         ("/", get(root)),
-        ("/healthz", get(|| async { "ok" })),
+        ("/healthz", get(health::healthz)),
         ("/i/{short_id}", get(short_links::insight)),
         ("/insights/{short_id}", get(short_links::insight)),
         ("/d/{dashboard_id}", get(short_links::dashboard)),

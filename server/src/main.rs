@@ -77,6 +77,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         events_path: args.events_path,
         public_url: args.public_url.unwrap_or_else(|| format!("http://{addr}")),
         trust_forwarded_for: args.trust_forwarded_for,
+        live: server::LiveLimits::default(),
     };
     let (router, backend) = server::router(&config, leptos_options).await?;
     let listener = tokio::net::TcpListener::bind(addr).await?;

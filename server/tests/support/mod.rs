@@ -30,6 +30,55 @@ impl Running {
             .build()
             .unwrap()
     }
+
+    /// Calls a server function with a form body, as the UI's forms do.
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        server_fn: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(format!("{}/api/{server_fn}", self.address))
+            .header("Accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs `client` up with its own organization and returns the user and
+    /// their first project.
+    pub async fn sign_up(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+    ) -> (domain::UserId, domain::ProjectId) {
+        let response = self
+            .call(
+                client,
+                "signup",
+                &[
+                    ("name", "Tester"),
+                    ("email", email),
+                    ("password", "a long enough password"),
+                    ("organization_name", "Tester's org"),
+                    ("project_name", "First project"),
+                    ("time_zone", "Europe/Berlin"),
+                ],
+            )
+            .await;
+        assert!(response.status().is_success() || response.status().is_redirection());
+        let (user, _) = self
+            .backend
+            .meta
+            .user_with_password_hash(&domain::account::Email::parse(email).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let project = self.backend.meta.projects_for_user(user.id).await.unwrap()[0].id;
+        (user.id, project)
+    }
 }
 
 pub async fn start() -> Running {
@@ -50,6 +99,7 @@ pub async fn start_with(
         events_path: dir.path().join("events.duckdb"),
         public_url: address.clone(),
         trust_forwarded_for: false,
+        live: server::LiveLimits::default(),
     };
     configure(&mut config);
     let (router, backend) = server::router(&config, options).await.unwrap();
