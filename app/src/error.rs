@@ -30,6 +30,9 @@ pub enum AppError {
     /// Too many attempts in a short time.
     #[error("{0}")]
     Throttled(String),
+    /// The server could not do it in time (e.g. a query hit its time limit).
+    #[error("{0}")]
+    Unavailable(String),
     #[error(
         "Something went wrong on our side. If it keeps happening, quote request {request_id}."
     )]
@@ -50,6 +53,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::Invalid(_) | AppError::Transport(_) => 400,
             AppError::Throttled(_) => 429,
+            AppError::Unavailable(_) => 503,
             AppError::Internal { .. } => 500,
         }
     }
@@ -96,6 +100,8 @@ impl From<backend::Error> for AppError {
             E::Conflict(message) => AppError::Conflict(message),
             refused @ E::BadCredentials => AppError::Refused(refused.to_string()),
             throttled @ E::Throttled { .. } => AppError::Throttled(throttled.to_string()),
+            E::Busy(message) => AppError::Throttled(message),
+            E::Unavailable(message) => AppError::Unavailable(message),
             internal @ (E::Database(_) | E::Migration(_) | E::Internal(_)) => {
                 AppError::internal(&internal)
             }

@@ -29,6 +29,13 @@ pub enum Error {
     /// Too many failed attempts; try again later.
     #[error("Too many failed attempts. Try again in {minutes} minutes.")]
     Throttled { minutes: i64 },
+    /// The actor asks for more at once than they may; the message says what.
+    #[error("{0}")]
+    Busy(String),
+    /// The work could not be done in time; trying again or asking for less
+    /// may succeed.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("database error")]
     Database(#[from] sqlx::Error),
     #[error("database migration failed")]

@@ -103,6 +103,7 @@ async fn main() {
         database_url: format!("sqlite://{}", dir.path().join("meta.db").display()),
         events_path: dir.path().join("events.duckdb"),
         public_url: address.clone(),
+        query_timeout: backend::insights::DEFAULT_TIME_LIMIT,
     };
     let (router, backend) = server::router(
         &config,

@@ -67,6 +67,7 @@ async fn main() {
         database_url: format!("sqlite://{}", data.dir.join("meta.db").display()),
         events_path: data.dir.join("events.duckdb"),
         public_url: address.clone(),
+        query_timeout: backend::insights::DEFAULT_TIME_LIMIT,
     };
     let (router, backend) = server::router(
         &config,

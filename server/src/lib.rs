@@ -37,6 +37,8 @@ pub struct Config {
     /// The address people reach Huddle at, used in links sent elsewhere.
     /// Session cookies are marked Secure when it is `https://`.
     pub public_url: String,
+    /// How long one insight query may compute before it is stopped.
+    pub query_timeout: std::time::Duration,
 }
 
 #[derive(Clone, FromRef)]
@@ -58,7 +60,11 @@ pub async fn router(
                 config.database_url,
                 config.events_path.display()
             )
-        })?;
+        })?
+        .with_query_limits(backend::insights::QueryLimits {
+            time_limit: config.query_timeout,
+            ..Default::default()
+        });
 
     let session_store = SqliteStore::new(backend.meta.sqlite_pool().clone());
     session_store

@@ -32,6 +32,9 @@ struct ServeArgs {
     /// http:// and the listening address.
     #[arg(long, env = "HUDDLE_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Seconds one insight query may compute before it is stopped.
+    #[arg(long, env = "HUDDLE_QUERY_TIMEOUT", default_value_t = backend::insights::DEFAULT_TIME_LIMIT.as_secs())]
+    query_timeout: u64,
     /// Create a demo organization, project and user if the database is empty,
     /// and print the demo login.
     #[arg(long)]
@@ -71,6 +74,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         database_url: args.database_url,
         events_path: args.events_path,
         public_url: args.public_url.unwrap_or_else(|| format!("http://{addr}")),
+        query_timeout: std::time::Duration::from_secs(args.query_timeout.max(1)),
     };
     let (router, backend) = server::router(&config, leptos_options).await?;
     let listener = tokio::net::TcpListener::bind(addr).await?;

@@ -40,6 +40,7 @@ pub async fn start() -> Running {
         database_url: format!("sqlite://{}", dir.path().join("meta.db").display()),
         events_path: dir.path().join("events.duckdb"),
         public_url: address.clone(),
+        query_timeout: backend::insights::DEFAULT_TIME_LIMIT,
     };
     let options = LeptosOptions::builder().output_name("huddle").build();
     let (router, backend) = server::router(&config, options).await.unwrap();
