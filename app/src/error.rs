@@ -37,6 +37,9 @@ pub enum AppError {
     /// succeed in a moment.
     #[error("Huddle is busy; try again in a moment.")]
     Busy,
+    /// The server could not do it in time (e.g. a query hit its time limit).
+    #[error("{0}")]
+    Unavailable(String),
     #[error(
         "Something went wrong on our side. If it keeps happening, quote request {request_id}."
     )]
@@ -59,6 +62,7 @@ impl AppError {
             AppError::Throttled(_) => 429,
             AppError::UnsupportedMediaType(_) => 415,
             AppError::Busy => 503,
+            AppError::Unavailable(_) => 503,
             AppError::Internal { .. } => 500,
         }
     }
@@ -106,6 +110,8 @@ impl From<backend::Error> for AppError {
             refused @ E::BadCredentials => AppError::Refused(refused.to_string()),
             throttled @ E::Throttled { .. } => AppError::Throttled(throttled.to_string()),
             E::Busy => AppError::Busy,
+            E::TooManyAtOnce(message) => AppError::Throttled(message),
+            E::Unavailable(message) => AppError::Unavailable(message),
             internal @ (E::Database(_) | E::Migration(_) | E::Internal(_)) => {
                 AppError::internal(&internal)
             }

@@ -35,6 +35,13 @@ pub enum Error {
     /// within its timeout.
     #[error("Huddle is busy; try again in a moment.")]
     Busy,
+    /// The actor asks for more at once than they may; the message says what.
+    #[error("{0}")]
+    TooManyAtOnce(String),
+    /// The work could not be done in time; trying again or asking for less
+    /// may succeed.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("database error")]
     Database(sqlx::Error),
     #[error("database migration failed")]

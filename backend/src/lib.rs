@@ -31,6 +31,7 @@ pub struct Backend {
     pub events: EventsStore,
     pub ingest: Ingestor,
     insight_cache: insights::InsightCache,
+    queries: insights::QueryGate,
 }
 
 impl Backend {
@@ -63,7 +64,14 @@ impl Backend {
             events,
             ingest,
             insight_cache: insights::InsightCache::default(),
+            queries: insights::QueryGate::new(insights::QueryLimits::default()),
         })
+    }
+
+    /// The same services with other bounds on insight queries.
+    pub fn with_query_limits(mut self, limits: insights::QueryLimits) -> Self {
+        self.queries = insights::QueryGate::new(limits);
+        self
     }
 
     /// Closes the stores once queued events are written, so the same files

@@ -209,7 +209,7 @@ async fn the_demo_project_starts_with_saved_insights_that_run() {
     );
     for insight in &insights {
         let outcome = backend
-            .insight_outcome(project, "UTC", &insight.query, false)
+            .insight_outcome(user.id, project, "UTC", &insight.query, false)
             .await
             .unwrap();
         assert!(

@@ -105,6 +105,7 @@ async fn main() {
         public_url: address.clone(),
         trust_forwarded_for: false,
         live: server::LiveLimits::default(),
+        query_timeout: backend::insights::DEFAULT_TIME_LIMIT,
     };
     let (router, backend) = server::router(
         &config,

@@ -13,6 +13,20 @@ pub type TileId = i64;
 /// The grid is this many columns wide; tiles are placed in whole cells.
 pub const GRID_COLUMNS: u32 = 12;
 
+/// Tiles one dashboard may hold: each insight tile is a query on every load.
+pub const MAX_TILES: usize = 100;
+
+/// Whether a dashboard holding `existing` tiles may take one more.
+pub fn check_room_for_tile(existing: usize) -> Result<(), Invalid> {
+    if existing >= MAX_TILES {
+        return Err(Invalid::new(
+            "tiles",
+            format!("A dashboard holds at most {MAX_TILES} tiles."),
+        ));
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub id: DashboardId,
@@ -158,6 +172,12 @@ mod tests {
             5,
         );
         assert_eq!(placed.y, 6);
+    }
+
+    #[test]
+    fn a_full_dashboard_takes_no_more_tiles() {
+        assert!(check_room_for_tile(MAX_TILES - 1).is_ok());
+        assert_eq!(check_room_for_tile(MAX_TILES).unwrap_err().field, "tiles");
     }
 
     #[test]

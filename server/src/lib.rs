@@ -49,6 +49,8 @@ pub struct Config {
     /// How often a live events stream re-checks its viewer, and how many
     /// streams one person may keep open.
     pub live: LiveLimits,
+    /// How long one insight query may compute before it is stopped.
+    pub query_timeout: std::time::Duration,
 }
 
 #[derive(Clone, FromRef)]
@@ -71,7 +73,11 @@ pub async fn router(
                 config.database_url,
                 config.events_path.display()
             )
-        })?;
+        })?
+        .with_query_limits(backend::insights::QueryLimits {
+            time_limit: config.query_timeout,
+            ..Default::default()
+        });
 
     let session_store = SqliteStore::new(backend.meta.sqlite_pool().clone());
     session_store

@@ -37,6 +37,9 @@ struct ServeArgs {
     /// proxy this would let clients pick their own address.
     #[arg(long, env = "HUDDLE_TRUSTED_PROXY")]
     trust_forwarded_for: bool,
+    /// Seconds one insight query may compute before it is stopped.
+    #[arg(long, env = "HUDDLE_QUERY_TIMEOUT", default_value_t = backend::insights::DEFAULT_TIME_LIMIT.as_secs())]
+    query_timeout: u64,
     /// Create a demo organization, project and user if the database is empty,
     /// and print the demo login.
     #[arg(long)]
@@ -78,6 +81,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         public_url: args.public_url.unwrap_or_else(|| format!("http://{addr}")),
         trust_forwarded_for: args.trust_forwarded_for,
         live: server::LiveLimits::default(),
+        query_timeout: std::time::Duration::from_secs(args.query_timeout.max(1)),
     };
     let (router, backend) = server::router(&config, leptos_options).await?;
     let listener = tokio::net::TcpListener::bind(addr).await?;

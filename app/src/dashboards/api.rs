@@ -102,7 +102,7 @@ pub async fn dashboard_view(
                     let query = with_filters(insight.query.clone(), filters_ref);
                     Some(
                         backend
-                            .insight_outcome(project_id, &time_zone, &query, false)
+                            .insight_outcome(user, project_id, &time_zone, &query, false)
                             .await
                             .map_err(AppError::from),
                     )
@@ -161,7 +161,13 @@ pub async fn tile_result(
     };
     let query = with_filters(insight.query, &filters);
     Ok(backend
-        .insight_outcome(project_id, &access.project.time_zone, &query, refresh)
+        .insight_outcome(
+            user.id,
+            project_id,
+            &access.project.time_zone,
+            &query,
+            refresh,
+        )
         .await?)
 }
 

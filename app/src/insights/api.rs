@@ -71,7 +71,13 @@ pub async fn run_insight(
     let access = backend.meta.project_access(user.id, project_id).await?;
     let query = domain::insight::InsightQuery::from_json(&query)?;
     Ok(backend
-        .insight_outcome(project_id, &access.project.time_zone, &query, refresh)
+        .insight_outcome(
+            user.id,
+            project_id,
+            &access.project.time_zone,
+            &query,
+            refresh,
+        )
         .await?)
 }
 
@@ -103,7 +109,13 @@ pub async fn load_insight_page(
         .record_insight_view(user.id, insight.id)
         .await?;
     let outcome = backend
-        .insight_outcome(project_id, &access.project.time_zone, &insight.query, false)
+        .insight_outcome(
+            user.id,
+            project_id,
+            &access.project.time_zone,
+            &insight.query,
+            false,
+        )
         .await
         .map_err(AppError::from);
     let edit_denied = backend

@@ -5,8 +5,11 @@
 //! (time, name, distinct id, person) plus the full properties as JSON, and a
 //! few hot properties materialized as columns at ingestion.
 
+mod interrupt;
 mod read;
 mod schema;
+
+pub(crate) use interrupt::{run_interruptible, TimedOut};
 
 pub use read::{EventRow, PersonRow};
 

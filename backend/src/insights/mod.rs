@@ -69,6 +69,7 @@
 mod cache;
 mod filters;
 mod funnels;
+mod limits;
 mod retention;
 mod source;
 mod sql;
@@ -76,6 +77,8 @@ mod trends;
 
 use cache::CacheKey;
 pub use cache::{DataVersions, InsightCache};
+pub(crate) use limits::QueryGate;
+pub use limits::{QueryLimits, DEFAULT_TIME_LIMIT, QUERIES_PER_USER};
 
 use crate::events::EventsStore;
 use crate::{Error, Result};
@@ -83,13 +86,14 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use domain::insight::dates::window_of;
 use domain::insight::{DateRange, InsightQuery, InsightResult, QueryOutcome};
-use domain::ProjectId;
+use domain::{ProjectId, UserId};
+use std::time::Duration;
 
 type Db = duckdb::Connection;
 
 impl EventsStore {
     /// Runs `query` over `project`'s events as of `now`, bucketing in
-    /// `time_zone`.
+    /// `time_zone`, within the default time limit.
     pub async fn run_insight(
         &self,
         project: ProjectId,
@@ -97,21 +101,44 @@ impl EventsStore {
         query: &InsightQuery,
         now: DateTime<Utc>,
     ) -> Result<InsightResult> {
+        self.run_insight_within(project, time_zone, query, now, DEFAULT_TIME_LIMIT, ())
+            .await?
+            .map_err(|_| Error::Unavailable("The insight ran out of time.".into()))
+    }
+
+    /// [`Self::run_insight`] stopped after `limit` (or when the future is
+    /// dropped); `held` is released when the query has stopped.
+    async fn run_insight_within(
+        &self,
+        project: ProjectId,
+        time_zone: Tz,
+        query: &InsightQuery,
+        now: DateTime<Utc>,
+        limit: Duration,
+        held: impl Send + 'static,
+    ) -> Result<Result<InsightResult, crate::events::TimedOut>> {
         query.validate()?;
         let query = query.clone();
         let db = self.connect()?;
-        tokio::task::spawn_blocking(move || run(&db, project, time_zone, &query, now))
-            .await
-            .map_err(|e| Error::Internal(format!("insight query task failed: {e}")))?
+        let ran = crate::events::run_interruptible(db, limit, held, move |db| {
+            run(db, project, time_zone, &query, now)
+        })
+        .await?;
+        Ok(match ran {
+            Ok(result) => Ok(result?),
+            Err(timed_out) => Err(timed_out),
+        })
     }
 }
 
 impl crate::Backend {
     /// An insight's result for `project` (whose time zone is `time_zone`),
     /// from the cache when the project's data has not changed since, unless
-    /// `refresh` asks to recompute.
+    /// `refresh` asks to recompute. Computing waits for `user`'s turn and a
+    /// query slot, and stops at the time limit or when the future is dropped.
     pub async fn insight_outcome(
         &self,
+        user: UserId,
         project: ProjectId,
         time_zone: &str,
         query: &InsightQuery,
@@ -136,7 +163,13 @@ impl crate::Backend {
                 return Ok(cached);
             }
         }
-        let result = self.events.run_insight(project, tz, query, now).await?;
+        let admission = self.queries.admit(user).await?;
+        let limit = admission.time_left;
+        let result = self
+            .events
+            .run_insight_within(project, tz, query, now, limit, admission)
+            .await?
+            .map_err(|_| self.queries.timed_out())?;
         let outcome = QueryOutcome {
             result,
             last_refresh: now,

@@ -480,6 +480,7 @@ impl MetaStore {
                 .bind(dashboard)
                 .fetch_all(&mut *tx)
                 .await?;
+        domain::dashboard::check_room_for_tile(existing.len())?;
         let layouts: Vec<TileLayout> = existing
             .into_iter()
             .map(|(y, h)| TileLayout {

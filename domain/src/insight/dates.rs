@@ -14,6 +14,12 @@ use chrono_tz::Tz;
 
 /// More buckets than any chart can show; asking for more is a mistake.
 pub const MAX_BUCKETS: usize = 2_000;
+/// The years a range may reach: events come from the Unix era, and dates
+/// far beyond would overflow date arithmetic.
+pub const FIRST_YEAR: i32 = 1970;
+pub const LAST_YEAR: i32 = 9999;
+/// The largest count a relative date may go back (`-100000d`).
+pub const MAX_RELATIVE_AMOUNT: u32 = 100_000;
 
 /// One end of a date range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +55,7 @@ impl DateBound {
             return Ok(Self::All);
         }
         if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            check_year(date.year())?;
             return Ok(Self::Date(date));
         }
         for format in [
@@ -58,6 +65,7 @@ impl DateBound {
             "%Y-%m-%d %H:%M",
         ] {
             if let Ok(at) = NaiveDateTime::parse_from_str(text, format) {
+                check_year(at.year())?;
                 return Ok(Self::DateTime(at));
             }
         }
@@ -81,7 +89,16 @@ impl DateBound {
         let amount = if digits.is_empty() {
             0
         } else {
-            digits.parse().map_err(|_| invalid())?
+            // Any run of digits parses; too many is "too far", not "not a date".
+            match digits.parse::<u64>() {
+                Ok(n) if n <= u64::from(MAX_RELATIVE_AMOUNT) => n as u32,
+                _ => {
+                    return Err(Invalid::new(
+                        "dateRange",
+                        format!("\"{text}\" reaches too far back; go back at most {MAX_RELATIVE_AMOUNT} units."),
+                    ))
+                }
+            }
         };
         let unit = match unit {
             "h" => RelativeUnit::Hour,
@@ -112,23 +129,36 @@ impl DateBound {
     }
 
     /// The local moment this bound names, given now (local) and, for `all`,
-    /// the first event's local time.
-    fn local(self, now: NaiveDateTime, earliest: Option<NaiveDateTime>) -> NaiveDateTime {
-        match self {
-            Self::All => earliest.unwrap_or(now),
+    /// the first event's local time; an error when that is outside the
+    /// supported years.
+    fn local(
+        self,
+        now: NaiveDateTime,
+        earliest: Option<NaiveDateTime>,
+    ) -> Result<NaiveDateTime, Invalid> {
+        let at = match self {
+            // Events with a wildly wrong clock must not make `all` unusable.
+            Self::All => earliest.unwrap_or(now).max(first_moment()),
             Self::Date(date) => date.and_hms_opt(0, 0, 0).expect("midnight exists"),
             Self::DateTime(at) => at,
             Self::Relative { amount, unit, snap } => {
-                let back = match unit {
-                    RelativeUnit::Hour => now - Duration::hours(amount.into()),
-                    RelativeUnit::Day => now - Duration::days(amount.into()),
-                    RelativeUnit::Week => now - Duration::weeks(amount.into()),
-                    RelativeUnit::Month => now - Months::new(amount),
-                    RelativeUnit::Quarter => now - Months::new(amount * 3),
-                    RelativeUnit::Year => now - Months::new(amount * 12),
+                let hours = |n: i64| Duration::try_hours(n).and_then(|d| now.checked_sub_signed(d));
+                let months = |n: u32, per: u32| {
+                    n.checked_mul(per)
+                        .and_then(|m| now.checked_sub_months(Months::new(m)))
                 };
+                let back = match unit {
+                    RelativeUnit::Hour => hours(amount.into()),
+                    RelativeUnit::Day => hours(i64::from(amount) * 24),
+                    RelativeUnit::Week => hours(i64::from(amount) * 24 * 7),
+                    RelativeUnit::Month => months(amount, 1),
+                    RelativeUnit::Quarter => months(amount, 3),
+                    RelativeUnit::Year => months(amount, 12),
+                }
+                .ok_or_else(too_far)?;
+                check_year(back.year())?;
                 if !snap {
-                    return back;
+                    return Ok(back);
                 }
                 match unit {
                     RelativeUnit::Hour => truncate(back, Interval::Hour),
@@ -144,7 +174,30 @@ impl DateBound {
                     }
                 }
             }
-        }
+        };
+        check_year(at.year())?;
+        Ok(at)
+    }
+}
+
+fn first_moment() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(FIRST_YEAR, 1, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .expect("a valid date")
+}
+
+fn too_far() -> Invalid {
+    Invalid::new(
+        "dateRange",
+        format!("Dates must fall between {FIRST_YEAR} and {LAST_YEAR}."),
+    )
+}
+
+fn check_year(year: i32) -> Result<(), Invalid> {
+    if (FIRST_YEAR..=LAST_YEAR).contains(&year) {
+        Ok(())
+    } else {
+        Err(too_far())
     }
 }
 
@@ -198,7 +251,7 @@ impl Window {
         let local = |at: DateTime<Utc>| at.with_timezone(&time_zone).naive_local();
         let now_local = local(now);
         let earliest_local = earliest.map(local);
-        let from = truncate(from.local(now_local, earliest_local), interval);
+        let from = truncate(from.local(now_local, earliest_local)?, interval);
         let to = match to {
             // A date as the end means through the end of that day.
             Some(DateBound::Date(date)) => step(
@@ -207,7 +260,7 @@ impl Window {
                 1,
             ),
             Some(bound) => step(
-                truncate(bound.local(now_local, earliest_local), interval),
+                truncate(bound.local(now_local, earliest_local)?, interval),
                 interval,
                 1,
             ),
@@ -228,7 +281,7 @@ impl Window {
         let now_local = now.with_timezone(&time_zone).naive_local();
         let last = match date_to.map(str::trim).filter(|t| !t.is_empty()) {
             None => now_local,
-            Some(text) => DateBound::parse(text)?.local(now_local, None),
+            Some(text) => DateBound::parse(text)?.local(now_local, None)?,
         };
         let last = truncate(last, interval);
         let from = step(last, interval, 1 - count as i32);
@@ -484,5 +537,52 @@ mod tests {
         assert_eq!(w.starts.len(), 8);
         assert_eq!(w.starts[7].to_string(), "2026-11-30 00:00:00");
         assert_eq!(w.starts[0].to_string(), "2026-10-12 00:00:00");
+    }
+
+    #[test]
+    fn ranges_that_overflow_the_calendar_are_refused_not_panicked_on() {
+        let now = at("2026-11-30T12:00:00Z");
+        for from in [
+            "-4000000000d",
+            "-99999999999h",
+            "-4294967295y",
+            "-99999q",
+            "-99999y",
+            "-90000w",
+            "262143-12-31",
+            "+262143-12-31",
+            "0001-01-01",
+            "9999-12-31T23:59:59",
+            "-99999999999999999999999d",
+        ] {
+            for interval in Interval::ALL {
+                let result = Window::resolve(&range(from, None), interval, Tz::UTC, now, None);
+                assert!(result.is_err(), "{from} by {interval:?} resolved");
+            }
+        }
+        let err = DateBound::parse("-4000000000d").unwrap_err();
+        assert_eq!(err.field, "dateRange");
+        assert!(err.message.contains("too far back"), "{}", err.message);
+        let err = Window::resolve(&range("-99999y", None), Interval::Month, Tz::UTC, now, None)
+            .unwrap_err();
+        assert_eq!(err.message, "Dates must fall between 1970 and 9999.");
+        assert!(Window::last_periods(Some("-99999y"), 8, Interval::Week, Tz::UTC, now).is_err());
+        assert!(Window::resolve(
+            &range("2026-11-01", Some("9999-12-31")),
+            Interval::Month,
+            Tz::UTC,
+            now,
+            None
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn all_starts_no_earlier_than_the_first_supported_year() {
+        let now = at("1975-03-01T00:00:00Z");
+        let ancient = "0001-01-01T00:00:00Z".parse().unwrap();
+        let w = Window::resolve(&range("all", None), Interval::Month, Tz::UTC, now, Some(ancient))
+            .unwrap();
+        assert_eq!(w.starts[0].to_string(), "1970-01-01 00:00:00");
     }
 }

@@ -132,6 +132,7 @@ impl InsightQuery {
                         format!("A funnel needs between 2 and {MAX_FUNNEL_STEPS} steps."),
                     ));
                 }
+                q.series.iter().try_for_each(EventsNode::validate)?;
                 if q.funnels_filter.funnel_window_interval == 0 {
                     return Err(Invalid::new(
                         "funnelWindowInterval",
@@ -152,9 +153,7 @@ impl InsightQuery {
                 }
             }
         }
-        self.properties()
-            .iter()
-            .try_for_each(PropertyFilter::validate)?;
+        validate_filters(self.properties(), "properties")?;
         super::dates::DateBound::parse_range(self.date_range()).map(|_| ())
     }
 
@@ -226,11 +225,36 @@ impl InsightQuery {
     }
 }
 
+// What one query may ask for. Each limit bounds the SQL a query compiles to
+// (and so the work one request can give the events store); the numbers sit
+// well above what a chart can usefully show.
 pub const MAX_SERIES: usize = 20;
 pub const MAX_FUNNEL_STEPS: usize = 20;
 pub const MAX_RETENTION_INTERVALS: u32 = 31;
 pub const MAX_BREAKDOWN_LIMIT: u32 = 100;
 pub const DEFAULT_BREAKDOWN_LIMIT: u32 = 10;
+/// Property filters on one series, and separately on the whole query.
+pub const MAX_FILTERS: usize = 20;
+/// Values one filter may list ("any of").
+pub const MAX_FILTER_VALUES: usize = 100;
+/// Characters of one filter value.
+pub const MAX_FILTER_VALUE_LENGTH: usize = 1_000;
+/// Characters of one regular expression.
+pub const MAX_REGEX_LENGTH: usize = 500;
+/// How deeply a regular expression may nest groups and repetitions.
+const MAX_REGEX_NESTING: u32 = 20;
+
+/// Checks a list of filters, answering for `field` (`properties` for the
+/// query's own, `series` for a series' or step's).
+fn validate_filters(filters: &[PropertyFilter], field: &str) -> Result<(), Invalid> {
+    if filters.len() > MAX_FILTERS {
+        return Err(Invalid::new(
+            field,
+            format!("Use at most {MAX_FILTERS} filters here."),
+        ));
+    }
+    filters.iter().try_for_each(|f| f.validate(field))
+}
 
 fn validate_breakdown(breakdown: Option<&BreakdownFilter>) -> Result<(), Invalid> {
     match breakdown {
@@ -337,9 +361,7 @@ impl EventsNode {
                 ),
             ));
         }
-        self.properties
-            .iter()
-            .try_for_each(PropertyFilter::validate)
+        validate_filters(&self.properties, "series")
     }
 }
 
@@ -481,24 +503,51 @@ pub struct PropertyFilter {
 }
 
 impl PropertyFilter {
-    fn validate(&self) -> Result<(), Invalid> {
+    fn validate(&self, field: &str) -> Result<(), Invalid> {
         if self.key.trim().is_empty() {
-            return Err(Invalid::new("properties", "A filter needs a property."));
+            return Err(Invalid::new(field, "A filter needs a property."));
         }
-        if self.operator.takes_value() && self.values().is_empty() {
+        let values = self.values();
+        if self.operator.takes_value() && values.is_empty() {
             return Err(Invalid::new(
-                "properties",
+                field,
                 format!("The filter on {} needs a value.", self.key),
             ));
         }
-        if self.operator.is_numeric() && self.values().iter().any(|v| v.as_number().is_none()) {
+        if values.len() > MAX_FILTER_VALUES {
             return Err(Invalid::new(
-                "properties",
+                field,
+                format!(
+                    "The filter on {} lists more than {MAX_FILTER_VALUES} values.",
+                    self.key
+                ),
+            ));
+        }
+        if self.operator.is_numeric() && values.iter().any(|v| v.as_number().is_none()) {
+            return Err(Invalid::new(
+                field,
                 format!(
                     "The filter on {} compares numbers; give it a number.",
                     self.key
                 ),
             ));
+        }
+        for value in &values {
+            let text = value.as_text();
+            let length = text.chars().count();
+            if length > MAX_FILTER_VALUE_LENGTH {
+                return Err(Invalid::new(
+                    field,
+                    format!(
+                        "A value of the filter on {} is longer than {MAX_FILTER_VALUE_LENGTH} characters.",
+                        self.key
+                    ),
+                ));
+            }
+            if matches!(self.operator, Operator::Regex | Operator::NotRegex) {
+                check_regex(&text, length)
+                    .map_err(|problem| Invalid::new(field, format!("The filter on {}: {problem}", self.key)))?;
+            }
         }
         Ok(())
     }
@@ -511,6 +560,31 @@ impl PropertyFilter {
             Some(FilterValue::Many(vs)) => vs.clone(),
         }
     }
+}
+
+/// Why `pattern` (of `length` characters) cannot be run, if so. The events
+/// store matches with RE2, whose syntax `regex_syntax` shares (neither has
+/// look-around or back-references), so a pattern that parses here runs there.
+fn check_regex(pattern: &str, length: usize) -> Result<(), String> {
+    if length > MAX_REGEX_LENGTH {
+        return Err(format!(
+            "a regular expression is at most {MAX_REGEX_LENGTH} characters."
+        ));
+    }
+    regex_syntax::ParserBuilder::new()
+        .nest_limit(MAX_REGEX_NESTING)
+        .build()
+        .parse(pattern)
+        .map(|_| ())
+        .map_err(|err| match err {
+            regex_syntax::Error::Parse(e) => {
+                format!("the regular expression is not valid ({}).", e.kind())
+            }
+            regex_syntax::Error::Translate(e) => {
+                format!("the regular expression is not valid ({}).", e.kind())
+            }
+            _ => "the regular expression is not valid.".to_owned(),
+        })
 }
 
 /// A filter value: one scalar, or a list meaning "any of".
@@ -1006,5 +1080,96 @@ impl RetentionPeriod {
 
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.as_str() == text)
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn check(value: Value) -> Result<InsightQuery, Invalid> {
+        InsightQuery::from_json(&value.to_string())
+    }
+
+    fn filter(value: Value, operator: &str) -> Value {
+        json!({"key": "$browser", "value": value, "operator": operator, "type": "event"})
+    }
+
+    fn trend_with(series_filters: Vec<Value>, global: Vec<Value>) -> Value {
+        json!({"kind": "TrendsQuery",
+               "series": [{"kind": "EventsNode", "event": "$pageview", "properties": series_filters}],
+               "properties": global})
+    }
+
+    #[test]
+    fn too_many_filters_are_refused_naming_where() {
+        let many = vec![filter(json!("Chrome"), "exact"); MAX_FILTERS + 1];
+        let err = check(trend_with(many.clone(), vec![])).unwrap_err();
+        assert_eq!(err.field, "series");
+        assert!(err.message.contains("at most 20 filters"), "{}", err.message);
+        let err = check(trend_with(vec![], many)).unwrap_err();
+        assert_eq!(err.field, "properties");
+        let enough = vec![filter(json!("Chrome"), "exact"); MAX_FILTERS];
+        assert!(check(trend_with(enough.clone(), enough)).is_ok());
+    }
+
+    #[test]
+    fn too_many_or_too_long_filter_values_are_refused() {
+        let values: Vec<String> = (0..=MAX_FILTER_VALUES).map(|i| i.to_string()).collect();
+        let err = check(trend_with(vec![], vec![filter(json!(values), "exact")])).unwrap_err();
+        assert!(err.message.contains("more than 100 values"), "{}", err.message);
+        let long = "x".repeat(MAX_FILTER_VALUE_LENGTH + 1);
+        let err = check(trend_with(vec![], vec![filter(json!(long), "icontains")])).unwrap_err();
+        assert!(err.message.contains("longer than 1000"), "{}", err.message);
+    }
+
+    #[test]
+    fn regular_expressions_are_checked_before_they_run() {
+        for bad in ["(unclosed", "*a", "[z-a]", "(?<=x)y"] {
+            let err = check(trend_with(vec![filter(json!(bad), "regex")], vec![])).unwrap_err();
+            assert_eq!(err.field, "series");
+            assert!(err.message.contains("not valid"), "{bad}: {}", err.message);
+        }
+        let deep = format!("{}a{}", "(".repeat(50), ")".repeat(50));
+        assert!(check(trend_with(vec![], vec![filter(json!(deep), "not_regex")])).is_err());
+        let long = "a".repeat(MAX_REGEX_LENGTH + 1);
+        let err = check(trend_with(vec![], vec![filter(json!(long), "regex")])).unwrap_err();
+        assert!(err.message.contains("at most 500"), "{}", err.message);
+        // The same text is fine where it is not a pattern.
+        assert!(check(trend_with(vec![], vec![filter(json!("(unclosed"), "exact")])).is_ok());
+        assert!(check(trend_with(vec![], vec![filter(json!("^Chrom(e|ium)$"), "regex")])).is_ok());
+    }
+
+    #[test]
+    fn funnel_steps_have_their_filters_checked_too() {
+        let step = |filters: Value| json!({"kind": "EventsNode", "event": "$pageview", "properties": filters});
+        let bad = json!([filter(json!("(x"), "regex")]);
+        let err = check(json!({"kind": "FunnelsQuery", "series": [step(json!([])), step(bad)]}))
+            .unwrap_err();
+        assert_eq!(err.field, "series");
+        let steps = vec![step(json!([])); MAX_FUNNEL_STEPS + 1];
+        assert!(check(json!({"kind": "FunnelsQuery", "series": steps})).is_err());
+    }
+
+    #[test]
+    fn series_and_breakdown_limits_hold() {
+        let series = vec![json!({"kind": "EventsNode", "event": "$pageview"}); MAX_SERIES + 1];
+        let err = check(json!({"kind": "TrendsQuery", "series": series})).unwrap_err();
+        assert_eq!(err.field, "series");
+        let err = check(json!({"kind": "TrendsQuery",
+            "series": [{"kind": "EventsNode", "event": "$pageview"}],
+            "breakdownFilter": {"breakdown": "$browser", "breakdown_limit": MAX_BREAKDOWN_LIMIT + 1}}))
+        .unwrap_err();
+        assert_eq!(err.field, "breakdown_limit");
+    }
+
+    #[test]
+    fn an_overflowing_date_range_is_a_validation_error() {
+        let err = check(json!({"kind": "TrendsQuery",
+            "series": [{"kind": "EventsNode", "event": "$pageview"}],
+            "dateRange": {"date_from": "-4000000000d"}}))
+        .unwrap_err();
+        assert_eq!(err.field, "dateRange");
     }
 }

@@ -100,6 +100,7 @@ pub async fn start_with(
         public_url: address.clone(),
         trust_forwarded_for: false,
         live: server::LiveLimits::default(),
+        query_timeout: backend::insights::DEFAULT_TIME_LIMIT,
     };
     configure(&mut config);
     let (router, backend) = server::router(&config, options).await.unwrap();
