@@ -486,6 +486,182 @@ async fn a_member_whose_role_is_lowered_or_who_is_removed_loses_it_in_their_open
         &[
             ("token", &token),
             ("name", "Bob"),
+            ("password", "a long enough password"),
+        ],
+    )
+    .await;
+    invite(&bob, &organization, "carol@example.com", "member").await;
+    let settings: serde_json::Value = ada
+        .call("organization_settings", &[("organization", &organization)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let bob_id = settings["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|member| member["email"] == "bob@example.com")
+        .unwrap()["user_id"]
+        .to_string();
+
+    let lowered = ada
+        .call(
+            "change_role",
+            &[
+                ("organization", organization.as_str()),
+                ("user_id", bob_id.as_str()),
+                ("role", "member"),
+            ],
+        )
+        .await;
+    assert_eq!(lowered.status(), StatusCode::OK);
+
+    // Bob's session is the same; his role is read again on every request.
+    let refused = bob
+        .call(
+            "create_invite",
+            &[
+                ("organization", organization.as_str()),
+                ("email", "dave@example.com"),
+                ("role", "member"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    ada.call(
+        "remove_member",
+        &[
+            ("organization", organization.as_str()),
+            ("user_id", bob_id.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        bob.get(&format!("/project/{project}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let settings = bob
+        .call("organization_settings", &[("organization", &organization)])
+        .await;
+    assert_eq!(settings.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn wrong_passwords_get_a_429_that_a_forged_forwarded_for_header_does_not_escape() {
+    let app = TestApp::spawn().await;
+    app.browser()
+        .sign_up("ada@example.com", "Org", "Project")
+        .await;
+    let guesser = app.browser();
+
+    for n in 0..5 {
+        let response = guesser
+            .client
+            .post(format!("{}/api/login", guesser.address))
+            .header("Accept", "application/json")
+            .header("X-Forwarded-For", format!("203.0.113.{n}"))
+            .form(&[("email", "ada@example.com"), ("password", "guess")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let locked = log_in(&guesser, "ada@example.com", "a long enough password").await;
+
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        locked.text().await.unwrap(),
+        r#"{"Throttled":"Too many failed logins for this email from your network. Try again in 15 minutes."}"#
+    );
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_is_throttled_on_its_own() {
+    let app = TestApp(
+        support::start_with(
+            |config| config.trust_forwarded_for = true,
+            leptos::prelude::LeptosOptions::builder()
+                .output_name("huddle")
+                .build(),
+        )
+        .await,
+    );
+    app.browser()
+        .sign_up("ada@example.com", "Org", "Project")
+        .await;
+    let browser = app.browser();
+    let log_in_via_proxy = |client: &'static str, password: &'static str| {
+        let browser = &browser;
+        async move {
+            browser
+                .client
+                .post(format!("{}/api/login", browser.address))
+                .header("Accept", "application/json")
+                .header("X-Forwarded-For", format!("10.9.9.9, {client}"))
+                .form(&[("email", "ada@example.com"), ("password", password)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+
+    for _ in 0..5 {
+        assert_eq!(
+            log_in_via_proxy("203.0.113.66", "guess").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+
+    assert_eq!(
+        log_in_via_proxy("203.0.113.66", "a long enough password").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        log_in_via_proxy("192.0.2.10", "a long enough password").await,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn sign_ups_from_one_address_are_throttled_with_a_clear_message() {
+    let app = TestApp::spawn().await;
+    let visitor = app.browser();
+    let sign_up = |n: usize| {
+        let email = format!("person{n}@example.com");
+        let visitor = &visitor;
+        async move {
+            visitor
+                .call(
+                    "signup",
+                    &[
+                        ("name", "Person"),
+                        ("email", &email),
+                        ("password", "a long enough password"),
+                        ("organization_name", "Org"),
+                        ("project_name", "Project"),
+                        ("time_zone", "UTC"),
+                    ],
+                )
+                .await
+        }
+    };
+    for n in 0..10 {
+        assert_eq!(sign_up(n).await.status(), StatusCode::OK, "sign-up {n}");
+    }
+
+    let refused = sign_up(10).await;
+
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(
+        body["Throttled"],
+        "Too many sign-ups from your network. Try again in 60 minutes."
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Security: where requests may come from, and the headers every answer has
 
@@ -603,133 +779,6 @@ async fn requests_from_huddles_own_origin_are_accepted() {
         ],
     )
     .await;
-    invite(&bob, &organization, "carol@example.com", "member").await;
-    let settings: serde_json::Value = ada
-        .call("organization_settings", &[("organization", &organization)])
-        .await
-        .json()
-        .await
-        .unwrap();
-    let bob_id = settings["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|member| member["email"] == "bob@example.com")
-        .unwrap()["user_id"]
-        .to_string();
-
-    let lowered = ada
-        .call(
-            "change_role",
-            &[
-                ("organization", organization.as_str()),
-                ("user_id", bob_id.as_str()),
-                ("role", "member"),
-            ],
-        )
-        .await;
-    assert_eq!(lowered.status(), StatusCode::OK);
-
-    // Bob's session is the same; his role is read again on every request.
-    let refused = bob
-        .call(
-            "create_invite",
-            &[
-                ("organization", organization.as_str()),
-                ("email", "dave@example.com"),
-                ("role", "member"),
-            ],
-        )
-        .await;
-    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-
-    ada.call(
-        "remove_member",
-        &[
-            ("organization", organization.as_str()),
-            ("user_id", bob_id.as_str()),
-        ],
-    )
-    .await;
-    assert_eq!(
-        bob.get(&format!("/project/{project}")).await.status(),
-        StatusCode::NOT_FOUND
-    );
-    let settings = bob
-        .call("organization_settings", &[("organization", &organization)])
-        .await;
-    assert_eq!(settings.status(), StatusCode::NOT_FOUND);
-}
-
-#[tokio::test]
-async fn wrong_passwords_get_a_429_that_a_forged_forwarded_for_header_does_not_escape() {
-    let app = TestApp::spawn().await;
-    app.browser()
-        .sign_up("ada@example.com", "Org", "Project")
-        .await;
-    let guesser = app.browser();
-
-    for n in 0..5 {
-        let response = guesser
-            .client
-            .post(format!("{}/api/login", guesser.address))
-            .header("Accept", "application/json")
-            .header("X-Forwarded-For", format!("203.0.113.{n}"))
-            .form(&[("email", "ada@example.com"), ("password", "guess")])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    }
-    let locked = log_in(&guesser, "ada@example.com", "a long enough password").await;
-
-    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(
-        locked.text().await.unwrap(),
-        r#"{"Throttled":"Too many failed logins for this email from your network. Try again in 15 minutes."}"#
-    );
-}
-
-#[tokio::test]
-async fn behind_a_trusted_proxy_each_forwarded_client_is_throttled_on_its_own() {
-    let app = TestApp(support::start_with(
-        |config| config.trust_forwarded_for = true,
-        leptos::prelude::LeptosOptions::builder().output_name("huddle").build(),
-    ).await);
-    app.browser()
-        .sign_up("ada@example.com", "Org", "Project")
-        .await;
-    let browser = app.browser();
-    let log_in_via_proxy = |client: &'static str, password: &'static str| {
-        let browser = &browser;
-        async move {
-            browser
-                .client
-                .post(format!("{}/api/login", browser.address))
-                .header("Accept", "application/json")
-                .header("X-Forwarded-For", format!("10.9.9.9, {client}"))
-                .form(&[("email", "ada@example.com"), ("password", password)])
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
-    };
-
-    for _ in 0..5 {
-        assert_eq!(
-            log_in_via_proxy("203.0.113.66", "guess").await,
-            StatusCode::UNAUTHORIZED
-        );
-    }
-
-    assert_eq!(
-        log_in_via_proxy("203.0.113.66", "a long enough password").await,
-        StatusCode::TOO_MANY_REQUESTS
-    );
-    assert_eq!(
-        log_in_via_proxy("192.0.2.10", "a long enough password").await,
-        StatusCode::OK
 
     assert_eq!(by_fetch_site.status(), StatusCode::OK);
     assert_eq!(by_host.status(), StatusCode::OK);
@@ -873,41 +922,6 @@ async fn every_response_carries_the_security_headers() {
 }
 
 #[tokio::test]
-async fn sign_ups_from_one_address_are_throttled_with_a_clear_message() {
-    let app = TestApp::spawn().await;
-    let visitor = app.browser();
-    let sign_up = |n: usize| {
-        let email = format!("person{n}@example.com");
-        let visitor = &visitor;
-        async move {
-            visitor
-                .call(
-                    "signup",
-                    &[
-                        ("name", "Person"),
-                        ("email", &email),
-                        ("password", "a long enough password"),
-                        ("organization_name", "Org"),
-                        ("project_name", "Project"),
-                        ("time_zone", "UTC"),
-                    ],
-                )
-                .await
-        }
-    };
-    for n in 0..10 {
-        assert_eq!(sign_up(n).await.status(), StatusCode::OK, "sign-up {n}");
-    }
-
-    let refused = sign_up(10).await;
-
-    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
-    let body: serde_json::Value = refused.json().await.unwrap();
-    assert_eq!(
-        body["Throttled"],
-        "Too many sign-ups from your network. Try again in 60 minutes."
-    );
-}
 async fn every_inline_script_of_a_page_carries_that_responses_nonce() {
     let app = TestApp::spawn().await;
     let visitor = app.browser();

@@ -5,7 +5,7 @@
 mod support;
 
 use backend::accounts::SignUp;
-use backend::meta::NewInvite;
+use backend::meta::{CreatedInvite, NewInvite};
 use backend::Backend;
 use domain::account::{Email, NewPassword, PersonName};
 use domain::dashboard::{DashboardDraft, DashboardId, TileId};
@@ -433,7 +433,7 @@ impl World {
         user.id
     }
 
-    async fn invite(&self, email: &str, role: Role) -> domain::invite::Invite {
+    async fn invite(&self, email: &str, role: Role) -> CreatedInvite {
         self.backend
             .meta
             .create_invite(
@@ -737,7 +737,7 @@ impl World {
                     .await;
                 form(vec![
                     ("organization", organization.to_string()),
-                    ("invite", invite.id.to_string()),
+                    ("invite", invite.invite.id.to_string()),
                 ])
                 .await
             }

@@ -82,7 +82,11 @@ impl Running {
 }
 
 pub async fn start() -> Running {
-    start_with(|_| {}, LeptosOptions::builder().output_name("huddle").build()).await
+    start_with(
+        |_| {},
+        LeptosOptions::builder().output_name("huddle").build(),
+    )
+    .await
 }
 
 /// A server whose configuration `configure` adjusts first, serving its
