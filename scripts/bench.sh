@@ -22,10 +22,10 @@ fuzz() {
       *) fail "usage: scripts/bench.sh fuzz [--seconds N]" ;;
     esac
   done
+  export CARGO_TARGET_DIR="$HUDDLE_CACHE/fuzz-target"
   rustup toolchain list | grep -q '^nightly' ||
     rustup toolchain install nightly --profile minimal
   command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
-  export CARGO_TARGET_DIR="$HUDDLE_CACHE/fuzz-target"
   cd fuzz
   # The code under test is safe Rust: no sanitizer, so more executions a second.
   local flags=(--sanitizer none --release --debug-assertions)

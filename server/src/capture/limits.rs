@@ -28,11 +28,15 @@ pub struct Limits {
 }
 
 impl Limits {
-    pub fn new() -> Self {
+    pub fn for_this_machine() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self::new(MAX_CONCURRENT_REQUESTS, cores)
+    }
+
+    fn new(requests: usize, decodes: usize) -> Self {
         Self {
-            requests: Arc::new(Semaphore::new(MAX_CONCURRENT_REQUESTS)),
-            decodes: Arc::new(Semaphore::new(cores)),
+            requests: Arc::new(Semaphore::new(requests)),
+            decodes: Arc::new(Semaphore::new(decodes)),
         }
     }
 
@@ -80,4 +84,29 @@ pub fn busy(message: &str) -> Response {
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn decoding_runs_off_the_async_workers_and_a_full_decoder_answers_503() {
+        let limits = Limits::new(4, 1);
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        let first = tokio::spawn({
+            let limits = limits.clone();
+            async move { limits.decode(move || wait.recv().is_ok()).await.ok() }
+        });
+        // The first decode blocks its thread; this single-threaded runtime
+        // still runs the second request, which waits for the slot, then gives up.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let refused = limits.decode(|| ()).await.unwrap_err();
+        assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(refused.headers()[header::RETRY_AFTER], "1");
+
+        release.send(()).unwrap();
+        assert_eq!(first.await.unwrap(), Some(true));
+        assert!(limits.decode(|| ()).await.is_ok(), "the slot is free again");
+    }
 }

@@ -36,7 +36,7 @@ pub fn router(backend: Backend) -> Router {
     let any = MethodFilter::GET
         .or(MethodFilter::POST)
         .or(MethodFilter::OPTIONS);
-    let limits = Limits::new();
+    let limits = Limits::for_this_machine();
     let mut router = Router::new();
     for path in EVENT_PATHS {
         router = router
