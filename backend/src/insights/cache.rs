@@ -178,7 +178,10 @@ mod tests {
         assert!(cache.get(&key(1), 0).is_some()); // 1 is now the most recent
         cache.put(key(3), 0, outcome(1_000));
         assert!(cache.bytes() <= 20_000, "{} bytes", cache.bytes());
-        assert!(cache.get(&key(2), 0).is_none(), "the least recently used goes");
+        assert!(
+            cache.get(&key(2), 0).is_none(),
+            "the least recently used goes"
+        );
         assert!(cache.get(&key(1), 0).is_some());
         assert!(cache.get(&key(3), 0).is_some());
 

@@ -581,8 +581,14 @@ mod tests {
     fn all_starts_no_earlier_than_the_first_supported_year() {
         let now = at("1975-03-01T00:00:00Z");
         let ancient = "0001-01-01T00:00:00Z".parse().unwrap();
-        let w = Window::resolve(&range("all", None), Interval::Month, Tz::UTC, now, Some(ancient))
-            .unwrap();
+        let w = Window::resolve(
+            &range("all", None),
+            Interval::Month,
+            Tz::UTC,
+            now,
+            Some(ancient),
+        )
+        .unwrap();
         assert_eq!(w.starts[0].to_string(), "1970-01-01 00:00:00");
     }
 }

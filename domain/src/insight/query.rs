@@ -545,8 +545,9 @@ impl PropertyFilter {
                 ));
             }
             if matches!(self.operator, Operator::Regex | Operator::NotRegex) {
-                check_regex(&text, length)
-                    .map_err(|problem| Invalid::new(field, format!("The filter on {}: {problem}", self.key)))?;
+                check_regex(&text, length).map_err(|problem| {
+                    Invalid::new(field, format!("The filter on {}: {problem}", self.key))
+                })?;
             }
         }
         Ok(())
@@ -1107,7 +1108,11 @@ mod limit_tests {
         let many = vec![filter(json!("Chrome"), "exact"); MAX_FILTERS + 1];
         let err = check(trend_with(many.clone(), vec![])).unwrap_err();
         assert_eq!(err.field, "series");
-        assert!(err.message.contains("at most 20 filters"), "{}", err.message);
+        assert!(
+            err.message.contains("at most 20 filters"),
+            "{}",
+            err.message
+        );
         let err = check(trend_with(vec![], many)).unwrap_err();
         assert_eq!(err.field, "properties");
         let enough = vec![filter(json!("Chrome"), "exact"); MAX_FILTERS];
@@ -1118,7 +1123,11 @@ mod limit_tests {
     fn too_many_or_too_long_filter_values_are_refused() {
         let values: Vec<String> = (0..=MAX_FILTER_VALUES).map(|i| i.to_string()).collect();
         let err = check(trend_with(vec![], vec![filter(json!(values), "exact")])).unwrap_err();
-        assert!(err.message.contains("more than 100 values"), "{}", err.message);
+        assert!(
+            err.message.contains("more than 100 values"),
+            "{}",
+            err.message
+        );
         let long = "x".repeat(MAX_FILTER_VALUE_LENGTH + 1);
         let err = check(trend_with(vec![], vec![filter(json!(long), "icontains")])).unwrap_err();
         assert!(err.message.contains("longer than 1000"), "{}", err.message);
@@ -1137,8 +1146,16 @@ mod limit_tests {
         let err = check(trend_with(vec![], vec![filter(json!(long), "regex")])).unwrap_err();
         assert!(err.message.contains("at most 500"), "{}", err.message);
         // The same text is fine where it is not a pattern.
-        assert!(check(trend_with(vec![], vec![filter(json!("(unclosed"), "exact")])).is_ok());
-        assert!(check(trend_with(vec![], vec![filter(json!("^Chrom(e|ium)$"), "regex")])).is_ok());
+        assert!(check(trend_with(
+            vec![],
+            vec![filter(json!("(unclosed"), "exact")]
+        ))
+        .is_ok());
+        assert!(check(trend_with(
+            vec![],
+            vec![filter(json!("^Chrom(e|ium)$"), "regex")]
+        ))
+        .is_ok());
     }
 
     #[test]
