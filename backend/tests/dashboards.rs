@@ -324,3 +324,36 @@ async fn the_home_lists_teammates_changes_for_the_whole_visit() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_full_dashboard_refuses_another_tile_naming_the_limit() {
+    let backend = fresh().await;
+    let ada = sign_up(&backend, "ada@example.com").await;
+    let (meta, user, project) = (&backend.meta, ada.user.id, ada.project);
+    let board = meta
+        .create_dashboard(
+            user,
+            project,
+            &DashboardDraft::parse("Wall", "", "").unwrap(),
+        )
+        .await
+        .unwrap();
+    for n in 0..domain::dashboard::MAX_TILES {
+        meta.add_text_tile(user, project, board, &format!("note {n}"))
+            .await
+            .unwrap();
+    }
+    let err = meta
+        .add_text_tile(user, project, board, "one too many")
+        .await
+        .unwrap_err();
+    let Error::Invalid(invalid) = err else {
+        panic!("not refused as invalid: {err:?}")
+    };
+    assert_eq!(invalid.field, "tiles");
+    assert!(
+        invalid.message.contains("at most 100 tiles"),
+        "{}",
+        invalid.message
+    );
+}

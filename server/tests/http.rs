@@ -1029,3 +1029,36 @@ async fn a_text_tile_reaches_the_page_as_sanitized_html() {
     assert!(!html.contains("javascript:"), "{html}");
     assert!(!html.contains("<img"), "{html}");
 }
+
+
+#[tokio::test]
+async fn an_insight_whose_date_range_overflows_the_calendar_answers_400_naming_the_field() {
+    let app = TestApp::spawn().await;
+    let alice = app.browser();
+    let project = alice
+        .sign_up("alice@example.com", "Alice Org", "Alice Project")
+        .await
+        .to_string();
+    for date_from in ["-4000000000d", "-99999999999h", "-99999y", "262143-12-31"] {
+        let query = serde_json::json!({"kind": "TrendsQuery",
+            "series": [{"kind": "EventsNode", "event": "$pageview"}],
+            "dateRange": {"date_from": date_from}})
+        .to_string();
+        let response = alice
+            .call(
+                "run_insight",
+                &[
+                    ("project_id", project.as_str()),
+                    ("query", &query),
+                    ("refresh", "true"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{date_from}");
+        let error: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(
+            error["Invalid"]["field"], "dateRange",
+            "{date_from}: {error}"
+        );
+    }
+}
