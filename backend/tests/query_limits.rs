@@ -147,7 +147,7 @@ async fn a_user_runs_a_few_insights_at_once_and_then_is_told_to_wait() {
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     let err = outcome(&backend, &ada, &quick_query()).await.unwrap_err();
-    let Error::Busy(message) = err else {
+    let Error::TooManyAtOnce(message) = err else {
         panic!("not refused as busy: {err:?}")
     };
     assert!(message.contains("Too many insights"), "{message}");

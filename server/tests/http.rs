@@ -1030,7 +1030,6 @@ async fn a_text_tile_reaches_the_page_as_sanitized_html() {
     assert!(!html.contains("<img"), "{html}");
 }
 
-
 #[tokio::test]
 async fn an_insight_whose_date_range_overflows_the_calendar_answers_400_naming_the_field() {
     let app = TestApp::spawn().await;
