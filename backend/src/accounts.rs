@@ -40,7 +40,8 @@ pub struct SignUp {
 pub const LOGIN_TRIES_PER_ADDRESS: i64 = 5;
 /// Wrong passwords one client may try at any addresses per [`login_window`].
 pub const LOGIN_TRIES_PER_CLIENT: i64 = 30;
-/// Accounts one client may try to create per hour.
+/// Accounts one client may try to create per hour, unless the operator sets
+/// another limit ([`Backend::with_sign_ups_per_hour`]).
 pub const SIGN_UPS_PER_CLIENT: i64 = 10;
 /// Password hashes (or checks) running at once; more wait their turn.
 pub const CONCURRENT_HASHES: usize = 2;
@@ -56,7 +57,7 @@ impl Backend {
         self.meta
             .take_attempt(&[&Limit {
                 key: format!("signup:{}", client_key(client)),
-                max: SIGN_UPS_PER_CLIENT,
+                max: self.sign_ups_per_hour,
                 window: Duration::hours(1),
                 refusal: "Too many sign-ups from your network.",
             }])

@@ -32,6 +32,7 @@ pub struct Backend {
     pub ingest: Ingestor,
     insight_cache: insights::InsightCache,
     queries: insights::QueryGate,
+    sign_ups_per_hour: i64,
 }
 
 impl Backend {
@@ -65,12 +66,19 @@ impl Backend {
             ingest,
             insight_cache: insights::InsightCache::default(),
             queries: insights::QueryGate::new(insights::QueryLimits::default()),
+            sign_ups_per_hour: accounts::SIGN_UPS_PER_CLIENT,
         })
     }
 
     /// The same services with other bounds on insight queries.
     pub fn with_query_limits(mut self, limits: insights::QueryLimits) -> Self {
         self.queries = insights::QueryGate::new(limits);
+        self
+    }
+
+    /// The same services with another limit on sign-ups per client and hour.
+    pub fn with_sign_ups_per_hour(mut self, limit: i64) -> Self {
+        self.sign_ups_per_hour = limit.max(1);
         self
     }
 

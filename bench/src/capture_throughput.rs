@@ -106,6 +106,7 @@ async fn main() {
         trust_forwarded_for: false,
         live: server::LiveLimits::default(),
         query_timeout: backend::insights::DEFAULT_TIME_LIMIT,
+        sign_ups_per_hour: backend::accounts::SIGN_UPS_PER_CLIENT,
     };
     let (router, backend) = server::router(
         &config,

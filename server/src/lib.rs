@@ -51,6 +51,8 @@ pub struct Config {
     pub live: LiveLimits,
     /// How long one insight query may compute before it is stopped.
     pub query_timeout: std::time::Duration,
+    /// Accounts one client may create per hour.
+    pub sign_ups_per_hour: i64,
 }
 
 #[derive(Clone, FromRef)]
@@ -77,7 +79,8 @@ pub async fn router(
         .with_query_limits(backend::insights::QueryLimits {
             time_limit: config.query_timeout,
             ..Default::default()
-        });
+        })
+        .with_sign_ups_per_hour(config.sign_ups_per_hour);
 
     let session_store = SqliteStore::new(backend.meta.sqlite_pool().clone());
     session_store

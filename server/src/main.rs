@@ -40,6 +40,9 @@ struct ServeArgs {
     /// Seconds one insight query may compute before it is stopped.
     #[arg(long, env = "HUDDLE_QUERY_TIMEOUT", default_value_t = backend::insights::DEFAULT_TIME_LIMIT.as_secs())]
     query_timeout: u64,
+    /// Accounts one client (IP address) may create per hour.
+    #[arg(long, env = "HUDDLE_SIGNUPS_PER_HOUR", default_value_t = backend::accounts::SIGN_UPS_PER_CLIENT)]
+    sign_ups_per_hour: i64,
     /// Create a demo organization, project and user if the database is empty,
     /// and print the demo login.
     #[arg(long)]
@@ -82,6 +85,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         trust_forwarded_for: args.trust_forwarded_for,
         live: server::LiveLimits::default(),
         query_timeout: std::time::Duration::from_secs(args.query_timeout.max(1)),
+        sign_ups_per_hour: args.sign_ups_per_hour,
     };
     let (router, backend) = server::router(&config, leptos_options).await?;
     let listener = tokio::net::TcpListener::bind(addr).await?;

@@ -105,6 +105,7 @@ pub async fn start_with(
         trust_forwarded_for: false,
         live: server::LiveLimits::default(),
         query_timeout: backend::insights::DEFAULT_TIME_LIMIT,
+        sign_ups_per_hour: backend::accounts::SIGN_UPS_PER_CLIENT,
     };
     configure(&mut config);
     let (router, backend) = server::router(&config, options).await.unwrap();
