@@ -88,6 +88,19 @@ fn last_forwarded_for(headers: &http::HeaderMap) -> Option<std::net::IpAddr> {
     last.to_str().ok()?.rsplit(',').next()?.trim().parse().ok()
 }
 
+/// The paths of the server functions whose arguments come as JSON; every
+/// other server function takes Leptos's default, a URL-encoded form. The
+/// server refuses a body in the other encoding before it reaches them.
+pub fn json_input_server_fn_paths() -> [&'static str; 4] {
+    use leptos::server_fn::ServerFn;
+    [
+        crate::dashboards::LoadDashboard::PATH,
+        crate::dashboards::TileResult::PATH,
+        crate::dashboards::ChangeDashboard::PATH,
+        crate::projects::SetPrivacy::PATH,
+    ]
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("missing request context: {0}")]
 struct MissingContext(String);

@@ -20,12 +20,18 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-/// The encodings Huddle's server functions use: Leptos's default
-/// (URL-encoded form) and JSON. Leptos registers server functions without
-/// their codec, so both are admitted for every function; a body in the
-/// other of the two fails to decode and answers 400.
-const SERVER_FN_CONTENT_TYPES: [&str; 2] =
-    ["application/x-www-form-urlencoded", "application/json"];
+const FORM: &str = "application/x-www-form-urlencoded";
+const JSON: &str = "application/json";
+
+/// The one encoding the server function at `path` decodes: JSON for those
+/// the app declares with a JSON input, Leptos's default form for the rest.
+fn server_fn_content_type(path: &str) -> &'static str {
+    if app::server::json_input_server_fn_paths().contains(&path) {
+        JSON
+    } else {
+        FORM
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct SameOrigin {
@@ -80,10 +86,10 @@ pub async fn check(State(rule): State<SameOrigin>, request: Request, next: Next)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(';').next())
             .map(|v| v.trim().to_ascii_lowercase());
-        if !content_type.is_some_and(|t| SERVER_FN_CONTENT_TYPES.contains(&t.as_str())) {
+        let expected = server_fn_content_type(request.uri().path());
+        if content_type.as_deref() != Some(expected) {
             return refuse(AppError::UnsupportedMediaType(format!(
-                "Server functions take {}.",
-                SERVER_FN_CONTENT_TYPES.join(" or ")
+                "This server function takes {expected}."
             )));
         }
     }

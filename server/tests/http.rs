@@ -817,6 +817,24 @@ async fn server_functions_refuse_a_body_in_another_encoding() {
         let body: serde_json::Value = response.json().await.unwrap();
         assert!(body["UnsupportedMediaType"].is_string(), "{body}");
     }
+
+    // Each takes only its own codec: JSON to a form function, a form to a
+    // JSON one.
+    let browser = app.0.browser();
+    let json_to_form = browser
+        .post(format!("{}/api/login", app.0.address))
+        .json(&serde_json::json!({"email": "ada@example.com", "password": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_to_form.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let form_to_json = browser
+        .post(format!("{}/api/change_dashboard", app.0.address))
+        .form(&[("project_id", "1"), ("dashboard_id", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form_to_json.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }
 
 fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {

@@ -8,4 +8,6 @@ mod pages;
 pub use api::{change_dashboard, list_dashboards, DashboardChange, DashboardView};
 #[cfg(feature = "ssr")]
 pub use api::{dashboard_view, DashboardFilters};
+#[cfg(feature = "ssr")]
+pub(crate) use api::{ChangeDashboard, LoadDashboard, TileResult};
 pub use pages::{DashboardPage, DashboardsPage, LoadedDashboard};

@@ -8,6 +8,8 @@ mod settings;
 pub use home::ProjectHome;
 pub use new::NewProjectPage;
 pub use settings::ProjectSettingsPage;
+#[cfg(feature = "ssr")]
+pub(crate) use settings::SetPrivacy;
 
 use crate::components::nav::TopBar;
 use crate::components::status::LoadError;
