@@ -75,11 +75,11 @@ impl Limits {
 
 /// 503 with Retry-After and the capture API's JSON error body.
 pub fn busy(message: &str) -> Response {
-    let mut response = (
+    let mut response = super::refuse(
         StatusCode::SERVICE_UNAVAILABLE,
-        Json(json!({"status": 503, "code": "service_unavailable", "error": message})),
-    )
-        .into_response();
+        "service_unavailable",
+        message,
+    );
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));

@@ -150,17 +150,7 @@ async fn capture(
     match backend.ingest.submit(project, events).await {
         Ok(()) if dropped > 0 => Json(json!({"status": 1, "dropped": dropped})).into_response(),
         Ok(()) => Json(json!({"status": 1})).into_response(),
-        Err(IngestError::Busy) => {
-            let mut response = refuse(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "service_unavailable",
-                "ingestion is busy; retry shortly",
-            );
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
-            response
-        }
+        Err(IngestError::Busy) => limits::busy("ingestion is busy; retry shortly"),
         Err(err) => refuse(
             StatusCode::SERVICE_UNAVAILABLE,
             "service_unavailable",
