@@ -112,9 +112,7 @@ impl From<backend::Error> for AppError {
             E::Busy => AppError::Busy,
             E::TooManyAtOnce(message) => AppError::Throttled(message),
             E::Unavailable(message) => AppError::Unavailable(message),
-            internal @ (E::Database(_) | E::Migration(_) | E::Internal(_)) => {
-                AppError::internal(&internal)
-            }
+            ours => AppError::internal(&ours),
         }
     }
 }

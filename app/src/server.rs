@@ -2,8 +2,9 @@
 
 use crate::auth::session::{AuthSession, Authn};
 use crate::error::AppError;
-use backend::Backend;
+use backend::{Backend, ProjectScope};
 use domain::account::User;
+use domain::ProjectId;
 use leptos::prelude::*;
 
 /// The backend, provided to every server function and SSR render by the server.
@@ -26,6 +27,16 @@ pub async fn current_user() -> Result<Option<User>, AppError> {
 /// The logged-in user, or [`AppError::Unauthenticated`].
 pub async fn require_user() -> Result<User, AppError> {
     current_user().await?.ok_or(AppError::Unauthenticated)
+}
+
+/// The access check a project's server functions start with: the backend,
+/// and the logged-in user's scope in `project`, which every backend method on
+/// the project's data asks for.
+pub async fn project_scope(project: ProjectId) -> Result<(Backend, ProjectScope), AppError> {
+    let user = require_user().await?;
+    let backend = backend()?;
+    let scope = backend.meta.scope(user.id, project).await?;
+    Ok((backend, scope))
 }
 
 /// Starts a session for `user` under a new session id, so a planted or

@@ -167,13 +167,13 @@ async fn hashing<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) ->
     let slot = HASHING
         .acquire()
         .await
-        .map_err(|e| Error::Internal(format!("password hashing is closed: {e}")))?;
+        .map_err(|_| Error::Closed("password hashing"))?;
     tokio::task::spawn_blocking(move || {
         let _slot = slot;
         job()
     })
     .await
-    .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))
+    .map_err(Error::from)
 }
 
 async fn hash_password(password: NewPassword) -> Result<String> {

@@ -1,22 +1,17 @@
 //! Data management across both stores: definitions from the metadata store,
 //! volumes from the events store.
 
-use crate::{Backend, Result};
+use crate::{Backend, ProjectScope, Result};
 use chrono::{Duration, Utc};
 use domain::definitions::{verified_first, EventDefinition};
-use domain::{ProjectId, UserId};
 
 impl Backend {
     /// A project's event definitions with their 30-day volume, verified first.
-    pub async fn event_definitions(
-        &self,
-        actor: UserId,
-        project: ProjectId,
-    ) -> Result<Vec<EventDefinition>> {
-        let mut definitions = self.meta.event_definitions(actor, project).await?;
+    pub async fn event_definitions(&self, scope: &ProjectScope) -> Result<Vec<EventDefinition>> {
+        let mut definitions = self.meta.event_definitions(scope).await?;
         let volumes = self
             .events
-            .event_volumes(project, Utc::now() - Duration::days(30))
+            .event_volumes(scope, Utc::now() - Duration::days(30))
             .await?;
         for definition in &mut definitions {
             definition.volume_30_days = volumes.get(&definition.name).copied().unwrap_or(0);

@@ -33,20 +33,14 @@ pub async fn seed_if_empty(backend: &Backend) -> Result<Option<(User, ProjectId)
     };
     let (user, project) = backend.sign_up(form).await?;
     for batch in DemoData::sized(42, DEMO_EVENTS, Utc::now()).batches(1_000) {
-        backend
-            .ingest
-            .submit(project, batch)
-            .await
-            .map_err(|e| crate::Error::Internal(e.to_string()))?;
+        backend.ingest.submit(project, batch).await?;
     }
-    backend.add_starter_dashboard(user.id, project).await?;
+    let scope = backend.meta.scope(user.id, project).await?;
+    backend.add_starter_dashboard(&scope).await?;
     for (name, query) in DEMO_INSIGHTS {
         let query = InsightQuery::from_json(query)?;
         let draft = InsightDraft::parse(name, "", "demo", query)?;
-        backend
-            .meta
-            .create_insight(user.id, project, &draft)
-            .await?;
+        backend.meta.create_insight(&scope, &draft).await?;
     }
     Ok(Some((user, project)))
 }

@@ -1,10 +1,9 @@
 //! The backend's one error type.
 //!
-//! Variants other than [`Error::Database`] and [`Error::Internal`] are the
-//! caller's fault and carry a message fit to show a person; those two are ours,
-//! and the web layer logs them and shows a generic failure instead.
-//! [`Error::Busy`] is neither: the store could not take the work in time, and
-//! the same request may well succeed a moment later.
+//! The variants up to [`Error::Unavailable`] are the caller's fault or a
+//! passing refusal, and carry a message fit to show a person. The rest are
+//! ours: each keeps its source, so the web layer logs the
+//! whole cause chain once and shows a generic failure instead.
 
 use domain::organization::MembershipDenied;
 use domain::Invalid;
@@ -42,12 +41,40 @@ pub enum Error {
     /// may succeed.
     #[error("{0}")]
     Unavailable(String),
-    #[error("database error")]
-    Database(sqlx::Error),
+    /// The metadata store failed.
+    #[error("metadata store")]
+    Database(#[source] sqlx::Error),
     #[error("database migration failed")]
     Migration(#[from] sqlx::migrate::MigrateError),
-    #[error("{0}")]
-    Internal(String),
+    /// The events store failed.
+    #[error("events store")]
+    Events(#[from] duckdb::Error),
+    /// A directory or thread could not be created.
+    #[error("{context}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A blocking or spawned task panicked or was cancelled.
+    #[error("a background task failed")]
+    Task(#[from] tokio::task::JoinError),
+    /// A value could not be written as JSON.
+    #[error("JSON encoding failed")]
+    Json(#[from] serde_json::Error),
+    /// Ingestion refused the events (demo data is submitted like capture's).
+    #[error("ingestion failed")]
+    Ingest(#[from] crate::ingest::IngestError),
+    /// A stored value this version does not understand.
+    #[error("{what} in the metadata store is not valid")]
+    Corrupt {
+        what: String,
+        #[source]
+        cause: Option<Invalid>,
+    },
+    /// A semaphore or lock that lives as long as the process is gone: a bug.
+    #[error("{0} is closed")]
+    Closed(&'static str),
 }
 
 impl From<MembershipDenied> for Error {
@@ -80,6 +107,14 @@ fn is_busy(err: &sqlx::Error) -> bool {
 }
 
 impl Error {
+    /// A stored value that failed to parse.
+    pub(crate) fn corrupt(what: impl Into<String>) -> Self {
+        Error::Corrupt {
+            what: what.into(),
+            cause: None,
+        }
+    }
+
     /// Maps "no row" to [`Error::NotFound`]: used where a missing row means a
     /// missing (or invisible) resource rather than a bug.
     pub(crate) fn from_lookup(err: sqlx::Error) -> Self {

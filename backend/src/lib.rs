@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod insights;
 pub mod markdown;
 pub mod meta;
+mod scope;
 mod templates;
 mod tokens;
 
@@ -21,6 +22,7 @@ pub use error::{Error, Result};
 pub use events::EventsStore;
 pub use ingest::Ingestor;
 pub use meta::MetaStore;
+pub use scope::ProjectScope;
 
 use std::path::Path;
 

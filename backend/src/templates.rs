@@ -3,10 +3,9 @@
 //! and the demo data send. It becomes the project's home until someone picks
 //! another.
 
-use crate::{Backend, Result};
+use crate::{Backend, ProjectScope, Result};
 use domain::dashboard::{DashboardDraft, DashboardId, TileLayout};
 use domain::insight::{InsightDraft, InsightQuery};
-use domain::{ProjectId, UserId};
 
 const STARTER: [(&str, &str); 4] = [
     (
@@ -29,35 +28,27 @@ const STARTER: [(&str, &str); 4] = [
 
 impl Backend {
     /// Adds the starter dashboard to a new project and makes it the home.
-    pub async fn add_starter_dashboard(
-        &self,
-        user: UserId,
-        project: ProjectId,
-    ) -> Result<DashboardId> {
+    pub async fn add_starter_dashboard(&self, scope: &ProjectScope) -> Result<DashboardId> {
         let draft = DashboardDraft::parse(
             "Starter dashboard",
             "The basics of any product: traffic, users, sign-ups, retention.",
             "starter",
         )?;
-        let dashboard = self.meta.create_dashboard(user, project, &draft).await?;
+        let dashboard = self.meta.create_dashboard(scope, &draft).await?;
         let mut layout = Vec::new();
         for (i, (name, query)) in STARTER.into_iter().enumerate() {
             let draft = InsightDraft::parse(name, "", "starter", InsightQuery::from_json(query)?)?;
-            let insight = self.meta.create_insight(user, project, &draft).await?;
+            let insight = self.meta.create_insight(scope, &draft).await?;
             let tile = self
                 .meta
-                .add_insight_tile(user, project, dashboard, &insight.short_id)
+                .add_insight_tile(scope, dashboard, &insight.short_id)
                 .await?;
             let (x, y) = ((i as u32 % 2) * 6, (i as u32 / 2) * 5);
             layout.push((tile, TileLayout { x, y, w: 6, h: 5 }));
         }
         // Two by two rather than one column.
-        self.meta
-            .save_layout(user, project, dashboard, &layout)
-            .await?;
-        self.meta
-            .set_primary_dashboard(user, project, dashboard)
-            .await?;
+        self.meta.save_layout(scope, dashboard, &layout).await?;
+        self.meta.set_primary_dashboard(scope, dashboard).await?;
         Ok(dashboard)
     }
 }

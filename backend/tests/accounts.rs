@@ -14,17 +14,13 @@ async fn signing_up_creates_an_owned_organization_with_a_first_project() {
 
     let ada = sign_up(&backend, "Ada@Example.com").await;
 
-    let access = backend
-        .meta
-        .project_access(ada.user.id, ada.project)
-        .await
-        .unwrap();
+    let access = backend.meta.scope(ada.user.id, ada.project).await.unwrap();
     assert_eq!(ada.user.email, "ada@example.com");
-    assert_eq!(access.project.name, "First project");
-    assert_eq!(access.organization.id, ada.organization);
-    assert_eq!(access.organization.name, "Ada@Example.com's org");
-    assert_eq!(access.role, domain::organization::Role::Owner);
-    assert!(access.project.api_token.starts_with("phc_"));
+    assert_eq!(access.project().name, "First project");
+    assert_eq!(access.organization().id, ada.organization);
+    assert_eq!(access.organization().name, "Ada@Example.com's org");
+    assert_eq!(access.role(), domain::organization::Role::Owner);
+    assert!(access.project().api_token.starts_with("phc_"));
     assert_eq!(
         backend.meta.default_project(ada.user.id).await.unwrap(),
         Some(ada.project)

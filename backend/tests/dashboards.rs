@@ -17,24 +17,13 @@ async fn a_private_project_disappears_for_members_who_are_not_listed() {
 
     backend
         .meta
-        .set_project_privacy(owner.user.id, owner.project, true, &[listed.id])
+        .set_project_privacy(&owner.scope, true, &[listed.id])
         .await
         .unwrap();
-    assert!(backend
-        .meta
-        .project_access(listed.id, owner.project)
-        .await
-        .is_ok());
-    assert!(backend
-        .meta
-        .project_access(admin.id, owner.project)
-        .await
-        .is_ok());
+    assert!(backend.meta.scope(listed.id, owner.project).await.is_ok());
+    assert!(backend.meta.scope(admin.id, owner.project).await.is_ok());
     assert!(matches!(
-        backend
-            .meta
-            .project_access(unlisted.id, owner.project)
-            .await,
+        backend.meta.scope(unlisted.id, owner.project).await,
         Err(Error::NotFound)
     ));
     assert!(backend
@@ -47,21 +36,21 @@ async fn a_private_project_disappears_for_members_who_are_not_listed() {
     assert!(matches!(
         backend
             .meta
-            .set_project_privacy(listed.id, owner.project, false, &[])
+            .set_project_privacy(
+                &backend.meta.scope(listed.id, owner.project).await.unwrap(),
+                false,
+                &[]
+            )
             .await,
         Err(Error::Forbidden(_))
     ));
 
     backend
         .meta
-        .set_project_privacy(owner.user.id, owner.project, false, &[])
+        .set_project_privacy(&owner.scope, false, &[])
         .await
         .unwrap();
-    assert!(backend
-        .meta
-        .project_access(unlisted.id, owner.project)
-        .await
-        .is_ok());
+    assert!(backend.meta.scope(unlisted.id, owner.project).await.is_ok());
 }
 
 #[tokio::test]
@@ -74,55 +63,56 @@ async fn an_insight_on_a_restricted_dashboard_is_edited_only_by_its_creator_and_
     let meta = &backend.meta;
     let insight = meta
         .create_insight(
-            maker.id,
-            owner.project,
+            &backend.meta.scope(maker.id, owner.project).await.unwrap(),
             &InsightDraft::parse("", "", "", InsightKind::Trends.starter()).unwrap(),
         )
         .await
         .unwrap();
     let board = meta
         .create_dashboard(
-            owner.user.id,
-            owner.project,
+            &owner.scope,
             &DashboardDraft::parse("Board", "", "").unwrap(),
         )
         .await
         .unwrap();
-    meta.add_insight_tile(owner.user.id, owner.project, board, &insight.short_id)
+    meta.add_insight_tile(&owner.scope, board, &insight.short_id)
         .await
         .unwrap();
     // On an open dashboard anyone in the project may change it.
     assert_eq!(
-        meta.insight_edit_denied(other.id, owner.project, &insight.short_id)
-            .await
-            .unwrap(),
+        meta.insight_edit_denied(
+            &meta.scope(other.id, owner.project).await.unwrap(),
+            &insight
+        )
+        .await
+        .unwrap(),
         None
     );
 
-    meta.set_dashboard_restriction(
-        owner.user.id,
-        owner.project,
-        board,
-        Restriction::OnlyInvitedCanEdit,
-    )
-    .await
-    .unwrap();
+    meta.set_dashboard_restriction(&owner.scope, board, Restriction::OnlyInvitedCanEdit)
+        .await
+        .unwrap();
     assert!(meta
-        .insight_edit_denied(other.id, owner.project, &insight.short_id)
+        .insight_edit_denied(
+            &meta.scope(other.id, owner.project).await.unwrap(),
+            &insight
+        )
         .await
         .unwrap()
         .is_some());
     assert_eq!(
-        meta.insight_edit_denied(maker.id, owner.project, &insight.short_id)
-            .await
-            .unwrap(),
+        meta.insight_edit_denied(
+            &meta.scope(maker.id, owner.project).await.unwrap(),
+            &insight
+        )
+        .await
+        .unwrap(),
         None
     );
     let draft = InsightDraft::parse("Hijacked", "", "", InsightKind::Funnels.starter()).unwrap();
     let refused = meta
         .update_insight(
-            other.id,
-            owner.project,
+            &backend.meta.scope(other.id, owner.project).await.unwrap(),
             &insight.short_id,
             &draft,
             insight.last_modified_at,
@@ -130,13 +120,16 @@ async fn an_insight_on_a_restricted_dashboard_is_edited_only_by_its_creator_and_
         .await;
     assert!(matches!(refused, Err(Error::Forbidden(_))));
 
-    meta.add_dashboard_collaborator(owner.user.id, owner.project, board, other.id)
+    meta.add_dashboard_collaborator(&owner.scope, board, other.id)
         .await
         .unwrap();
     assert_eq!(
-        meta.insight_edit_denied(other.id, owner.project, &insight.short_id)
-            .await
-            .unwrap(),
+        meta.insight_edit_denied(
+            &meta.scope(other.id, owner.project).await.unwrap(),
+            &insight
+        )
+        .await
+        .unwrap(),
         None
     );
 }
@@ -149,27 +142,36 @@ async fn duplicating_copies_tiles_and_optionally_the_insights_and_deleting_can_b
     let meta = &backend.meta;
     let insight = meta
         .create_insight(
-            user,
-            project,
+            &backend.meta.scope(user, project).await.unwrap(),
             &InsightDraft::parse("Traffic", "", "", InsightKind::Trends.starter()).unwrap(),
         )
         .await
         .unwrap();
     let board = meta
         .create_dashboard(
-            user,
-            project,
+            &backend.meta.scope(user, project).await.unwrap(),
             &DashboardDraft::parse("Board", "", "").unwrap(),
         )
         .await
         .unwrap();
-    meta.add_insight_tile(user, project, board, &insight.short_id)
+    meta.add_insight_tile(
+        &backend.meta.scope(user, project).await.unwrap(),
+        board,
+        &insight.short_id,
+    )
+    .await
+    .unwrap();
+    meta.add_text_tile(
+        &backend.meta.scope(user, project).await.unwrap(),
+        board,
+        "**Goals**",
+    )
+    .await
+    .unwrap();
+    let tiles = meta
+        .tiles(&backend.meta.scope(user, project).await.unwrap(), board)
         .await
         .unwrap();
-    meta.add_text_tile(user, project, board, "**Goals**")
-        .await
-        .unwrap();
-    let tiles = meta.tiles(user, project, board).await.unwrap();
     assert_eq!(
         tiles[1].layout.y,
         tiles[0].layout.y + tiles[0].layout.h,
@@ -177,8 +179,7 @@ async fn duplicating_copies_tiles_and_optionally_the_insights_and_deleting_can_b
     );
 
     meta.save_layout(
-        user,
-        project,
+        &backend.meta.scope(user, project).await.unwrap(),
         board,
         &[(
             tiles[1].id,
@@ -192,7 +193,10 @@ async fn duplicating_copies_tiles_and_optionally_the_insights_and_deleting_can_b
     )
     .await
     .unwrap();
-    let moved = meta.tiles(user, project, board).await.unwrap();
+    let moved = meta
+        .tiles(&backend.meta.scope(user, project).await.unwrap(), board)
+        .await
+        .unwrap();
     assert!(moved.iter().any(|t| t.layout
         == TileLayout {
             x: 6,
@@ -202,11 +206,19 @@ async fn duplicating_copies_tiles_and_optionally_the_insights_and_deleting_can_b
         }));
 
     let shared = meta
-        .duplicate_dashboard(user, project, board, false)
+        .duplicate_dashboard(
+            &backend.meta.scope(user, project).await.unwrap(),
+            board,
+            false,
+        )
         .await
         .unwrap();
     let copied = meta
-        .duplicate_dashboard(user, project, board, true)
+        .duplicate_dashboard(
+            &backend.meta.scope(user, project).await.unwrap(),
+            board,
+            true,
+        )
         .await
         .unwrap();
     let insight_of = |tiles: Vec<domain::dashboard::Tile>| {
@@ -216,26 +228,46 @@ async fn duplicating_copies_tiles_and_optionally_the_insights_and_deleting_can_b
         })
     };
     assert_eq!(
-        insight_of(meta.tiles(user, project, shared).await.unwrap()),
+        insight_of(
+            meta.tiles(&backend.meta.scope(user, project).await.unwrap(), shared)
+                .await
+                .unwrap()
+        ),
         Some(insight.short_id.clone())
     );
     assert_ne!(
-        insight_of(meta.tiles(user, project, copied).await.unwrap()),
+        insight_of(
+            meta.tiles(&backend.meta.scope(user, project).await.unwrap(), copied)
+                .await
+                .unwrap()
+        ),
         Some(insight.short_id.clone())
     );
 
-    meta.set_primary_dashboard(user, project, board)
+    meta.set_primary_dashboard(&backend.meta.scope(user, project).await.unwrap(), board)
         .await
         .unwrap();
-    meta.delete_dashboard(user, project, board).await.unwrap();
+    meta.delete_dashboard(&backend.meta.scope(user, project).await.unwrap(), board)
+        .await
+        .unwrap();
     assert!(matches!(
-        meta.dashboard(user, project, board).await,
+        meta.dashboard(&backend.meta.scope(user, project).await.unwrap(), board)
+            .await,
         Err(Error::NotFound)
     ));
-    assert_eq!(meta.primary_dashboard(user, project).await.unwrap(), None);
-    meta.restore_dashboard(user, project, board).await.unwrap();
     assert_eq!(
-        meta.primary_dashboard(user, project).await.unwrap(),
+        meta.primary_dashboard(&backend.meta.scope(user, project).await.unwrap())
+            .await
+            .unwrap(),
+        None
+    );
+    meta.restore_dashboard(&backend.meta.scope(user, project).await.unwrap(), board)
+        .await
+        .unwrap();
+    assert_eq!(
+        meta.primary_dashboard(&backend.meta.scope(user, project).await.unwrap())
+            .await
+            .unwrap(),
         Some(board),
         "undo restores the home too"
     );
@@ -249,33 +281,64 @@ async fn pinned_dashboards_list_first_and_only_editors_pin() {
     let (user, project) = (owner.user.id, owner.project);
     let meta = &backend.meta;
     for name in ["Alpha", "Zebra"] {
-        meta.create_dashboard(user, project, &DashboardDraft::parse(name, "", "").unwrap())
-            .await
-            .unwrap();
+        meta.create_dashboard(
+            &backend.meta.scope(user, project).await.unwrap(),
+            &DashboardDraft::parse(name, "", "").unwrap(),
+        )
+        .await
+        .unwrap();
     }
-    let zebra = meta.dashboards(user, project).await.unwrap()[1].id;
+    let zebra = meta
+        .dashboards(&backend.meta.scope(user, project).await.unwrap())
+        .await
+        .unwrap()[1]
+        .id;
     let first_name = |list: Vec<domain::dashboard::Dashboard>| list[0].name.clone();
     assert_ne!(
-        first_name(meta.dashboards(user, project).await.unwrap()),
+        first_name(
+            meta.dashboards(&backend.meta.scope(user, project).await.unwrap())
+                .await
+                .unwrap()
+        ),
         "Zebra"
     );
 
-    meta.set_dashboard_pinned(member.id, project, zebra, true)
+    meta.set_dashboard_pinned(
+        &backend.meta.scope(member.id, project).await.unwrap(),
+        zebra,
+        true,
+    )
+    .await
+    .unwrap();
+    let list = meta
+        .dashboards(&backend.meta.scope(member.id, project).await.unwrap())
         .await
         .unwrap();
-    let list = meta.dashboards(member.id, project).await.unwrap();
     assert_eq!(first_name(list.clone()), "Zebra");
     assert!(list[0].pinned);
 
-    meta.set_dashboard_restriction(user, project, zebra, Restriction::OnlyInvitedCanEdit)
-        .await
-        .unwrap();
+    meta.set_dashboard_restriction(
+        &backend.meta.scope(user, project).await.unwrap(),
+        zebra,
+        Restriction::OnlyInvitedCanEdit,
+    )
+    .await
+    .unwrap();
     assert!(matches!(
-        meta.set_dashboard_pinned(member.id, project, zebra, false)
-            .await,
+        meta.set_dashboard_pinned(
+            &backend.meta.scope(member.id, project).await.unwrap(),
+            zebra,
+            false
+        )
+        .await,
         Err(Error::Forbidden(_))
     ));
-    assert!(meta.dashboards(user, project).await.unwrap()[0].pinned);
+    assert!(
+        meta.dashboards(&backend.meta.scope(user, project).await.unwrap())
+            .await
+            .unwrap()[0]
+            .pinned
+    );
 }
 
 #[tokio::test]
@@ -291,34 +354,27 @@ async fn the_home_lists_teammates_changes_for_the_whole_visit() {
             .map(|item| item.name)
             .collect::<Vec<_>>()
     };
-    assert!(new_names(
-        meta.home_activity(owner.user.id, owner.project)
-            .await
-            .unwrap()
-    )
-    .is_empty());
+    assert!(new_names(meta.home_activity(&owner.scope).await.unwrap()).is_empty());
 
     meta.create_insight(
-        teammate.id,
-        owner.project,
+        &backend
+            .meta
+            .scope(teammate.id, owner.project)
+            .await
+            .unwrap(),
         &InsightDraft::parse("Churn watch", "", "", InsightKind::Trends.starter()).unwrap(),
     )
     .await
     .unwrap();
     meta.create_insight(
-        owner.user.id,
-        owner.project,
+        &owner.scope,
         &InsightDraft::parse("My own", "", "", InsightKind::Trends.starter()).unwrap(),
     )
     .await
     .unwrap();
     for _ in 0..2 {
         assert_eq!(
-            new_names(
-                meta.home_activity(owner.user.id, owner.project)
-                    .await
-                    .unwrap()
-            ),
+            new_names(meta.home_activity(&owner.scope).await.unwrap()),
             vec!["Churn watch"],
             "a reload within the visit keeps the list; one's own changes are not news"
         );
@@ -332,19 +388,26 @@ async fn a_full_dashboard_refuses_another_tile_naming_the_limit() {
     let (meta, user, project) = (&backend.meta, ada.user.id, ada.project);
     let board = meta
         .create_dashboard(
-            user,
-            project,
+            &backend.meta.scope(user, project).await.unwrap(),
             &DashboardDraft::parse("Wall", "", "").unwrap(),
         )
         .await
         .unwrap();
     for n in 0..domain::dashboard::MAX_TILES {
-        meta.add_text_tile(user, project, board, &format!("note {n}"))
-            .await
-            .unwrap();
+        meta.add_text_tile(
+            &backend.meta.scope(user, project).await.unwrap(),
+            board,
+            &format!("note {n}"),
+        )
+        .await
+        .unwrap();
     }
     let err = meta
-        .add_text_tile(user, project, board, "one too many")
+        .add_text_tile(
+            &backend.meta.scope(user, project).await.unwrap(),
+            board,
+            "one too many",
+        )
         .await
         .unwrap_err();
     let Error::Invalid(invalid) = err else {

@@ -25,7 +25,10 @@ async fn event_definitions(
     expected: usize,
 ) -> Vec<domain::definitions::EventDefinition> {
     for _ in 0..50 {
-        let definitions = backend.event_definitions(user, project).await.unwrap();
+        let definitions = backend
+            .event_definitions(&backend.meta.scope(user, project).await.unwrap())
+            .await
+            .unwrap();
         if definitions.len() >= expected {
             return definitions;
         }
@@ -59,11 +62,7 @@ async fn events_and_properties_are_discovered_with_volumes_and_types() {
             .collect::<Vec<_>>(),
         [("purchase", 2), ("$pageview", 1)]
     );
-    let properties = backend
-        .meta
-        .property_definitions(ada.user.id, ada.project)
-        .await
-        .unwrap();
+    let properties = backend.meta.property_definitions(&ada.scope).await.unwrap();
     let typed = |kind, name: &str| {
         properties
             .iter()
@@ -108,14 +107,11 @@ async fn members_describe_tag_own_and_verify_definitions_and_verified_ones_come_
         DefinitionNotes::parse("Seldom used", "legacy, Billing", Some(ada.user.id), true).unwrap();
     backend
         .meta
-        .annotate_event_definition(ada.user.id, ada.project, rare, &notes)
+        .annotate_event_definition(&ada.scope, rare, &notes)
         .await
         .unwrap();
 
-    let events = backend
-        .event_definitions(ada.user.id, ada.project)
-        .await
-        .unwrap();
+    let events = backend.event_definitions(&ada.scope).await.unwrap();
     assert_eq!(events[0].name, "z rare");
     let written = &events[0].annotations;
     assert_eq!(written.description, "Seldom used");
@@ -126,11 +122,11 @@ async fn members_describe_tag_own_and_verify_definitions_and_verified_ones_come_
     let unverify = DefinitionNotes::parse("Seldom used", "", None, false).unwrap();
     backend
         .meta
-        .annotate_event_definition(ada.user.id, ada.project, rare, &unverify)
+        .annotate_event_definition(&ada.scope, rare, &unverify)
         .await
         .unwrap();
     assert!(backend
-        .event_definitions(ada.user.id, ada.project)
+        .event_definitions(&ada.scope)
         .await
         .unwrap()
         .iter()
@@ -151,29 +147,24 @@ async fn outsiders_can_neither_read_nor_annotate_definitions_and_owners_must_be_
     let id = event_definitions(&backend, ada.user.id, ada.project, 1).await[0].id;
     let notes = DefinitionNotes::parse("mine now", "", None, true).unwrap();
 
+    // Reading and annotating both need a scope in the project, which an
+    // outsider cannot get.
     assert!(matches!(
-        backend.event_definitions(eve.user.id, ada.project).await,
-        Err(Error::NotFound)
-    ));
-    assert!(matches!(
-        backend
-            .meta
-            .annotate_event_definition(eve.user.id, ada.project, id, &notes)
-            .await,
+        backend.meta.scope(eve.user.id, ada.project).await,
         Err(Error::NotFound)
     ));
     // A definition of another project cannot be reached through one's own.
     assert!(matches!(
         backend
             .meta
-            .annotate_event_definition(eve.user.id, eve.project, id, &notes)
+            .annotate_event_definition(&eve.scope, id, &notes)
             .await,
         Err(Error::NotFound)
     ));
     let foreign_owner = DefinitionNotes::parse("", "", Some(eve.user.id), false).unwrap();
     let refused = backend
         .meta
-        .annotate_event_definition(ada.user.id, ada.project, id, &foreign_owner)
+        .annotate_event_definition(&ada.scope, id, &foreign_owner)
         .await;
     assert!(
         matches!(refused, Err(Error::Invalid(ref i)) if i.field == "owner_id"),

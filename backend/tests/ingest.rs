@@ -60,7 +60,7 @@ async fn submitted_events_are_readable_as_soon_as_submit_returns() {
 
     let latest = backend
         .events
-        .latest_events(ada.project, None, None, 10)
+        .latest_events(&ada.scope, None, None, 10)
         .await
         .unwrap();
     assert_eq!(latest.len(), 2);
@@ -69,14 +69,14 @@ async fn submitted_events_are_readable_as_soon_as_submit_returns() {
     assert_eq!(signed_up.properties["plan"], json!("pro"));
     let only_pageviews = backend
         .events
-        .latest_events(ada.project, Some("$pageview".into()), None, 10)
+        .latest_events(&ada.scope, Some("$pageview".into()), None, 10)
         .await
         .unwrap();
     assert_eq!(only_pageviews.len(), 1);
     assert_eq!(only_pageviews[0].properties["$browser"], json!("Firefox"));
     let pro = backend
         .events
-        .latest_events(ada.project, None, Some(("plan".into(), "pro".into())), 10)
+        .latest_events(&ada.scope, None, Some(("plan".into(), "pro".into())), 10)
         .await
         .unwrap();
     assert_eq!(pro.len(), 1);
@@ -98,8 +98,8 @@ async fn projects_never_see_each_others_events() {
         .await
         .unwrap();
 
-    assert_eq!(backend.events.count_events(ada.project).await.unwrap(), 1);
-    assert_eq!(backend.events.count_events(bob.project).await.unwrap(), 0);
+    assert_eq!(backend.events.count_events(&ada.scope).await.unwrap(), 1);
+    assert_eq!(backend.events.count_events(&bob.scope).await.unwrap(), 0);
 }
 
 #[tokio::test]
@@ -121,7 +121,7 @@ async fn identify_merges_earlier_anonymous_events_into_the_identified_person() {
 
     let person = backend
         .events
-        .person_by_distinct_id(ada.project, "anon-1")
+        .person_by_distinct_id(&ada.scope, "anon-1")
         .await
         .unwrap()
         .unwrap();
@@ -135,7 +135,7 @@ async fn identify_merges_earlier_anonymous_events_into_the_identified_person() {
     // Every event, stored before or after the merge, now counts for that person.
     let latest = backend
         .events
-        .latest_events(ada.project, None, None, 10)
+        .latest_events(&ada.scope, None, None, 10)
         .await
         .unwrap();
     assert_eq!(latest.len(), 3);
@@ -150,7 +150,7 @@ async fn persons_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("meta.db").display());
     let events_path = dir.path().join("events.duckdb");
-    let project = {
+    let scope = {
         let backend = backend::Backend::open(&url, &events_path).await.unwrap();
         let ada = sign_up(&backend, "ada@example.com").await;
         backend
@@ -162,19 +162,19 @@ async fn persons_survive_a_restart() {
             .await
             .unwrap();
         backend.close().await;
-        ada.project
+        ada.scope
     };
 
     let backend = backend::Backend::open(&url, &events_path).await.unwrap();
     backend
         .ingest
-        .submit(project, events(json!([{"event": "$identify", "distinct_id": "user", "properties": {"$anon_distinct_id": "anon"}}])))
+        .submit(scope.project_id(), events(json!([{"event": "$identify", "distinct_id": "user", "properties": {"$anon_distinct_id": "anon"}}])))
         .await
         .unwrap();
 
     let person = backend
         .events
-        .person_by_distinct_id(project, "user")
+        .person_by_distinct_id(&scope, "user")
         .await
         .unwrap()
         .unwrap();
@@ -196,12 +196,12 @@ async fn the_demo_generator_feeds_the_pipeline() {
     }
 
     assert_eq!(
-        backend.events.count_events(ada.project).await.unwrap(),
+        backend.events.count_events(&ada.scope).await.unwrap(),
         expected
     );
     let identified = backend
         .events
-        .person_by_distinct_id(ada.project, "anon-0")
+        .person_by_distinct_id(&ada.scope, "anon-0")
         .await
         .unwrap();
     assert!(identified.is_some());
@@ -236,7 +236,7 @@ async fn a_queue_holding_too_many_bytes_refuses_more_until_it_drains() {
         .unwrap();
 
     assert_eq!(
-        backend.events.count_events(ada.project).await.unwrap(),
+        backend.events.count_events(&ada.scope).await.unwrap(),
         2_001
     );
 }
@@ -262,7 +262,7 @@ async fn a_batch_sent_twice_is_stored_once() {
         .await
         .unwrap();
 
-    assert_eq!(backend.events.count_events(ada.project).await.unwrap(), 2);
+    assert_eq!(backend.events.count_events(&ada.scope).await.unwrap(), 2);
     // The same uuid in another project is another event.
     let bob = sign_up(&backend, "bob@example.com").await;
     backend
@@ -270,7 +270,7 @@ async fn a_batch_sent_twice_is_stored_once() {
         .submit(bob.project, events(json!([{"event": "a", "distinct_id": "u", "uuid": "0194cc39-1f25-7000-8000-000000000001"}])))
         .await
         .unwrap();
-    assert_eq!(backend.events.count_events(bob.project).await.unwrap(), 1);
+    assert_eq!(backend.events.count_events(&bob.scope).await.unwrap(), 1);
 }
 
 #[tokio::test]
@@ -298,7 +298,7 @@ async fn one_request_too_large_to_store_fails_alone_and_the_others_of_its_group_
     assert!(matches!(too_large.await, Err(IngestError::Store(_))));
     other_small.await.unwrap();
     assert_eq!(
-        backend.events.count_events(ada.project).await.unwrap(),
+        backend.events.count_events(&ada.scope).await.unwrap(),
         3_020
     );
 }
@@ -317,7 +317,7 @@ async fn distinct_ids_and_the_ids_an_identify_links_are_cut_to_200_characters() 
 
     let person = backend
         .events
-        .person_by_distinct_id(ada.project, &"a".repeat(200))
+        .person_by_distinct_id(&ada.scope, &"a".repeat(200))
         .await
         .unwrap()
         .unwrap();
@@ -329,7 +329,7 @@ async fn merging_persons_loaded_after_a_restart_moves_only_their_ids() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("meta.db").display());
     let events_path = dir.path().join("events.duckdb");
-    let project = {
+    let scope = {
         let backend = backend::Backend::open(&url, &events_path).await.unwrap();
         let ada = sign_up(&backend, "ada@example.com").await;
         backend
@@ -343,21 +343,21 @@ async fn merging_persons_loaded_after_a_restart_moves_only_their_ids() {
             .await
             .unwrap();
         backend.close().await;
-        ada.project
+        ada.scope
     };
 
     let backend = backend::Backend::open(&url, &events_path).await.unwrap();
     backend
         .ingest
-        .submit(project, events(json!([{"event": "$create_alias", "distinct_id": "user", "properties": {"alias": "anon"}}])))
+        .submit(scope.project_id(), events(json!([{"event": "$create_alias", "distinct_id": "user", "properties": {"alias": "anon"}}])))
         .await
         .unwrap();
 
     let person = |id: &'static str| {
-        let events = backend.events.clone();
+        let (events, scope) = (backend.events.clone(), scope.clone());
         async move {
             events
-                .person_by_distinct_id(project, id)
+                .person_by_distinct_id(&scope, id)
                 .await
                 .unwrap()
                 .unwrap()
@@ -368,7 +368,7 @@ async fn merging_persons_loaded_after_a_restart_moves_only_their_ids() {
     assert_eq!(person("someone else").await.distinct_ids, ["someone else"]);
     let latest = backend
         .events
-        .latest_events(project, None, None, 10)
+        .latest_events(&scope, None, None, 10)
         .await
         .unwrap();
     let of_user = latest.iter().filter(|e| e.person_id == user.id).count();

@@ -32,21 +32,21 @@ async fn results_are_cached_until_new_events_arrive_or_a_refresh_is_asked() {
         .unwrap();
 
     let first = backend
-        .insight_outcome(ada.user.id, ada.project, "UTC", &query, false)
+        .insight_outcome(&ada.scope, &query, false)
         .await
         .unwrap();
     assert!(!first.is_cached);
     assert_eq!(total(&first.result), 1.0);
 
     let again = backend
-        .insight_outcome(ada.user.id, ada.project, "UTC", &query, false)
+        .insight_outcome(&ada.scope, &query, false)
         .await
         .unwrap();
     assert!(again.is_cached);
     assert_eq!(again.last_refresh, first.last_refresh);
 
     let refreshed = backend
-        .insight_outcome(ada.user.id, ada.project, "UTC", &query, true)
+        .insight_outcome(&ada.scope, &query, true)
         .await
         .unwrap();
     assert!(!refreshed.is_cached);
@@ -57,15 +57,23 @@ async fn results_are_cached_until_new_events_arrive_or_a_refresh_is_asked() {
         .await
         .unwrap();
     let after_ingest = backend
-        .insight_outcome(ada.user.id, ada.project, "UTC", &query, false)
+        .insight_outcome(&ada.scope, &query, false)
         .await
         .unwrap();
     assert!(!after_ingest.is_cached);
     assert_eq!(total(&after_ingest.result), 2.0);
 
     // Another time zone is another result.
+    let tokyo = domain::project::TimeZone::parse("Asia/Tokyo").unwrap();
+    let name = domain::project::ProjectName::parse("First project").unwrap();
+    backend
+        .meta
+        .update_project(&ada.scope, &name, &tokyo)
+        .await
+        .unwrap();
+    let in_tokyo = backend.meta.scope(ada.user.id, ada.project).await.unwrap();
     let elsewhere = backend
-        .insight_outcome(ada.user.id, ada.project, "Asia/Tokyo", &query, false)
+        .insight_outcome(&in_tokyo, &query, false)
         .await
         .unwrap();
     assert!(!elsewhere.is_cached);

@@ -10,12 +10,14 @@ mod support;
 use backend::demo_data::DemoData;
 use backend::events::{EventRow, PersonRow};
 use backend::ingest::NewEvent;
+use backend::ProjectScope;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use domain::insight::{
     FunnelStep, FunnelsResult, InsightQuery, InsightResult, RetentionResult, TrendsResult,
     BREAKDOWN_NULL, BREAKDOWN_OTHER,
 };
+use domain::project::{ProjectName, TimeZone};
 use domain::ProjectId;
 use serde_json::{json, Value};
 use support::{fresh, sign_up, TestBackend};
@@ -33,6 +35,7 @@ const NEW_YORK: Tz = Tz::America__New_York;
 struct Fixture {
     backend: TestBackend,
     project: ProjectId,
+    scope: ProjectScope,
     events: Vec<EventRow>,
     persons: Vec<PersonRow>,
 }
@@ -46,17 +49,18 @@ async fn with_events(batches: impl IntoIterator<Item = Vec<NewEvent>>) -> Fixtur
     }
     let events = backend
         .events
-        .latest_events(ada.project, None, None, 10_000_000)
+        .latest_events(&ada.scope, None, None, 10_000_000)
         .await
         .unwrap();
     let persons = backend
         .events
-        .persons(ada.project, None, 10_000_000)
+        .persons(&ada.scope, None, 10_000_000)
         .await
         .unwrap();
     Fixture {
         backend,
         project: ada.project,
+        scope: ada.scope,
         events,
         persons,
     }
@@ -75,6 +79,17 @@ fn query(value: Value) -> InsightQuery {
 }
 
 impl Fixture {
+    /// The project's scope once its time zone is `tz`.
+    async fn in_time_zone(&self, tz: Tz) -> ProjectScope {
+        let meta = &self.backend.meta;
+        let zone = TimeZone::parse(tz.name()).unwrap();
+        let name = ProjectName::parse(&self.scope.project().name).unwrap();
+        meta.update_project(&self.scope, &name, &zone)
+            .await
+            .unwrap();
+        meta.scope(self.scope.user(), self.project).await.unwrap()
+    }
+
     /// The reference's answer.
     fn reference(&self, tz: Tz, query: &InsightQuery) -> InsightResult {
         reference::run(&self.events, &self.persons, tz, query, end())
@@ -87,7 +102,7 @@ impl Fixture {
         let actual = self
             .backend
             .events
-            .run_insight(self.project, tz, query, end())
+            .run_insight(&self.in_time_zone(tz).await, query, end())
             .await
             .unwrap_or_else(|e| panic!("the engine failed on {}: {e}", query.to_json()));
         if let Err(difference) = same(&actual, &expected) {

@@ -329,11 +329,7 @@ async fn a_removed_member_loses_access_to_the_organizations_projects() {
     let backend = fresh().await;
     let ada = sign_up(&backend, "ada@example.com").await;
     let bob = add_teammate(&backend, &ada, "bob@example.com", Role::Member).await;
-    assert!(backend
-        .meta
-        .project_access(bob.id, ada.project)
-        .await
-        .is_ok());
+    assert!(backend.meta.scope(bob.id, ada.project).await.is_ok());
 
     backend
         .meta
@@ -342,7 +338,7 @@ async fn a_removed_member_loses_access_to_the_organizations_projects() {
         .unwrap();
 
     assert!(matches!(
-        backend.meta.project_access(bob.id, ada.project).await,
+        backend.meta.scope(bob.id, ada.project).await,
         Err(Error::NotFound)
     ));
     assert_eq!(backend.meta.default_project(bob.id).await.unwrap(), None);
@@ -355,7 +351,7 @@ async fn projects_of_another_organization_are_invisible() {
     let eve = sign_up(&backend, "eve@example.com").await;
 
     assert!(matches!(
-        backend.meta.project_access(eve.user.id, ada.project).await,
+        backend.meta.scope(eve.user.id, ada.project).await,
         Err(Error::NotFound)
     ));
     assert!(matches!(

@@ -63,7 +63,7 @@ async fn limited(limits: QueryLimits) -> (TestBackend, Account) {
 
 async fn outcome(backend: &Backend, who: &Account, query: &InsightQuery) -> backend::Result<()> {
     backend
-        .insight_outcome(who.user.id, who.project, "UTC", query, true)
+        .insight_outcome(&who.scope, query, true)
         .await
         .map(|_| ())
 }
@@ -105,7 +105,11 @@ async fn a_dropped_insight_request_stops_its_query_and_frees_its_slot() {
         let (backend, ada) = (backend.backend.clone(), (ada.user.id, ada.project));
         tokio::spawn(async move {
             backend
-                .insight_outcome(ada.0, ada.1, "UTC", &slow_query(), true)
+                .insight_outcome(
+                    &backend.meta.scope(ada.0, ada.1).await.unwrap(),
+                    &slow_query(),
+                    true,
+                )
                 .await
         })
     };
@@ -139,7 +143,11 @@ async fn a_user_runs_a_few_insights_at_once_and_then_is_told_to_wait() {
             let (backend, ada) = (backend.backend.clone(), (ada.user.id, ada.project));
             tokio::spawn(async move {
                 backend
-                    .insight_outcome(ada.0, ada.1, "UTC", &slow_query(), true)
+                    .insight_outcome(
+                        &backend.meta.scope(ada.0, ada.1).await.unwrap(),
+                        &slow_query(),
+                        true,
+                    )
                     .await
             })
         })
@@ -201,7 +209,11 @@ async fn ingest_during_storm(limits: QueryLimits) -> (Duration, Duration) {
             storm.push(tokio::spawn(async move {
                 // Tiles of Ada's project, as her teammates see it.
                 let _ = backend
-                    .insight_outcome(user, project, "UTC", &slow_query(), true)
+                    .insight_outcome(
+                        &backend.meta.scope(user, project).await.unwrap(),
+                        &slow_query(),
+                        true,
+                    )
                     .await;
             }));
         }

@@ -21,7 +21,7 @@ async fn a_saved_insight_keeps_its_query_and_gets_an_automatic_name() {
     let draft = InsightDraft::parse("", "", "growth", breakdown_query()).unwrap();
     let saved = backend
         .meta
-        .create_insight(ada.user.id, ada.project, &draft)
+        .create_insight(&ada.scope, &draft)
         .await
         .unwrap();
     assert_eq!(saved.short_id.len(), 8);
@@ -29,7 +29,7 @@ async fn a_saved_insight_keeps_its_query_and_gets_an_automatic_name() {
     assert_eq!(saved.created_by.as_deref(), Some("ada"));
     let read = backend
         .meta
-        .insight(ada.user.id, ada.project, &saved.short_id)
+        .insight(&ada.scope, &saved.short_id)
         .await
         .unwrap();
     assert_eq!(read.query, breakdown_query());
@@ -43,20 +43,14 @@ async fn saving_over_a_newer_edit_is_refused_and_keeps_the_newer_one() {
     let first = InsightDraft::parse("Traffic", "", "", InsightKind::Trends.starter()).unwrap();
     let saved = backend
         .meta
-        .create_insight(ada.user.id, ada.project, &first)
+        .create_insight(&ada.scope, &first)
         .await
         .unwrap();
 
     let newer = InsightDraft::parse("Traffic by browser", "", "", breakdown_query()).unwrap();
     let updated = backend
         .meta
-        .update_insight(
-            ada.user.id,
-            ada.project,
-            &saved.short_id,
-            &newer,
-            saved.last_modified_at,
-        )
+        .update_insight(&ada.scope, &saved.short_id, &newer, saved.last_modified_at)
         .await
         .unwrap();
     assert_eq!(updated.name.as_deref(), Some("Traffic by browser"));
@@ -65,13 +59,7 @@ async fn saving_over_a_newer_edit_is_refused_and_keeps_the_newer_one() {
     let stale = InsightDraft::parse("Old tab", "", "", InsightKind::Funnels.starter()).unwrap();
     let refused = backend
         .meta
-        .update_insight(
-            ada.user.id,
-            ada.project,
-            &saved.short_id,
-            &stale,
-            saved.last_modified_at,
-        )
+        .update_insight(&ada.scope, &saved.short_id, &stale, saved.last_modified_at)
         .await;
     assert!(
         matches!(refused, Err(Error::Conflict(ref m)) if m.contains("ada")),
@@ -79,7 +67,7 @@ async fn saving_over_a_newer_edit_is_refused_and_keeps_the_newer_one() {
     );
     let kept = backend
         .meta
-        .insight(ada.user.id, ada.project, &saved.short_id)
+        .insight(&ada.scope, &saved.short_id)
         .await
         .unwrap();
     assert_eq!(kept.name.as_deref(), Some("Traffic by browser"));
@@ -93,17 +81,17 @@ async fn favorites_views_and_tabs_are_per_person() {
     let draft = InsightDraft::parse("", "", "", breakdown_query()).unwrap();
     let insight = backend
         .meta
-        .create_insight(ada.user.id, ada.project, &draft)
+        .create_insight(&ada.scope, &draft)
         .await
         .unwrap();
     backend
         .meta
-        .set_insight_favorite(ada.user.id, ada.project, &insight.short_id, true)
+        .set_insight_favorite(&ada.scope, &insight.short_id, true)
         .await
         .unwrap();
     backend
         .meta
-        .record_insight_view(ada.user.id, insight.id)
+        .record_insight_view(&ada.scope, insight.id)
         .await
         .unwrap();
 
@@ -113,28 +101,30 @@ async fn favorites_views_and_tabs_are_per_person() {
     };
     let favorites = backend
         .meta
-        .insights(ada.user.id, ada.project, &tab(InsightTab::Favorites))
+        .insights(&ada.scope, &tab(InsightTab::Favorites))
         .await
         .unwrap();
     assert_eq!(favorites.len(), 1);
     let recent = backend
         .meta
-        .insights(ada.user.id, ada.project, &tab(InsightTab::RecentlyViewed))
+        .insights(&ada.scope, &tab(InsightTab::RecentlyViewed))
         .await
         .unwrap();
     assert!(recent[0].last_viewed_at.is_some());
 
-    // Another organization's member cannot see or star it.
+    // Another organization's member cannot see or star it: they get no
+    // scope in the project, and their own scope does not reach it.
     assert!(matches!(
-        backend
-            .meta
-            .insight(bob.user.id, ada.project, &insight.short_id)
-            .await,
+        backend.meta.scope(bob.user.id, ada.project).await,
+        Err(Error::NotFound)
+    ));
+    assert!(matches!(
+        backend.meta.insight(&bob.scope, &insight.short_id).await,
         Err(Error::NotFound)
     ));
     assert!(backend
         .meta
-        .set_insight_favorite(bob.user.id, ada.project, &insight.short_id, true)
+        .set_insight_favorite(&bob.scope, &insight.short_id, true)
         .await
         .is_err());
 }
@@ -146,16 +136,12 @@ async fn definitions_know_the_insights_that_use_them() {
     let draft = InsightDraft::parse("", "", "", breakdown_query()).unwrap();
     let insight = backend
         .meta
-        .create_insight(ada.user.id, ada.project, &draft)
+        .create_insight(&ada.scope, &draft)
         .await
         .unwrap();
-    let using = |scope, name: &'static str| {
-        let meta = backend.meta.clone();
-        async move {
-            meta.insights_using(ada.user.id, ada.project, scope, name)
-                .await
-                .unwrap()
-        }
+    let using = |property, name: &'static str| {
+        let (meta, scope) = (backend.meta.clone(), ada.scope.clone());
+        async move { meta.insights_using(&scope, property, name).await.unwrap() }
     };
     assert_eq!(using(None, "$pageview").await[0].short_id, insight.short_id);
     assert_eq!(using(Some(PropertyScope::Event), "$browser").await.len(), 1);
@@ -163,7 +149,7 @@ async fn definitions_know_the_insights_that_use_them() {
 
     backend
         .meta
-        .delete_insight(ada.user.id, ada.project, &insight.short_id)
+        .delete_insight(&ada.scope, &insight.short_id)
         .await
         .unwrap();
     assert!(using(None, "$pageview").await.is_empty());
@@ -178,7 +164,10 @@ async fn the_demo_project_starts_with_saved_insights_that_run() {
         .unwrap();
     let insights = backend
         .meta
-        .insights(user.id, project, &InsightListQuery::default())
+        .insights(
+            &backend.meta.scope(user.id, project).await.unwrap(),
+            &InsightListQuery::default(),
+        )
         .await
         .unwrap();
     let names: Vec<&str> = insights.iter().map(|i| i.display_name()).collect();
@@ -194,14 +183,14 @@ async fn the_demo_project_starts_with_saved_insights_that_run() {
     }
     let home = backend
         .meta
-        .primary_dashboard(user.id, project)
+        .primary_dashboard(&backend.meta.scope(user.id, project).await.unwrap())
         .await
         .unwrap()
         .expect("a home dashboard");
     assert_eq!(
         backend
             .meta
-            .tiles(user.id, project, home)
+            .tiles(&backend.meta.scope(user.id, project).await.unwrap(), home)
             .await
             .unwrap()
             .len(),
@@ -209,7 +198,11 @@ async fn the_demo_project_starts_with_saved_insights_that_run() {
     );
     for insight in &insights {
         let outcome = backend
-            .insight_outcome(user.id, project, "UTC", &insight.query, false)
+            .insight_outcome(
+                &backend.meta.scope(user.id, project).await.unwrap(),
+                &insight.query,
+                false,
+            )
             .await
             .unwrap();
         assert!(

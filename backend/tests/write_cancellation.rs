@@ -85,7 +85,7 @@ async fn a_begin_immediate_cancelled_at_any_point_leaves_the_write_lock_free() {
     for _ in 0..16 {
         let written = tokio::time::timeout(
             Duration::from_secs(1),
-            backend.meta.remember_last_project(ada.user.id, ada.project),
+            backend.meta.remember_last_project(&ada.scope),
         )
         .await;
         assert!(matches!(written, Ok(Ok(_))), "a write failed: {written:?}");
@@ -102,19 +102,16 @@ async fn store_writes_cancelled_at_random_points_leave_the_store_writable() {
         description: String::new(),
         tags: vec![],
     };
-    let dashboard = meta
-        .create_dashboard(ada.user.id, ada.project, &draft)
-        .await
-        .unwrap();
+    let dashboard = meta.create_dashboard(&ada.scope, &draft).await.unwrap();
     let tile = meta
-        .add_text_tile(ada.user.id, ada.project, dashboard, "notes")
+        .add_text_tile(&ada.scope, dashboard, "notes")
         .await
         .unwrap();
     let insight = InsightDraft::parse("Traffic", "", "", InsightKind::Trends.starter()).unwrap();
 
     let tasks: Vec<_> = (0..8)
         .map(|task| {
-            let meta = meta.clone();
+            let (meta, scope) = (meta.clone(), ada.scope.clone());
             let insight = insight.clone();
             tokio::spawn(async move {
                 for round in 0..30 {
@@ -130,32 +127,18 @@ async fn store_writes_cancelled_at_random_points_leave_the_store_writable() {
                     )];
                     match (task + round as usize) % 4 {
                         0 => {
-                            cancel_at(
-                                pendings,
-                                meta.save_layout(ada.user.id, ada.project, dashboard, &layout),
-                            )
-                            .await
+                            cancel_at(pendings, meta.save_layout(&scope, dashboard, &layout)).await
                         }
-                        1 => {
-                            cancel_at(
-                                pendings,
-                                meta.create_insight(ada.user.id, ada.project, &insight),
-                            )
-                            .await
-                        }
+                        1 => cancel_at(pendings, meta.create_insight(&scope, &insight)).await,
                         2 => {
-                            cancel_at(
-                                pendings,
-                                meta.add_text_tile(ada.user.id, ada.project, dashboard, "more"),
-                            )
-                            .await
+                            cancel_at(pendings, meta.add_text_tile(&scope, dashboard, "more")).await
                         }
                         _ => {
                             // Cut by the clock instead of by poll count.
                             let micros = rand::thread_rng().gen_range(0..2_000);
                             tokio::time::timeout(
                                 Duration::from_micros(micros),
-                                meta.remember_last_project(ada.user.id, ada.project),
+                                meta.remember_last_project(&scope),
                             )
                             .await
                             .is_ok()
@@ -176,7 +159,7 @@ async fn store_writes_cancelled_at_random_points_leave_the_store_writable() {
     for _ in 0..16 {
         let written = tokio::time::timeout(
             Duration::from_secs(1),
-            meta.save_layout(ada.user.id, ada.project, dashboard, &[]),
+            meta.save_layout(&ada.scope, dashboard, &[]),
         )
         .await;
         assert!(matches!(written, Ok(Ok(()))), "a write failed: {written:?}");

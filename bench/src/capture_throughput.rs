@@ -115,7 +115,7 @@ async fn main() {
     .await
     .unwrap();
     tokio::spawn(async move { axum_serve(listener, router).await });
-    let (token, project) = bench_project(&backend).await;
+    let (token, scope) = bench_project(&backend).await;
 
     let bodies: Vec<Vec<u8>> = events
         .chunks(args.batch)
@@ -175,7 +175,7 @@ async fn main() {
         retries += sender.await.unwrap();
     }
     let huddle_rate = events.len() as f64 / started.elapsed().as_secs_f64();
-    let stored = backend.events.count_events(project).await.unwrap();
+    let stored = backend.events.count_events(&scope).await.unwrap();
     assert_eq!(
         stored as usize,
         events.len(),
@@ -199,7 +199,7 @@ async fn main() {
     while sent.elapsed() < Duration::from_secs(5) {
         let found = backend
             .events
-            .latest_events(project, Some("visibility probe".into()), None, 1)
+            .latest_events(&scope, Some("visibility probe".into()), None, 1)
             .await
             .unwrap();
         if !found.is_empty() {
@@ -228,8 +228,8 @@ async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) {
     axum::serve(listener, router).await.unwrap();
 }
 
-/// A project to send to.
-async fn bench_project(backend: &backend::Backend) -> (String, i64) {
+/// A project to send to, and its capture key.
+async fn bench_project(backend: &backend::Backend) -> (String, backend::ProjectScope) {
     let form = backend::accounts::SignUp {
         name: domain::account::PersonName::parse("Bench").unwrap(),
         email: domain::account::Email::parse("bench@example.com").unwrap(),
@@ -239,14 +239,6 @@ async fn bench_project(backend: &backend::Backend) -> (String, i64) {
         time_zone: domain::project::TimeZone::utc(),
     };
     let (user, project) = backend.sign_up(form).await.unwrap();
-    (
-        backend
-            .meta
-            .project_access(user.id, project)
-            .await
-            .unwrap()
-            .project
-            .api_token,
-        project,
-    )
+    let scope = backend.meta.scope(user.id, project).await.unwrap();
+    (scope.project().api_token.clone(), scope)
 }

@@ -218,7 +218,7 @@ async fn prepare(dir: &Path, events: usize) {
         project: domain::project::ProjectName::parse("Bench").unwrap(),
         time_zone: domain::project::TimeZone::utc(),
     };
-    let (_, project) = backend.sign_up(form).await.unwrap();
+    let (user, project) = backend.sign_up(form).await.unwrap();
 
     let started = Instant::now();
     // Several requests in flight, as concurrent senders would have: the
@@ -258,7 +258,8 @@ async fn prepare(dir: &Path, events: usize) {
         done.unwrap();
     }
     assert_eq!(sent, events, "the generator made enough events");
-    let stored = backend.events.count_events(project).await.unwrap();
+    let scope = backend.meta.scope(user.id, project).await.unwrap();
+    let stored = backend.events.count_events(&scope).await.unwrap();
     assert_eq!(stored as usize, sent, "every event is stored");
     let seconds = started.elapsed().as_secs_f64();
     println!(

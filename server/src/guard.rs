@@ -2,11 +2,13 @@
 //! must be logged in, and a project page must belong to one of their
 //! organizations. Server functions check again on their own; this guard makes
 //! sure the page itself answers with the right status (a redirect to log in,
-//! or 404 for a project the visitor may not know exists).
+//! 404 for a project the visitor may not know exists, 503 when the store is
+//! busy).
 
+use crate::api_errors;
 use app::auth::session::AuthSession;
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use backend::Backend;
@@ -33,17 +35,19 @@ pub async fn pages(
             .map_or(path, |pq| pq.as_str());
         return Redirect::to(&paths::login_then(here)).into_response();
     };
-    let denied = match paths::project_in_path(path) {
-        Some(project) => matches!(
-            backend.meta.project_access(session.user.id, project).await,
-            Err(backend::Error::NotFound)
-        ),
-        None => false,
+    let refused = match paths::project_in_path(path) {
+        Some(project) => backend
+            .meta
+            .scope(session.user.id, project)
+            .await
+            .err()
+            .map(|err| api_errors::status(&err.into())),
+        None => None,
     };
     let mut response = next.run(request).await;
-    if denied {
-        // The page itself renders the "no access" message.
-        *response.status_mut() = StatusCode::NOT_FOUND;
+    if let Some(status) = refused {
+        // The page itself renders the message ("no access", "busy").
+        *response.status_mut() = status;
     }
     response
 }

@@ -18,7 +18,7 @@ use app::auth::session::{AuthSession, Authn};
 use app::server::{PublicUrl, TrustForwardedFor};
 use app::{shell, App};
 use axum::extract::{FromRef, State};
-use axum::response::Redirect;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, MethodRouter};
 use axum::Router;
 use axum_login::AuthManagerLayerBuilder;
@@ -191,16 +191,13 @@ pub fn server_function_paths() -> Vec<&'static str> {
 }
 
 /// `/` goes to the project the user was last in (or their first one).
-async fn root(auth: AuthSession, State(backend): State<Backend>) -> Redirect {
+async fn root(auth: AuthSession, State(backend): State<Backend>) -> Response {
     let Some(session) = auth.user else {
-        return Redirect::to(domain::paths::LOGIN);
+        return Redirect::to(domain::paths::LOGIN).into_response();
     };
     match backend.meta.default_project(session.user.id).await {
-        Ok(Some(project)) => Redirect::to(&domain::paths::project_home(project)),
-        Ok(None) => Redirect::to(domain::paths::NEW_PROJECT),
-        Err(err) => {
-            tracing::error!(error = %err, "cannot look up the default project");
-            Redirect::to(domain::paths::NEW_PROJECT)
-        }
+        Ok(Some(project)) => Redirect::to(&domain::paths::project_home(project)).into_response(),
+        Ok(None) => Redirect::to(domain::paths::NEW_PROJECT).into_response(),
+        Err(err) => api_errors::json(err.into()),
     }
 }

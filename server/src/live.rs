@@ -5,13 +5,14 @@
 //! every [`LiveLimits::recheck`], and the stream ends on logout, removal
 //! from the organization or loss of access to a private project.
 
+use crate::api_errors;
 use app::auth::session::AuthSession;
+use app::error::AppError;
 use app::events::EventView;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{IntoResponse, Json, Response};
-use backend::Backend;
+use axum::response::{IntoResponse, Response};
+use backend::{Backend, ProjectScope};
 use domain::{ProjectId, UserId};
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -99,8 +100,7 @@ struct Viewer {
     backend: Backend,
     live: Live,
     session: Id,
-    user: UserId,
-    project: ProjectId,
+    scope: ProjectScope,
     after: chrono::DateTime<chrono::Utc>,
     next_check: Instant,
     _slot: Slot,
@@ -108,16 +108,20 @@ struct Viewer {
 
 impl Viewer {
     /// Is the viewer still logged in (their session still stored) and still
-    /// allowed to see the project?
-    async fn still_allowed(&self) -> bool {
+    /// allowed to see the project? Renews the scope when they are.
+    async fn still_allowed(&mut self) -> bool {
         let logged_in = matches!(self.live.sessions.load(&self.session).await, Ok(Some(_)));
-        logged_in
-            && self
-                .backend
-                .meta
-                .project_access(self.user, self.project)
-                .await
-                .is_ok()
+        if !logged_in {
+            return false;
+        }
+        let (user, project) = (self.scope.user(), self.scope.project_id());
+        match self.backend.meta.scope(user, project).await {
+            Ok(scope) => {
+                self.scope = scope;
+                true
+            }
+            Err(_) => false,
+        }
     }
 }
 
@@ -128,31 +132,25 @@ pub async fn events(
     Path(project): Path<ProjectId>,
 ) -> Response {
     let (Some(session), Some(session_id)) = (auth.user, auth.session.id()) else {
-        return StatusCode::UNAUTHORIZED.into_response();
+        return api_errors::json(AppError::Unauthenticated);
     };
     let user = session.user.id;
-    if backend.meta.project_access(user, project).await.is_err() {
-        return StatusCode::NOT_FOUND.into_response();
-    }
+    let scope = match backend.meta.scope(user, project).await {
+        Ok(scope) => scope,
+        Err(err) => return api_errors::json(err.into()),
+    };
     let Some(slot) = live.take_slot(user) else {
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            Json(serde_json::json!({
-                "error": format!(
-                    "You already have {} live event streams open. Close one (another tab's live mode) and try again.",
-                    live.limits.streams_per_user
-                ),
-            })),
-        )
-            .into_response();
+        return api_errors::json(AppError::Throttled(format!(
+            "You already have {} live event streams open. Close one (another tab's live mode) and try again.",
+            live.limits.streams_per_user
+        )));
     };
     let viewer = Viewer {
         next_check: Instant::now() + live.limits.recheck,
         backend,
         live,
         session: session_id,
-        user,
-        project,
+        scope,
         after: chrono::Utc::now(),
         _slot: slot,
     };
@@ -167,7 +165,7 @@ pub async fn events(
         let (batch, newest) = match viewer
             .backend
             .events
-            .events_stored_after(viewer.project, viewer.after, PER_POLL)
+            .events_stored_after(&viewer.scope, viewer.after, PER_POLL)
             .await
         {
             Ok(found) => found,

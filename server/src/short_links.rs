@@ -3,9 +3,10 @@
 //! the thing lives in, for people who may see it. Everyone else gets the
 //! same "no access" page, which names nothing.
 
+use crate::api_errors;
 use app::auth::session::AuthSession;
 use axum::extract::{OriginalUri, Path, State};
-use axum::response::Redirect;
+use axum::response::{IntoResponse, Redirect, Response};
 use backend::Backend;
 use domain::dashboard::DashboardId;
 use domain::paths;
@@ -15,24 +16,21 @@ pub async fn insight(
     State(backend): State<Backend>,
     OriginalUri(uri): OriginalUri,
     Path(short_id): Path<String>,
-) -> Redirect {
+) -> Response {
     let Some(session) = auth.user else {
-        return Redirect::to(&paths::login_then(uri.path()));
+        return Redirect::to(&paths::login_then(uri.path())).into_response();
     };
     if !domain::insight::is_short_id(&short_id) {
-        return Redirect::to(paths::NO_ACCESS);
+        return Redirect::to(paths::NO_ACCESS).into_response();
     }
     match backend
         .meta
         .find_insight_project(session.user.id, &short_id)
         .await
     {
-        Ok(Some(project)) => Redirect::to(&paths::insight(project, &short_id)),
-        Ok(None) => Redirect::to(paths::NO_ACCESS),
-        Err(err) => {
-            tracing::error!(error = %err, "cannot resolve an insight link");
-            Redirect::to(paths::NO_ACCESS)
-        }
+        Ok(Some(project)) => Redirect::to(&paths::insight(project, &short_id)).into_response(),
+        Ok(None) => Redirect::to(paths::NO_ACCESS).into_response(),
+        Err(err) => return api_errors::json(err.into()),
     }
 }
 
@@ -41,23 +39,20 @@ pub async fn dashboard(
     State(backend): State<Backend>,
     OriginalUri(uri): OriginalUri,
     Path(dashboard_id): Path<String>,
-) -> Redirect {
+) -> Response {
     let Some(session) = auth.user else {
-        return Redirect::to(&paths::login_then(uri.path()));
+        return Redirect::to(&paths::login_then(uri.path())).into_response();
     };
     let Ok(id) = dashboard_id.parse::<DashboardId>() else {
-        return Redirect::to(paths::NO_ACCESS);
+        return Redirect::to(paths::NO_ACCESS).into_response();
     };
     match backend
         .meta
         .find_dashboard_project(session.user.id, id)
         .await
     {
-        Ok(Some(project)) => Redirect::to(&paths::dashboard(project, id)),
-        Ok(None) => Redirect::to(paths::NO_ACCESS),
-        Err(err) => {
-            tracing::error!(error = %err, "cannot resolve a dashboard link");
-            Redirect::to(paths::NO_ACCESS)
-        }
+        Ok(Some(project)) => Redirect::to(&paths::dashboard(project, id)).into_response(),
+        Ok(None) => Redirect::to(paths::NO_ACCESS).into_response(),
+        Err(err) => return api_errors::json(err.into()),
     }
 }

@@ -10,7 +10,7 @@ use std::io::Write;
 struct TestApp {
     address: String,
     backend: backend::Backend,
-    project: i64,
+    scope: backend::ProjectScope,
     token: String,
     _server: support::Running,
 }
@@ -27,17 +27,12 @@ async fn spawn() -> TestApp {
         time_zone: domain::project::TimeZone::utc(),
     };
     let (user, project) = backend.sign_up(form).await.unwrap();
-    let token = backend
-        .meta
-        .project_access(user.id, project)
-        .await
-        .unwrap()
-        .project
-        .api_token;
+    let scope = backend.meta.scope(user.id, project).await.unwrap();
+    let token = scope.project().api_token.clone();
     TestApp {
         address,
         backend,
-        project,
+        scope,
         token,
         _server: server,
     }
@@ -69,11 +64,7 @@ impl TestApp {
     }
 
     async fn stored(&self) -> u64 {
-        self.backend
-            .events
-            .count_events(self.project)
-            .await
-            .unwrap()
+        self.backend.events.count_events(&self.scope).await.unwrap()
     }
 }
 
@@ -110,7 +101,7 @@ async fn a_gzipped_batch_is_stored_and_answered_with_status_1() {
     let events = app
         .backend
         .events
-        .latest_events(app.project, Some("order completed".into()), None, 5)
+        .latest_events(&app.scope, Some("order completed".into()), None, 5)
         .await
         .unwrap();
     assert_eq!(events.len(), 1);
@@ -357,7 +348,7 @@ async fn a_malformed_event_does_not_reject_the_valid_events_beside_it() {
     let events = app
         .backend
         .events
-        .latest_events(app.project, Some("kept".into()), None, 5)
+        .latest_events(&app.scope, Some("kept".into()), None, 5)
         .await
         .unwrap();
     assert_eq!(events.len(), 2);

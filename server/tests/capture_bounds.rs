@@ -67,8 +67,8 @@ fn server() -> Server {
             time_zone: domain::project::TimeZone::utc(),
         };
         let (user, project) = running.backend.sign_up(form).await.unwrap();
-        let access = running.backend.meta.project_access(user.id, project).await;
-        (running, access.unwrap().project.api_token)
+        let access = running.backend.meta.scope(user.id, project).await;
+        (running, access.unwrap().project().api_token.clone())
     });
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))

@@ -69,10 +69,10 @@ async fn a_live_stream_ends_when_its_viewer_is_removed_from_the_organization() {
     let organization = running
         .backend
         .meta
-        .project_access(owner_id, project)
+        .scope(owner_id, project)
         .await
         .unwrap()
-        .organization
+        .organization()
         .id;
     let invite: Value = running
         .call(

@@ -383,8 +383,8 @@ impl World {
     async fn new(running: &support::Running) -> Self {
         let backend = running.backend.clone();
         let (owner, project) = account(&backend, "owner@example.com").await;
-        let access = backend.meta.project_access(owner, project).await.unwrap();
-        let organization = access.organization.id;
+        let access = backend.meta.scope(owner, project).await.unwrap();
+        let organization = access.organization().id;
         let mut world = World {
             backend: backend.clone(),
             address: running.address.clone(),
@@ -408,14 +408,14 @@ impl World {
         backend
             .meta
             .set_project_privacy(
-                owner,
-                project,
+                &backend.meta.scope(owner, project).await.unwrap(),
                 true,
                 &[world.creator, world.collaborator, world.member],
             )
             .await
             .unwrap();
-        (world.person, world.definition) = world.capture_one_event(&access.project.api_token).await;
+        (world.person, world.definition) =
+            world.capture_one_event(&access.project().api_token).await;
         world
     }
 
@@ -469,13 +469,29 @@ impl World {
             let persons = self
                 .backend
                 .events
-                .persons(self.project, None, 10)
+                .persons(
+                    &self
+                        .backend
+                        .meta
+                        .scope(self.owner, self.project)
+                        .await
+                        .unwrap(),
+                    None,
+                    10,
+                )
                 .await
                 .unwrap();
             let definitions = self
                 .backend
                 .meta
-                .event_definitions(self.owner, self.project)
+                .event_definitions(
+                    &self
+                        .backend
+                        .meta
+                        .scope(self.owner, self.project)
+                        .await
+                        .unwrap(),
+                )
                 .await
                 .unwrap();
             if let (Some(person), Some(definition)) = (persons.first(), definitions.first()) {
@@ -492,30 +508,64 @@ impl World {
         let meta = &self.backend.meta;
         let draft = DashboardDraft::parse("Board", "", "").unwrap();
         let id = meta
-            .create_dashboard(self.creator, self.project, &draft)
+            .create_dashboard(
+                &self
+                    .backend
+                    .meta
+                    .scope(self.creator, self.project)
+                    .await
+                    .unwrap(),
+                &draft,
+            )
             .await
             .unwrap();
         meta.set_dashboard_restriction(
-            self.creator,
-            self.project,
+            &self
+                .backend
+                .meta
+                .scope(self.creator, self.project)
+                .await
+                .unwrap(),
             id,
             Restriction::OnlyInvitedCanEdit,
         )
         .await
         .unwrap();
-        meta.add_dashboard_collaborator(self.creator, self.project, id, self.collaborator)
-            .await
-            .unwrap();
+        meta.add_dashboard_collaborator(
+            &self
+                .backend
+                .meta
+                .scope(self.creator, self.project)
+                .await
+                .unwrap(),
+            id,
+            self.collaborator,
+        )
+        .await
+        .unwrap();
         let insight = meta
             .create_insight(
-                self.creator,
-                self.project,
+                &self
+                    .backend
+                    .meta
+                    .scope(self.creator, self.project)
+                    .await
+                    .unwrap(),
                 &InsightDraft::parse("", "", "", InsightKind::Trends.starter()).unwrap(),
             )
             .await
             .unwrap();
         let tile = meta
-            .add_insight_tile(self.creator, self.project, id, &insight.short_id)
+            .add_insight_tile(
+                &self
+                    .backend
+                    .meta
+                    .scope(self.creator, self.project)
+                    .await
+                    .unwrap(),
+                id,
+                &insight.short_id,
+            )
             .await
             .unwrap();
         (id, tile, insight.short_id)
@@ -760,7 +810,15 @@ impl World {
                 let seen = self
                     .backend
                     .meta
-                    .insight(self.creator, project, &short_id)
+                    .insight(
+                        &self
+                            .backend
+                            .meta
+                            .scope(self.creator, project)
+                            .await
+                            .unwrap(),
+                        &short_id,
+                    )
                     .await
                     .unwrap()
                     .last_modified_at;
@@ -883,7 +941,15 @@ async fn refused_changes_leave_the_dashboard_as_it_was() {
     let (unchanged, _) = world
         .backend
         .meta
-        .dashboard(world.creator, world.project, dashboard)
+        .dashboard(
+            &world
+                .backend
+                .meta
+                .scope(world.creator, world.project)
+                .await
+                .unwrap(),
+            dashboard,
+        )
         .await
         .unwrap();
     assert_eq!(unchanged.name, "Board");

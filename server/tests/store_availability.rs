@@ -51,10 +51,8 @@ async fn new_dashboard(
         description: String::new(),
         tags: vec![],
     };
-    running
-        .backend
-        .meta
-        .create_dashboard(user, project, &draft)
+    let meta = &running.backend.meta;
+    meta.create_dashboard(&meta.scope(user, project).await.unwrap(), &draft)
         .await
         .unwrap()
 }

@@ -58,7 +58,8 @@ pub async fn signup(
     };
     let backend = backend()?;
     let (user, project) = backend.sign_up_from(client_ip().await?, form).await?;
-    backend.add_starter_dashboard(user.id, project).await?;
+    let scope = backend.meta.scope(user.id, project).await?;
+    backend.add_starter_dashboard(&scope).await?;
     log_in(user).await?;
     leptos_axum::redirect(&paths::project_home(project));
     Ok(())

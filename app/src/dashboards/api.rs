@@ -11,11 +11,8 @@ use serde::{Deserialize, Serialize};
 
 #[server(prefix = "/api", endpoint = "dashboards")]
 pub async fn list_dashboards(project_id: ProjectId) -> Result<Vec<Dashboard>, AppError> {
-    let user = crate::server::require_user().await?;
-    Ok(crate::server::backend()?
-        .meta
-        .dashboards(user.id, project_id)
-        .await?)
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    Ok(backend.meta.dashboards(&scope).await?)
 }
 
 #[server(prefix = "/api", endpoint = "create_dashboard")]
@@ -25,12 +22,9 @@ pub async fn create_dashboard(
     description: String,
     tags: String,
 ) -> Result<DashboardId, AppError> {
-    let user = crate::server::require_user().await?;
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
     let draft = domain::dashboard::DashboardDraft::parse(&name, &description, &tags)?;
-    Ok(crate::server::backend()?
-        .meta
-        .create_dashboard(user.id, project_id, &draft)
-        .await?)
+    Ok(backend.meta.create_dashboard(&scope, &draft).await?)
 }
 
 /// A tile and, for insights, its result (computed with the dashboard's
@@ -70,54 +64,52 @@ pub async fn load_dashboard(
     dashboard_id: DashboardId,
     filters: DashboardFilters,
 ) -> Result<DashboardView, AppError> {
-    let user = crate::server::require_user().await?;
-    dashboard_view(user.id, project_id, dashboard_id, filters).await
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    dashboard_view(&backend, &scope, dashboard_id, filters).await
 }
 
-/// A dashboard with its tiles' results (cached where they are), as `user`
-/// may see it.
+/// A dashboard with its tiles' results (cached where they are), as the
+/// scope's user may see it.
 #[cfg(feature = "ssr")]
 pub async fn dashboard_view(
-    user: domain::UserId,
-    project_id: ProjectId,
+    backend: &backend::Backend,
+    scope: &backend::ProjectScope,
     dashboard_id: DashboardId,
     filters: DashboardFilters,
 ) -> Result<DashboardView, AppError> {
     use domain::dashboard::TileContent;
-    let backend = crate::server::backend()?;
-    let access = backend.meta.project_access(user, project_id).await?;
-    let (dashboard, rights) = backend
+    let (dashboard, rights, tiles) = backend
         .meta
-        .dashboard(user, project_id, dashboard_id)
+        .dashboard_with_tiles(scope, dashboard_id)
         .await?;
-    let tiles = backend.meta.tiles(user, project_id, dashboard_id).await?;
+    let members = backend.meta.project_members(scope).await?;
     // Tiles compute in parallel, each on its own events-store connection.
     let filters_ref = &filters;
-    let outcomes = futures::future::join_all(tiles.iter().map(|tile| {
-        let backend = backend.clone();
-        let time_zone = access.project.time_zone.clone();
-        async move {
-            match &tile.content {
-                TileContent::Insight(insight) => {
-                    let query = with_filters(insight.query.clone(), filters_ref);
-                    Some(
-                        backend
-                            .insight_outcome(user, project_id, &time_zone, &query, false)
-                            .await
-                            .map_err(AppError::from),
-                    )
-                }
-                TileContent::Text(_) => None,
+    let outcomes = futures::future::join_all(tiles.iter().map(|tile| async move {
+        match &tile.content {
+            TileContent::Insight(insight) => {
+                let query = with_filters(insight.query.clone(), filters_ref);
+                Some(
+                    backend
+                        .insight_outcome(scope, &query, false)
+                        .await
+                        .map_err(AppError::from),
+                )
             }
+            TileContent::Text(_) => None,
         }
     }))
     .await;
     Ok(DashboardView {
-        collaborators: backend
-            .meta
-            .dashboard_collaborator_names(user, project_id, dashboard_id)
-            .await?,
-        members: backend.meta.project_members(user, project_id).await?,
+        collaborators: members
+            .iter()
+            .filter(|m| dashboard.access.collaborators.contains(&m.user_id))
+            .map(|m| Collaborator {
+                user_id: m.user_id,
+                name: m.name.clone(),
+            })
+            .collect(),
+        members,
         tiles: tiles
             .into_iter()
             .zip(outcomes)
@@ -147,28 +139,15 @@ pub async fn tile_result(
     refresh: bool,
 ) -> Result<QueryOutcome, AppError> {
     use domain::dashboard::TileContent;
-    let user = crate::server::require_user().await?;
-    let backend = crate::server::backend()?;
-    let access = backend.meta.project_access(user.id, project_id).await?;
-    let tile = backend
-        .meta
-        .tile(user.id, project_id, dashboard_id, tile_id)
-        .await?;
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    let tile = backend.meta.tile(&scope, dashboard_id, tile_id).await?;
     let TileContent::Insight(insight) = tile.content else {
         return Err(AppError::Refused(
             "A text tile has no result to compute.".into(),
         ));
     };
     let query = with_filters(insight.query, &filters);
-    Ok(backend
-        .insight_outcome(
-            user.id,
-            project_id,
-            &access.project.time_zone,
-            &query,
-            refresh,
-        )
-        .await?)
+    Ok(backend.insight_outcome(&scope, &query, refresh).await?)
 }
 
 /// The query with the dashboard's date range and property filter applied.
@@ -242,9 +221,8 @@ pub async fn change_dashboard(
     dashboard_id: DashboardId,
     change: DashboardChange,
 ) -> Result<(), AppError> {
-    let user = crate::server::require_user().await?;
-    let meta = crate::server::backend()?.meta;
-    let (u, p, d) = (user.id, project_id, dashboard_id);
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    let (meta, s, d) = (backend.meta, &scope, dashboard_id);
     match change {
         DashboardChange::Rename {
             name,
@@ -252,29 +230,29 @@ pub async fn change_dashboard(
             tags,
         } => {
             let draft = domain::dashboard::DashboardDraft::parse(&name, &description, &tags)?;
-            meta.update_dashboard(u, p, d, &draft).await?
+            meta.update_dashboard(s, d, &draft).await?
         }
-        DashboardChange::Layout(layout) => meta.save_layout(u, p, d, &layout).await?,
+        DashboardChange::Layout(layout) => meta.save_layout(s, d, &layout).await?,
         DashboardChange::AddInsight { short_id } => {
-            meta.add_insight_tile(u, p, d, &short_id).await?;
+            meta.add_insight_tile(s, d, &short_id).await?;
         }
         DashboardChange::AddText { text } => {
-            meta.add_text_tile(u, p, d, &text).await?;
+            meta.add_text_tile(s, d, &text).await?;
         }
-        DashboardChange::RemoveTile { tile } => meta.remove_tile(u, p, d, tile).await?,
+        DashboardChange::RemoveTile { tile } => meta.remove_tile(s, d, tile).await?,
         DashboardChange::Restrict { restriction } => {
-            meta.set_dashboard_restriction(u, p, d, restriction).await?
+            meta.set_dashboard_restriction(s, d, restriction).await?
         }
         DashboardChange::AddCollaborator { user_id } => {
-            meta.add_dashboard_collaborator(u, p, d, user_id).await?
+            meta.add_dashboard_collaborator(s, d, user_id).await?
         }
         DashboardChange::RemoveCollaborator { user_id } => {
-            meta.remove_dashboard_collaborator(u, p, d, user_id).await?
+            meta.remove_dashboard_collaborator(s, d, user_id).await?
         }
-        DashboardChange::MakePrimary => meta.set_primary_dashboard(u, p, d).await?,
-        DashboardChange::Pin { pinned } => meta.set_dashboard_pinned(u, p, d, pinned).await?,
-        DashboardChange::Delete => meta.delete_dashboard(u, p, d).await?,
-        DashboardChange::Restore => meta.restore_dashboard(u, p, d).await?,
+        DashboardChange::MakePrimary => meta.set_primary_dashboard(s, d).await?,
+        DashboardChange::Pin { pinned } => meta.set_dashboard_pinned(s, d, pinned).await?,
+        DashboardChange::Delete => meta.delete_dashboard(s, d).await?,
+        DashboardChange::Restore => meta.restore_dashboard(s, d).await?,
     }
     Ok(())
 }
@@ -285,9 +263,9 @@ pub async fn duplicate_dashboard(
     dashboard_id: DashboardId,
     copy_insights: bool,
 ) -> Result<DashboardId, AppError> {
-    let user = crate::server::require_user().await?;
-    Ok(crate::server::backend()?
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    Ok(backend
         .meta
-        .duplicate_dashboard(user.id, project_id, dashboard_id, copy_insights)
+        .duplicate_dashboard(&scope, dashboard_id, copy_insights)
         .await?)
 }

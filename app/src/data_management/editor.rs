@@ -32,7 +32,7 @@ pub async fn annotate_definition(
     verified: Option<String>,
 ) -> Result<(), AppError> {
     use domain::definitions::DefinitionNotes;
-    let user = crate::server::require_user().await?;
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
     let owner_id = match owner_id.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
         Some(owner) => Some(
             owner
@@ -42,14 +42,11 @@ pub async fn annotate_definition(
         None => None,
     };
     let notes = DefinitionNotes::parse(&description, &tags, owner_id, verified.is_some())?;
-    let meta = crate::server::backend()?.meta;
+    let meta = &backend.meta;
     match kind.as_str() {
-        "event" => {
-            meta.annotate_event_definition(user.id, project_id, id, &notes)
-                .await?
-        }
+        "event" => meta.annotate_event_definition(&scope, id, &notes).await?,
         "property" => {
-            meta.annotate_property_definition(user.id, project_id, id, &notes)
+            meta.annotate_property_definition(&scope, id, &notes)
                 .await?
         }
         _ => return Err(AppError::NotFound),

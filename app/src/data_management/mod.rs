@@ -34,10 +34,13 @@ pub struct InsightUse {
 }
 
 #[cfg(feature = "ssr")]
-async fn usage(user: domain::UserId, project: ProjectId) -> Result<Vec<InsightUse>, AppError> {
-    Ok(crate::server::backend()?
+async fn usage(
+    backend: &backend::Backend,
+    scope: &backend::ProjectScope,
+) -> Result<Vec<InsightUse>, AppError> {
+    Ok(backend
         .meta
-        .definition_usage(user, project)
+        .definition_usage(scope)
         .await?
         .into_iter()
         .map(|u| InsightUse {
@@ -52,17 +55,12 @@ async fn usage(user: domain::UserId, project: ProjectId) -> Result<Vec<InsightUs
 pub async fn load_event_definitions(
     project_id: ProjectId,
 ) -> Result<Definitions<EventDefinition>, AppError> {
-    let user = crate::server::require_user().await?;
-    let definitions = crate::server::backend()?
-        .event_definitions(user.id, project_id)
-        .await?;
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    let definitions = backend.event_definitions(&scope).await?;
     Ok(Definitions {
         definitions,
-        members: crate::server::backend()?
-            .meta
-            .project_members(user.id, project_id)
-            .await?,
-        usage: usage(user.id, project_id).await?,
+        members: backend.meta.project_members(&scope).await?,
+        usage: usage(&backend, &scope).await?,
     })
 }
 
@@ -70,18 +68,12 @@ pub async fn load_event_definitions(
 pub async fn load_property_definitions(
     project_id: ProjectId,
 ) -> Result<Definitions<PropertyDefinition>, AppError> {
-    let user = crate::server::require_user().await?;
-    let definitions = crate::server::backend()?
-        .meta
-        .property_definitions(user.id, project_id)
-        .await?;
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    let definitions = backend.meta.property_definitions(&scope).await?;
     Ok(Definitions {
         definitions,
-        members: crate::server::backend()?
-            .meta
-            .project_members(user.id, project_id)
-            .await?,
-        usage: usage(user.id, project_id).await?,
+        members: backend.meta.project_members(&scope).await?,
+        usage: usage(&backend, &scope).await?,
     })
 }
 

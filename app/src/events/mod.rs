@@ -38,9 +38,7 @@ pub async fn latest_events(
 ) -> Result<Vec<EventView>, AppError> {
     /// How many events the explorer shows.
     const LIMIT: usize = 100;
-    let user = crate::server::require_user().await?;
-    let backend = crate::server::backend()?;
-    backend.meta.project_access(user.id, project_id).await?;
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
     let property = match (filter.property.filter(|p| !p.is_empty()), filter.value) {
         (Some(key), Some(value)) => Some((key, value)),
         _ => None,
@@ -48,7 +46,7 @@ pub async fn latest_events(
     let rows = backend
         .events
         .latest_events(
-            project_id,
+            &scope,
             filter.event.filter(|e| !e.is_empty()),
             property,
             LIMIT,

@@ -31,10 +31,9 @@ pub struct PickerItem {
 #[server(prefix = "/api", endpoint = "insight_taxonomy")]
 pub async fn load_taxonomy(project_id: ProjectId) -> Result<Taxonomy, AppError> {
     use domain::definitions::PropertyType;
-    let user = crate::server::require_user().await?;
-    let meta = crate::server::backend()?.meta;
-    let events = meta.event_definitions(user.id, project_id).await?;
-    let properties = meta.property_definitions(user.id, project_id).await?;
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    let events = backend.meta.event_definitions(&scope).await?;
+    let properties = backend.meta.property_definitions(&scope).await?;
     Ok(Taxonomy {
         events: events
             .into_iter()
@@ -66,19 +65,9 @@ pub async fn run_insight(
     query: String,
     refresh: bool,
 ) -> Result<QueryOutcome, AppError> {
-    let user = crate::server::require_user().await?;
-    let backend = crate::server::backend()?;
-    let access = backend.meta.project_access(user.id, project_id).await?;
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
     let query = domain::insight::InsightQuery::from_json(&query)?;
-    Ok(backend
-        .insight_outcome(
-            user.id,
-            project_id,
-            &access.project.time_zone,
-            &query,
-            refresh,
-        )
-        .await?)
+    Ok(backend.insight_outcome(&scope, &query, refresh).await?)
 }
 
 /// A saved insight and its result, for its page. Opening it counts as a view.
@@ -97,34 +86,20 @@ pub async fn load_insight_page(
     project_id: ProjectId,
     short_id: String,
 ) -> Result<InsightPageData, AppError> {
-    let user = crate::server::require_user().await?;
-    let backend = crate::server::backend()?;
     if !domain::insight::is_short_id(&short_id) {
         return Err(AppError::NotFound);
     }
-    let access = backend.meta.project_access(user.id, project_id).await?;
-    let insight = backend.meta.insight(user.id, project_id, &short_id).await?;
-    backend
-        .meta
-        .record_insight_view(user.id, insight.id)
-        .await?;
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    let insight = backend.meta.insight(&scope, &short_id).await?;
+    backend.meta.record_insight_view(&scope, insight.id).await?;
     let outcome = backend
-        .insight_outcome(
-            user.id,
-            project_id,
-            &access.project.time_zone,
-            &insight.query,
-            false,
-        )
+        .insight_outcome(&scope, &insight.query, false)
         .await
         .map_err(AppError::from);
-    let edit_denied = backend
-        .meta
-        .insight_edit_denied(user.id, project_id, &short_id)
-        .await?;
+    let edit_denied = backend.meta.insight_edit_denied(&scope, &insight).await?;
     let dashboards = backend
         .meta
-        .dashboards(user.id, project_id)
+        .dashboards(&scope)
         .await?
         .into_iter()
         .map(|d| (d.id, d.name))
@@ -150,16 +125,15 @@ pub async fn save_insight(
     seen_modified_at: Option<DateTime<Utc>>,
 ) -> Result<Insight, AppError> {
     use domain::insight::InsightDraft;
-    let user = crate::server::require_user().await?;
-    let meta = crate::server::backend()?.meta;
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    let meta = backend.meta;
     let query = domain::insight::InsightQuery::from_json(&query)?;
     let draft = InsightDraft::parse(&name, &description, &tags, query)?;
     Ok(match (short_id, seen_modified_at) {
         (Some(short_id), Some(seen)) => {
-            meta.update_insight(user.id, project_id, &short_id, &draft, seen)
-                .await?
+            meta.update_insight(&scope, &short_id, &draft, seen).await?
         }
-        (None, _) => meta.create_insight(user.id, project_id, &draft).await?,
+        (None, _) => meta.create_insight(&scope, &draft).await?,
         (Some(_), None) => {
             return Err(AppError::Refused(
                 "Reload the insight before saving it.".into(),
@@ -174,10 +148,10 @@ pub async fn favorite_insight(
     short_id: String,
     favorite: bool,
 ) -> Result<(), AppError> {
-    let user = crate::server::require_user().await?;
-    Ok(crate::server::backend()?
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    Ok(backend
         .meta
-        .set_insight_favorite(user.id, project_id, &short_id, favorite)
+        .set_insight_favorite(&scope, &short_id, favorite)
         .await?)
 }
 
@@ -193,10 +167,9 @@ pub async fn list_insights(
     project_id: ProjectId,
     list: InsightListQuery,
 ) -> Result<InsightList, AppError> {
-    let user = crate::server::require_user().await?;
-    let meta = crate::server::backend()?.meta;
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
     Ok(InsightList {
-        insights: meta.insights(user.id, project_id, &list).await?,
-        members: meta.project_members(user.id, project_id).await?,
+        insights: backend.meta.insights(&scope, &list).await?,
+        members: backend.meta.project_members(&scope).await?,
     })
 }

@@ -14,11 +14,8 @@ use leptos::prelude::*;
 /// The people who can use a project: its organization's members.
 #[server(prefix = "/api", endpoint = "project_members")]
 pub async fn project_members(project_id: ProjectId) -> Result<Vec<Member>, AppError> {
-    let user = crate::server::require_user().await?;
-    Ok(crate::server::backend()?
-        .meta
-        .project_members(user.id, project_id)
-        .await?)
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    Ok(backend.meta.project_members(&scope).await?)
 }
 
 /// A compact read-only list of people.

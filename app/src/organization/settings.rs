@@ -46,7 +46,7 @@ pub async fn load_organization_settings(
         Some(id) => organizations.iter().find(|(org, _)| org.id == id),
         None => match meta.default_project(user.id).await? {
             Some(project) => {
-                let org = meta.project_access(user.id, project).await?.organization.id;
+                let org = meta.scope(user.id, project).await?.organization().id;
                 organizations.iter().find(|(o, _)| o.id == org)
             }
             None => organizations.first(),

@@ -65,12 +65,10 @@ pub async fn load_persons(
     project_id: ProjectId,
     search: Option<String>,
 ) -> Result<Vec<PersonView>, AppError> {
-    let user = crate::server::require_user().await?;
-    let backend = crate::server::backend()?;
-    backend.meta.project_access(user.id, project_id).await?;
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
     Ok(backend
         .events
-        .persons(project_id, search, 100)
+        .persons(&scope, search, 100)
         .await?
         .into_iter()
         .map(PersonView::from)
@@ -82,17 +80,15 @@ pub async fn load_person(
     project_id: ProjectId,
     person_id: String,
 ) -> Result<(PersonView, Vec<EventView>), AppError> {
-    let user = crate::server::require_user().await?;
-    let backend = crate::server::backend()?;
-    backend.meta.project_access(user.id, project_id).await?;
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
     let person = backend
         .events
-        .person(project_id, &person_id)
+        .person(&scope, &person_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let events = backend
         .events
-        .person_events(project_id, &person_id, 100)
+        .person_events(&scope, &person_id, 100)
         .await?;
     Ok((
         person.into(),

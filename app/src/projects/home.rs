@@ -17,15 +17,12 @@ pub struct HomeData {
 
 #[server(prefix = "/api", endpoint = "home")]
 pub async fn load_home(project_id: ProjectId) -> Result<HomeData, AppError> {
-    let user = crate::server::require_user().await?;
-    let activity = crate::server::backend()?
-        .meta
-        .home_activity(user.id, project_id)
-        .await?;
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    let activity = backend.meta.home_activity(&scope).await?;
     let primary = match activity.primary_dashboard {
-        Some(id) => Some(
-            crate::dashboards::dashboard_view(user.id, project_id, id, Default::default()).await?,
-        ),
+        Some(id) => {
+            Some(crate::dashboards::dashboard_view(&backend, &scope, id, Default::default()).await?)
+        }
         None => None,
     };
     Ok(HomeData { activity, primary })
@@ -135,7 +132,7 @@ pub fn ProjectHome() -> impl IntoView {
                         <h2>"About this project"</h2>
                         <dl class="facts">
                             <dt>"Time zone"</dt>
-                            <dd>{access.project.time_zone.clone()}</dd>
+                            <dd>{access.project.time_zone.as_str()}</dd>
                             <dt>"Created"</dt>
                             <dd>{access.project.created_at.format("%B %-d, %Y").to_string()}</dd>
                             <dt>"Your role"</dt>

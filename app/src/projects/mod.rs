@@ -46,23 +46,20 @@ pub async fn load_project_context(project_id: ProjectId) -> Result<ProjectContex
     use crate::server::{backend, require_user};
     let user = require_user().await?;
     let backend = backend()?;
-    let access = backend.meta.project_access(user.id, project_id).await?;
-    let previous = backend
-        .meta
-        .remember_last_project(user.id, project_id)
-        .await?;
+    let scope = backend.meta.scope(user.id, project_id).await?;
+    let previous = backend.meta.remember_last_project(&scope).await?;
     let moved_from = match previous {
         Some(previous) => backend
             .meta
-            .project_access(user.id, previous)
+            .scope(user.id, previous)
             .await
             .ok()
-            .map(|a| a.project.name),
+            .map(|earlier| earlier.project().name.clone()),
         None => None,
     };
     let nav = crate::navigation::load(user).await?;
     Ok(ProjectContext {
-        access,
+        access: scope.access().clone(),
         nav,
         moved_from,
     })

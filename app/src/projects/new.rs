@@ -51,7 +51,8 @@ pub async fn create_project(
         .meta
         .create_project(user.id, organization_id, &name, &time_zone)
         .await?;
-    backend.add_starter_dashboard(user.id, project).await?;
+    let scope = backend.meta.scope(user.id, project).await?;
+    backend.add_starter_dashboard(&scope).await?;
     leptos_axum::redirect(&domain::paths::project_home(project));
     Ok(())
 }

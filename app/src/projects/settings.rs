@@ -13,12 +13,12 @@ pub async fn update_project(
     time_zone: String,
 ) -> Result<(), AppError> {
     use domain::project::{ProjectName, TimeZone};
-    let user = crate::server::require_user().await?;
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
     let name = ProjectName::parse(&project_name)?;
     let time_zone = TimeZone::parse(&time_zone)?;
-    crate::server::backend()?
+    backend
         .meta
-        .update_project(user.id, project_id, &name, &time_zone)
+        .update_project(&scope, &name, &time_zone)
         .await?;
     Ok(())
 }
@@ -33,13 +33,13 @@ pub struct ProjectPrivacy {
 
 #[server(prefix = "/api", endpoint = "project_privacy")]
 pub async fn load_privacy(project_id: ProjectId) -> Result<ProjectPrivacy, AppError> {
-    let user = crate::server::require_user().await?;
-    let meta = crate::server::backend()?.meta;
-    let (private, listed) = meta.project_privacy(user.id, project_id).await?;
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    let meta = &backend.meta;
+    let (private, listed) = meta.project_privacy(&scope).await?;
     Ok(ProjectPrivacy {
         private,
         listed,
-        members: meta.project_members(user.id, project_id).await?,
+        members: meta.project_members(&scope).await?,
     })
 }
 
@@ -49,10 +49,10 @@ pub async fn set_privacy(
     private: bool,
     members: Vec<domain::UserId>,
 ) -> Result<(), AppError> {
-    let user = crate::server::require_user().await?;
-    Ok(crate::server::backend()?
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    Ok(backend
         .meta
-        .set_project_privacy(user.id, project_id, private, &members)
+        .set_project_privacy(&scope, private, &members)
         .await?)
 }
 
@@ -141,7 +141,7 @@ pub fn ProjectSettingsPage() -> impl IntoView {
                             <input type="text" name="project_name" required maxlength="64" value=project.name.clone() disabled=!can_edit/>
                         </Field>
                         <Field label="Time zone" hint="Charts bucket days and weeks in this zone." error=field_error(action, "time_zone")>
-                            <TimeZoneSelect selected=project.time_zone.clone() disabled=read_only/>
+                            <TimeZoneSelect selected=project.time_zone.as_str().to_owned() disabled=read_only/>
                         </Field>
                         <FormAlert error=form_error(action)/>
                         <div class="form-actions">

@@ -55,13 +55,10 @@ where
         },
     };
     guard.armed = false;
-    let failed = |e: tokio::task::JoinError| {
-        crate::Error::Internal(format!("events query task failed: {e}"))
-    };
     match joined {
-        Ok(joined) => Ok(Ok(joined.map_err(failed)?)),
+        Ok(joined) => Ok(Ok(joined?)),
         Err(joined) => {
-            joined.map_err(failed)?;
+            joined?;
             Ok(Err(TimedOut))
         }
     }

@@ -41,13 +41,13 @@ impl EventsStore {
     /// Opens (creating if needed) the DuckDB file at `path`.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Error::Internal(format!("cannot create {}: {e}", parent.display())))?;
+            std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+                context: format!("cannot create {}", parent.display()),
+                source,
+            })?;
         }
-        let connection = Connection::open(path).map_err(events_error)?;
-        connection
-            .execute_batch(schema::SCHEMA)
-            .map_err(events_error)?;
+        let connection = Connection::open(path)?;
+        connection.execute_batch(schema::SCHEMA)?;
         Ok(Self {
             base: Arc::new(Mutex::new(connection)),
             versions: DataVersions::default(),
@@ -60,8 +60,8 @@ impl EventsStore {
         let base = self
             .base
             .lock()
-            .map_err(|_| Error::Internal("events store lock poisoned".into()))?;
-        base.try_clone().map_err(events_error)
+            .map_err(|_| Error::Closed("the events store's lock"))?;
+        Ok(base.try_clone()?)
     }
 
     /// Runs `f` on its own connection off the async threads.
@@ -70,12 +70,6 @@ impl EventsStore {
         f: impl FnOnce(&Connection) -> duckdb::Result<T> + Send + 'static,
     ) -> Result<T> {
         let connection = self.connect()?;
-        tokio::task::spawn_blocking(move || f(&connection).map_err(events_error))
-            .await
-            .map_err(|e| Error::Internal(format!("events query task failed: {e}")))?
+        Ok(tokio::task::spawn_blocking(move || f(&connection)).await??)
     }
-}
-
-pub(crate) fn events_error(err: duckdb::Error) -> Error {
-    Error::Internal(format!("events store: {err}"))
 }

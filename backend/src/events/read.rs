@@ -1,9 +1,8 @@
 //! Reading events and persons back.
 
 use super::EventsStore;
-use crate::Result;
+use crate::{ProjectScope, Result};
 use chrono::{DateTime, NaiveDateTime, Utc};
-use domain::ProjectId;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -70,11 +69,12 @@ impl EventsStore {
     /// one name and with one property equal to a value.
     pub async fn latest_events(
         &self,
-        project: ProjectId,
+        scope: &ProjectScope,
         event: Option<String>,
         property: Option<(String, String)>,
         limit: usize,
     ) -> Result<Vec<EventRow>> {
+        let project = scope.project_id();
         let (path, value) = match property {
             Some((key, value)) => (Some(json_path(&key)), Some(value)),
             None => (None, None),
@@ -103,10 +103,11 @@ impl EventsStore {
     /// returned moment misses nothing and repeats nothing.
     pub async fn events_stored_after(
         &self,
-        project: ProjectId,
+        scope: &ProjectScope,
         after: DateTime<Utc>,
         limit: usize,
     ) -> Result<(Vec<EventRow>, DateTime<Utc>)> {
+        let project = scope.project_id();
         let after_naive = after.naive_utc();
         self.with_connection(move |db| {
             let mut statement = db.prepare(
@@ -141,10 +142,11 @@ impl EventsStore {
     /// property values.
     pub async fn persons(
         &self,
-        project: ProjectId,
+        scope: &ProjectScope,
         search: Option<String>,
         limit: usize,
     ) -> Result<Vec<PersonRow>> {
+        let project = scope.project_id();
         let pattern = search
             .filter(|s| !s.trim().is_empty())
             .map(|s| format!("%{}%", s.trim()));
@@ -168,7 +170,8 @@ impl EventsStore {
     }
 
     /// One person of a project.
-    pub async fn person(&self, project: ProjectId, id: &str) -> Result<Option<PersonRow>> {
+    pub async fn person(&self, scope: &ProjectScope, id: &str) -> Result<Option<PersonRow>> {
+        let project = scope.project_id();
         let id = id.to_owned();
         self.with_connection(move |db| {
             let mut statement = db.prepare(&format!(
@@ -183,10 +186,11 @@ impl EventsStore {
     /// A person's newest events, merged persons' events included.
     pub async fn person_events(
         &self,
-        project: ProjectId,
+        scope: &ProjectScope,
         person: &str,
         limit: usize,
     ) -> Result<Vec<EventRow>> {
+        let project = scope.project_id();
         let person = person.to_owned();
         self.with_connection(move |db| {
             let mut statement = db.prepare(
@@ -207,9 +211,10 @@ impl EventsStore {
     /// The person a distinct id belongs to now, if any.
     pub async fn person_by_distinct_id(
         &self,
-        project: ProjectId,
+        scope: &ProjectScope,
         distinct_id: &str,
     ) -> Result<Option<PersonRow>> {
+        let project = scope.project_id();
         let distinct_id = distinct_id.to_owned();
         self.with_connection(move |db| {
             let mut statement = db.prepare(&format!(
@@ -227,9 +232,10 @@ impl EventsStore {
     /// How many events of each name a project received since `since`.
     pub async fn event_volumes(
         &self,
-        project: ProjectId,
+        scope: &ProjectScope,
         since: DateTime<Utc>,
     ) -> Result<HashMap<String, u64>> {
+        let project = scope.project_id();
         let since = since.naive_utc();
         self.with_connection(move |db| {
             let mut statement =
@@ -243,7 +249,8 @@ impl EventsStore {
     }
 
     /// How many events a project has.
-    pub async fn count_events(&self, project: ProjectId) -> Result<u64> {
+    pub async fn count_events(&self, scope: &ProjectScope) -> Result<u64> {
+        let project = scope.project_id();
         self.with_connection(move |db| {
             db.query_row(
                 "SELECT COUNT(*) FROM events WHERE project_id = ?",

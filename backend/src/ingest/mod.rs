@@ -63,8 +63,7 @@ impl Ingestor {
         limits: QueueLimits,
     ) -> Result<Self> {
         let (queue, jobs) = mpsc::channel(limits.requests);
-        let writer = writer::Writer::new(store.connect()?, discovered, store.versions.clone())
-            .map_err(crate::events::events_error)?;
+        let writer = writer::Writer::new(store.connect()?, discovered, store.versions.clone())?;
         let (exited, stopped) = oneshot::channel();
         std::thread::Builder::new()
             .name("huddle-ingest".into())
@@ -72,8 +71,9 @@ impl Ingestor {
                 writer.run(jobs);
                 let _ = exited.send(());
             })
-            .map_err(|e| {
-                crate::Error::Internal(format!("cannot start the ingestion thread: {e}"))
+            .map_err(|source| crate::Error::Io {
+                context: "cannot start the ingestion thread".into(),
+                source,
             })?;
         Ok(Self {
             queue,

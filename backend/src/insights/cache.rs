@@ -9,6 +9,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::insight::QueryOutcome;
+use domain::project::TimeZone;
 use domain::ProjectId;
 use lru::LruCache;
 use std::collections::HashMap;
@@ -20,7 +21,7 @@ pub const CAPACITY_BYTES: usize = 64 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct CacheKey {
     pub project: ProjectId,
-    pub time_zone: String,
+    pub time_zone: TimeZone,
     pub query: String,
     /// The end of the resolved range: a new bucket means a new result.
     pub range_end: DateTime<Utc>,
@@ -28,7 +29,7 @@ pub(crate) struct CacheKey {
 
 impl CacheKey {
     fn size(&self) -> usize {
-        std::mem::size_of::<Self>() + self.time_zone.len() + self.query.len()
+        std::mem::size_of::<Self>() + self.query.len()
     }
 }
 
@@ -142,7 +143,7 @@ mod tests {
     fn key(n: usize) -> CacheKey {
         CacheKey {
             project: 1,
-            time_zone: "UTC".into(),
+            time_zone: TimeZone::utc(),
             query: format!("query {n}"),
             range_end: DateTime::UNIX_EPOCH,
         }
@@ -165,7 +166,7 @@ mod tests {
             }),
             last_refresh: DateTime::UNIX_EPOCH,
             is_cached: false,
-            time_zone: "UTC".into(),
+            time_zone: TimeZone::utc(),
         }
     }
 

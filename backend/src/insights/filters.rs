@@ -1,7 +1,42 @@
 //! Property filters as SQL predicates over `e` (events) and `p` (persons).
 
 use super::sql::{property_number, property_text, Sql};
+use super::Db;
+use crate::{Error, Result};
 use domain::insight::{Operator, PropertyFilter, PropertyScope, Scalar};
+use domain::Invalid;
+
+/// Refuses a regular expression the events store cannot compile, before the
+/// query runs. Validation parses patterns with Rust's regex syntax, but DuckDB
+/// matches with RE2, which refuses a few patterns Rust accepts; compiling each
+/// pattern alone tells a bad pattern apart from a failed query.
+pub fn check_patterns<'a>(
+    db: &Db,
+    filters: impl IntoIterator<Item = &'a PropertyFilter>,
+) -> Result<()> {
+    let patterns = filters
+        .into_iter()
+        .filter(|f| matches!(f.operator, Operator::Regex | Operator::NotRegex));
+    let mut compile = None;
+    for filter in patterns {
+        let compile = match &mut compile {
+            Some(statement) => statement,
+            None => compile.insert(db.prepare("SELECT regexp_matches('', ?)")?),
+        };
+        for value in filter.values() {
+            if compile.query_row([value.as_text()], |_| Ok(())).is_err() {
+                return Err(Error::Invalid(Invalid::new(
+                    "properties",
+                    format!(
+                        "The filter on {}: its regular expression is not valid.",
+                        filter.key
+                    ),
+                )));
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Whether any of `filters` reads person properties (the query then joins
 /// persons).

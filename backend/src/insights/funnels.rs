@@ -7,7 +7,7 @@
 
 use super::source::{breakdown_value, matches, person_need, Source};
 use super::sql::{literal, Sql, PERSON};
-use super::{earliest_event, query_error, Db};
+use super::{earliest_event, Db};
 use crate::Result;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -249,7 +249,7 @@ pub fn run(
         }
     }
 
-    let mut statement = db.prepare(&sql.text).map_err(query_error)?;
+    let mut statement = db.prepare(&sql.text)?;
     let names: Vec<String> = steps.iter().map(series_label).collect();
     let rows = statement
         .query_map(duckdb::params_from_iter(sql.params.iter()), |row| {
@@ -271,10 +271,8 @@ pub fn run(
                 });
             }
             Ok((is_total, value, result))
-        })
-        .map_err(query_error)?
-        .collect::<duckdb::Result<Vec<_>>>()
-        .map_err(query_error)?;
+        })?
+        .collect::<duckdb::Result<Vec<_>>>()?;
 
     let mut overall = None;
     let mut breakdowns = Vec::new();

@@ -77,7 +77,7 @@ impl QueryGate {
         let slot = tokio::time::timeout_at(deadline, self.slots.clone().acquire_owned())
             .await
             .map_err(|_| self.timed_out())?
-            .map_err(|_| Error::Internal("query slots closed".into()))?;
+            .map_err(|_| Error::Closed("the query slots"))?;
         Ok(Admission {
             _user: user_turn,
             _slot: slot,
@@ -89,7 +89,7 @@ impl QueryGate {
         let semaphore = self
             .users
             .lock()
-            .map_err(|_| Error::Internal("query gate lock poisoned".into()))?
+            .map_err(|_| Error::Closed("the query gate's lock"))?
             .entry(user)
             .or_insert_with(|| Arc::new(Semaphore::new(self.limits.per_user.max(1))))
             .clone();
@@ -101,7 +101,7 @@ impl QueryGate {
                     self.limits.per_user
                 ))
             })?
-            .map_err(|_| Error::Internal("query turns closed".into()))?;
+            .map_err(|_| Error::Closed("the per-user query turns"))?;
         Ok(UserTurn {
             permit: Some(permit),
             user,

@@ -81,27 +81,26 @@ pub(crate) use limits::QueryGate;
 pub use limits::{QueryLimits, DEFAULT_TIME_LIMIT, QUERIES_PER_USER};
 
 use crate::events::EventsStore;
-use crate::{Error, Result};
+use crate::{Error, ProjectScope, Result};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use domain::insight::dates::window_of;
 use domain::insight::{DateRange, InsightQuery, InsightResult, QueryOutcome};
-use domain::{ProjectId, UserId};
+use domain::ProjectId;
 use std::time::Duration;
 
 type Db = duckdb::Connection;
 
 impl EventsStore {
-    /// Runs `query` over `project`'s events as of `now`, bucketing in
-    /// `time_zone`, within the default time limit.
+    /// Runs `query` over the scope's project's events as of `now`, bucketing
+    /// in its time zone, within the default time limit.
     pub async fn run_insight(
         &self,
-        project: ProjectId,
-        time_zone: Tz,
+        scope: &ProjectScope,
         query: &InsightQuery,
         now: DateTime<Utc>,
     ) -> Result<InsightResult> {
-        self.run_insight_within(project, time_zone, query, now, DEFAULT_TIME_LIMIT, ())
+        self.run_insight_within(scope, query, now, DEFAULT_TIME_LIMIT, ())
             .await?
             .map_err(|_| Error::Unavailable("The insight ran out of time.".into()))
     }
@@ -110,14 +109,14 @@ impl EventsStore {
     /// dropped); `held` is released when the query has stopped.
     async fn run_insight_within(
         &self,
-        project: ProjectId,
-        time_zone: Tz,
+        scope: &ProjectScope,
         query: &InsightQuery,
         now: DateTime<Utc>,
         limit: Duration,
         held: impl Send + 'static,
     ) -> Result<Result<InsightResult, crate::events::TimedOut>> {
         query.validate()?;
+        let (project, time_zone) = (scope.project_id(), scope.time_zone().tz());
         let query = query.clone();
         let db = self.connect()?;
         let ran = crate::events::run_interruptible(db, limit, held, move |db| {
@@ -132,28 +131,24 @@ impl EventsStore {
 }
 
 impl crate::Backend {
-    /// An insight's result for `project` (whose time zone is `time_zone`),
-    /// from the cache when the project's data has not changed since, unless
-    /// `refresh` asks to recompute. Computing waits for `user`'s turn and a
-    /// query slot, and stops at the time limit or when the future is dropped.
+    /// An insight's result for the scope's project, from the cache when the
+    /// project's data has not changed since, unless `refresh` asks to
+    /// recompute. Computing waits for the user's turn and a query slot, and
+    /// stops at the time limit or when the future is dropped.
     pub async fn insight_outcome(
         &self,
-        user: UserId,
-        project: ProjectId,
-        time_zone: &str,
+        scope: &ProjectScope,
         query: &InsightQuery,
         refresh: bool,
     ) -> Result<QueryOutcome> {
-        let tz: Tz = time_zone
-            .parse()
-            .map_err(|_| Error::Internal(format!("project {project} has an unknown time zone")))?;
+        let (project, time_zone) = (scope.project_id(), scope.time_zone());
         let now = Utc::now();
         query.validate()?;
         let key = CacheKey {
             project,
-            time_zone: time_zone.to_owned(),
+            time_zone,
             query: query.to_json(),
-            range_end: window_of(query, tz, now, None)?.to_utc(),
+            range_end: window_of(query, time_zone.tz(), now, None)?.to_utc(),
         };
         // Read before running: data arriving meanwhile must not be cached as seen.
         let version = self.events.versions.current(project);
@@ -163,18 +158,18 @@ impl crate::Backend {
                 return Ok(cached);
             }
         }
-        let admission = self.queries.admit(user).await?;
+        let admission = self.queries.admit(scope.user()).await?;
         let limit = admission.time_left;
         let result = self
             .events
-            .run_insight_within(project, tz, query, now, limit, admission)
+            .run_insight_within(scope, query, now, limit, admission)
             .await?
             .map_err(|_| self.queries.timed_out())?;
         let outcome = QueryOutcome {
             result,
             last_refresh: now,
             is_cached: false,
-            time_zone: time_zone.to_owned(),
+            time_zone,
         };
         self.insight_cache.put(key, version, outcome.clone());
         Ok(outcome)
@@ -188,6 +183,13 @@ fn run(
     query: &InsightQuery,
     now: DateTime<Utc>,
 ) -> Result<InsightResult> {
+    let series: &[domain::insight::EventsNode] = match query {
+        InsightQuery::Trends(q) => &q.series,
+        InsightQuery::Funnels(q) => &q.series,
+        InsightQuery::Retention(_) => &[],
+    };
+    let series_filters = series.iter().flat_map(|node| &node.properties);
+    filters::check_patterns(db, query.properties().iter().chain(series_filters))?;
     Ok(match query {
         InsightQuery::Trends(q) => InsightResult::Trends(trends::run(db, project, tz, q, now)?),
         InsightQuery::Funnels(q) => InsightResult::Funnels(funnels::run(db, project, tz, q, now)?),
@@ -202,25 +204,10 @@ fn earliest_event(db: &Db, project: ProjectId, range: &DateRange) -> Result<Opti
     if range.date_from.as_deref().map(str::trim) != Some("all") {
         return Ok(None);
     }
-    let first: Option<NaiveDateTime> = db
-        .query_row(
-            "SELECT min(timestamp) FROM events WHERE project_id = ?",
-            [project],
-            |row| row.get(0),
-        )
-        .map_err(query_error)?;
+    let first: Option<NaiveDateTime> = db.query_row(
+        "SELECT min(timestamp) FROM events WHERE project_id = ?",
+        [project],
+        |row| row.get(0),
+    )?;
     Ok(first.map(|at| at.and_utc()))
-}
-
-/// A failed query: a bad regular expression is the asker's mistake, anything
-/// else ours.
-fn query_error(err: duckdb::Error) -> Error {
-    let message = err.to_string();
-    if message.to_lowercase().contains("regex") {
-        return Error::Invalid(domain::Invalid::new(
-            "properties",
-            "A filter's regular expression is not valid.",
-        ));
-    }
-    crate::events::events_error(err)
 }

@@ -3,7 +3,7 @@
 
 use super::source::{person_need, Source};
 use super::sql::{bucket, Sql, PERSON};
-use super::{filters, query_error, Db};
+use super::{filters, Db};
 use crate::Result;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
@@ -89,7 +89,7 @@ pub fn run(
              SELECT c, r, count(*) FROM cohorts JOIN returns USING (person) WHERE r > c GROUP BY c, r",
         );
 
-    let mut statement = db.prepare(&sql.text).map_err(query_error)?;
+    let mut statement = db.prepare(&sql.text)?;
     let rows = statement
         .query_map(duckdb::params_from_iter(sql.params.iter()), |row| {
             Ok((
@@ -97,10 +97,8 @@ pub fn run(
                 row.get::<_, Option<NaiveDateTime>>(1)?,
                 row.get::<_, i64>(2)?,
             ))
-        })
-        .map_err(query_error)?
-        .collect::<duckdb::Result<Vec<_>>>()
-        .map_err(query_error)?;
+        })?
+        .collect::<duckdb::Result<Vec<_>>>()?;
 
     let index: HashMap<NaiveDateTime, usize> = window
         .starts

@@ -2,7 +2,7 @@
 
 use super::source::{breakdown_value, matches, person_need, Source};
 use super::sql::{bucket, literal, local_time, Sql, PERSON};
-use super::{earliest_event, query_error, Db};
+use super::{earliest_event, Db};
 use crate::Result;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
@@ -302,20 +302,17 @@ struct Row {
 }
 
 fn fetch(db: &Db, sql: &Sql) -> Result<Vec<Row>> {
-    let mut statement = db.prepare(&sql.text).map_err(query_error)?;
-    let rows = statement
-        .query_map(duckdb::params_from_iter(sql.params.iter()), |row| {
-            Ok(Row {
-                bucket: row.get(0)?,
-                breakdown: row.get(1)?,
-                rank: row.get(2)?,
-                is_total: row.get::<_, i64>(3)? != 0,
-                value: row.get::<_, Option<f64>>(4)?.unwrap_or(0.0),
-            })
+    let mut statement = db.prepare(&sql.text)?;
+    let rows = statement.query_map(duckdb::params_from_iter(sql.params.iter()), |row| {
+        Ok(Row {
+            bucket: row.get(0)?,
+            breakdown: row.get(1)?,
+            rank: row.get(2)?,
+            is_total: row.get::<_, i64>(3)? != 0,
+            value: row.get::<_, Option<f64>>(4)?.unwrap_or(0.0),
         })
-        .map_err(query_error)?;
-    rows.collect::<duckdb::Result<Vec<_>>>()
-        .map_err(query_error)
+    })?;
+    Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
 }
 
 /// One series per breakdown value (in order of first appearance), the

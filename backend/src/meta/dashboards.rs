@@ -2,19 +2,21 @@
 //! `domain::permissions` first, inside the write transaction where it
 //! matters.
 
+use super::insights::insert_insight;
 use super::{now, MetaStore};
-use crate::{Error, Result};
+use crate::{Error, ProjectScope, Result};
 use chrono::{DateTime, Utc};
 use domain::dashboard::{
-    Collaborator, Dashboard, DashboardDraft, DashboardId, DashboardRights, Tile, TileContent,
-    TileId, TileLayout,
+    Dashboard, DashboardDraft, DashboardId, DashboardRights, Tile, TileContent, TileId, TileLayout,
 };
-use domain::insight::InsightId;
+use domain::insight::{Insight, InsightId};
 use domain::permissions::{
-    can_edit_dashboard, can_edit_insight, can_manage_dashboard, Actor, DashboardAccess, Denied,
+    can_edit_dashboard, can_edit_insight, can_manage_dashboard, DashboardAccess, Denied,
     Restriction,
 };
 use domain::{ProjectId, UserId};
+use sqlx::{Sqlite, Transaction};
+use std::collections::HashMap;
 
 impl From<Denied> for Error {
     fn from(denied: Denied) -> Self {
@@ -50,14 +52,6 @@ const SELECT: &str =
 const NEW_TILE: (u32, u32) = (6, 5);
 
 impl MetaStore {
-    async fn actor(&self, user: UserId, project: ProjectId) -> Result<Actor> {
-        let access = self.project_access(user, project).await?;
-        Ok(Actor {
-            user,
-            role: access.role,
-        })
-    }
-
     async fn dashboard_row(&self, project: ProjectId, id: DashboardId) -> Result<Row> {
         sqlx::query_as(&format!(
             "{SELECT} WHERE d.id = $1 AND d.project_id = $2 AND d.deleted_at IS NULL"
@@ -78,6 +72,26 @@ impl MetaStore {
         .await?)
     }
 
+    /// The collaborators of every dashboard of a project, in one query.
+    async fn project_collaborators(
+        &self,
+        project: ProjectId,
+    ) -> Result<HashMap<DashboardId, Vec<UserId>>> {
+        let pairs: Vec<(DashboardId, UserId)> = sqlx::query_as(
+            "SELECT c.dashboard_id, c.user_id FROM dashboard_collaborators c
+             JOIN dashboards d ON d.id = c.dashboard_id
+             WHERE d.project_id = $1 ORDER BY c.dashboard_id, c.user_id",
+        )
+        .bind(project)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_dashboard: HashMap<DashboardId, Vec<UserId>> = HashMap::new();
+        for (dashboard, user) in pairs {
+            by_dashboard.entry(dashboard).or_default().push(user);
+        }
+        Ok(by_dashboard)
+    }
+
     /// What the permission rules need to know about a stored dashboard. An
     /// unknown restriction is an error, never read as "everyone can edit".
     async fn access_of(
@@ -86,44 +100,24 @@ impl MetaStore {
         created_by: Option<UserId>,
         restriction: &str,
     ) -> Result<DashboardAccess> {
-        Ok(DashboardAccess {
-            created_by,
-            restriction: Restriction::parse(restriction).ok_or_else(|| {
-                Error::Internal(format!("dashboard {id} has an unknown restriction"))
-            })?,
-            collaborators: self.collaborators(id).await?,
-        })
+        let collaborators = self.collaborators(id).await?;
+        access_with(id, created_by, restriction, collaborators)
     }
 
     async fn to_dashboard(&self, row: Row) -> Result<Dashboard> {
-        let access = self
-            .access_of(row.id, row.created_by_id, &row.restriction)
-            .await?;
-        Ok(Dashboard {
-            id: row.id,
-            project_id: row.project_id,
-            name: row.name,
-            description: row.description,
-            tags: serde_json::from_str(&row.tags).unwrap_or_default(),
-            pinned: row.pinned,
-            access,
-            created_by: row.created_by,
-            created_at: row.created_at,
-            last_modified_at: row.last_modified_at,
-            is_primary: row.is_primary,
-        })
+        let collaborators = self.collaborators(row.id).await?;
+        to_dashboard(row, collaborators)
     }
 
     /// A dashboard of the project the actor can use, with what they may do.
     pub async fn dashboard(
         &self,
-        user: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         id: DashboardId,
     ) -> Result<(Dashboard, DashboardRights)> {
-        let actor = self.actor(user, project).await?;
+        let actor = scope.actor();
         let dashboard = self
-            .to_dashboard(self.dashboard_row(project, id).await?)
+            .to_dashboard(self.dashboard_row(scope.project_id(), id).await?)
             .await?;
         let rights = DashboardRights {
             edit_denied: can_edit_dashboard(actor, &dashboard.access)
@@ -135,84 +129,62 @@ impl MetaStore {
     }
 
     /// The dashboard if the actor may edit it; else why not.
-    async fn editable(
-        &self,
-        user: UserId,
-        project: ProjectId,
-        id: DashboardId,
-    ) -> Result<Dashboard> {
-        let (dashboard, rights) = self.dashboard(user, project, id).await?;
+    async fn editable(&self, scope: &ProjectScope, id: DashboardId) -> Result<Dashboard> {
+        let (dashboard, rights) = self.dashboard(scope, id).await?;
         match rights.edit_denied {
             None => Ok(dashboard),
             Some(reason) => Err(Error::Forbidden(reason)),
         }
     }
 
-    async fn manageable(
-        &self,
-        user: UserId,
-        project: ProjectId,
-        id: DashboardId,
-    ) -> Result<Dashboard> {
-        let actor = self.actor(user, project).await?;
+    async fn manageable(&self, scope: &ProjectScope, id: DashboardId) -> Result<Dashboard> {
+        let actor = scope.actor();
         let dashboard = self
-            .to_dashboard(self.dashboard_row(project, id).await?)
+            .to_dashboard(self.dashboard_row(scope.project_id(), id).await?)
             .await?;
         can_manage_dashboard(actor, &dashboard.access)?;
         Ok(dashboard)
     }
 
-    pub async fn dashboards(&self, user: UserId, project: ProjectId) -> Result<Vec<Dashboard>> {
-        self.project_access(user, project).await?;
+    pub async fn dashboards(&self, scope: &ProjectScope) -> Result<Vec<Dashboard>> {
         let rows: Vec<Row> = sqlx::query_as(&format!(
             "{SELECT} WHERE d.project_id = $1 AND d.deleted_at IS NULL ORDER BY d.pinned DESC, d.name COLLATE NOCASE"
         ))
-        .bind(project)
+        .bind(scope.project_id())
         .fetch_all(&self.pool)
         .await?;
-        let mut dashboards = Vec::with_capacity(rows.len());
-        for row in rows {
-            dashboards.push(self.to_dashboard(row).await?);
-        }
-        Ok(dashboards)
+        let mut collaborators = self.project_collaborators(scope.project_id()).await?;
+        rows.into_iter()
+            .map(|row| {
+                let of_row = collaborators.remove(&row.id).unwrap_or_default();
+                to_dashboard(row, of_row)
+            })
+            .collect()
     }
 
     pub async fn create_dashboard(
         &self,
-        user: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         draft: &DashboardDraft,
     ) -> Result<DashboardId> {
-        self.project_access(user, project).await?;
-        let at = now();
-        let id: DashboardId = sqlx::query_scalar(
-            "INSERT INTO dashboards (project_id, name, description, tags, created_by, created_at, last_modified_by, last_modified_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $5, $6) RETURNING id",
-        )
-        .bind(project)
-        .bind(&draft.name)
-        .bind(&draft.description)
-        .bind(serde_json::to_string(&draft.tags).map_err(|e| Error::Internal(e.to_string()))?)
-        .bind(user)
-        .bind(at)
-        .fetch_one(&self.pool)
-        .await?;
+        let mut tx = self.write().await?;
+        let id = insert_dashboard(&mut tx, scope, draft).await?;
+        tx.commit().await?;
         Ok(id)
     }
 
     pub async fn update_dashboard(
         &self,
-        user: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         id: DashboardId,
         draft: &DashboardDraft,
     ) -> Result<()> {
-        self.editable(user, project, id).await?;
+        self.editable(scope, id).await?;
         sqlx::query("UPDATE dashboards SET name = $1, description = $2, tags = $3, last_modified_by = $4, last_modified_at = $5 WHERE id = $6")
             .bind(&draft.name)
             .bind(&draft.description)
-            .bind(serde_json::to_string(&draft.tags).map_err(|e| Error::Internal(e.to_string()))?)
-            .bind(user)
+            .bind(serde_json::to_string(&draft.tags)?)
+            .bind(scope.user())
             .bind(now())
             .bind(id)
             .execute(&self.pool)
@@ -224,12 +196,11 @@ impl MetaStore {
     /// everyone in the project; those who may edit it decide.
     pub async fn set_dashboard_pinned(
         &self,
-        user: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         id: DashboardId,
         pinned: bool,
     ) -> Result<()> {
-        self.editable(user, project, id).await?;
+        self.editable(scope, id).await?;
         sqlx::query("UPDATE dashboards SET pinned = $1 WHERE id = $2")
             .bind(pinned)
             .bind(id)
@@ -239,13 +210,8 @@ impl MetaStore {
     }
 
     /// Deletes a dashboard; [`MetaStore::restore_dashboard`] undoes it.
-    pub async fn delete_dashboard(
-        &self,
-        user: UserId,
-        project: ProjectId,
-        id: DashboardId,
-    ) -> Result<()> {
-        self.editable(user, project, id).await?;
+    pub async fn delete_dashboard(&self, scope: &ProjectScope, id: DashboardId) -> Result<()> {
+        self.editable(scope, id).await?;
         sqlx::query("UPDATE dashboards SET deleted_at = $1 WHERE id = $2")
             .bind(now())
             .bind(id)
@@ -254,18 +220,13 @@ impl MetaStore {
         Ok(())
     }
 
-    pub async fn restore_dashboard(
-        &self,
-        user: UserId,
-        project: ProjectId,
-        id: DashboardId,
-    ) -> Result<()> {
-        let actor = self.actor(user, project).await?;
+    pub async fn restore_dashboard(&self, scope: &ProjectScope, id: DashboardId) -> Result<()> {
+        let actor = scope.actor();
         let deleted: (Option<UserId>, String) = sqlx::query_as(
             "SELECT created_by, restriction FROM dashboards WHERE id = $1 AND project_id = $2 AND deleted_at IS NOT NULL",
         )
         .bind(id)
-        .bind(project)
+        .bind(scope.project_id())
         .fetch_one(&self.pool)
         .await
         .map_err(Error::from_lookup)?;
@@ -281,12 +242,11 @@ impl MetaStore {
 
     pub async fn set_dashboard_restriction(
         &self,
-        user: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         id: DashboardId,
         restriction: Restriction,
     ) -> Result<()> {
-        self.manageable(user, project, id).await?;
+        self.manageable(scope, id).await?;
         sqlx::query("UPDATE dashboards SET restriction = $1 WHERE id = $2")
             .bind(restriction.as_str())
             .bind(id)
@@ -299,18 +259,17 @@ impl MetaStore {
     /// restricted dashboard.
     pub async fn add_dashboard_collaborator(
         &self,
-        user: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         id: DashboardId,
         collaborator: UserId,
     ) -> Result<()> {
-        self.manageable(user, project, id).await?;
-        self.project_access(collaborator, project)
+        self.manageable(scope, id).await?;
+        self.scope(collaborator, scope.project_id())
             .await
             .map_err(|_| {
                 Error::Invalid(domain::Invalid::new(
                     "collaborator",
-                    "Only people who can use this project can be collaborators.",
+                    "Only people who can use this scope.project_id() can be collaborators.",
                 ))
             })?;
         sqlx::query(
@@ -325,12 +284,11 @@ impl MetaStore {
 
     pub async fn remove_dashboard_collaborator(
         &self,
-        user: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         id: DashboardId,
         collaborator: UserId,
     ) -> Result<()> {
-        self.manageable(user, project, id).await?;
+        self.manageable(scope, id).await?;
         sqlx::query("DELETE FROM dashboard_collaborators WHERE dashboard_id = $1 AND user_id = $2")
             .bind(id)
             .bind(collaborator)
@@ -339,90 +297,68 @@ impl MetaStore {
         Ok(())
     }
 
-    /// The people of the project with their names, to pick collaborators from.
-    pub async fn dashboard_collaborator_names(
-        &self,
-        user: UserId,
-        project: ProjectId,
-        id: DashboardId,
-    ) -> Result<Vec<Collaborator>> {
-        let (dashboard, _) = self.dashboard(user, project, id).await?;
-        let members = self.project_members(user, project).await?;
-        Ok(members
-            .into_iter()
-            .filter(|m| dashboard.access.collaborators.contains(&m.user_id))
-            .map(|m| Collaborator {
-                user_id: m.user_id,
-                name: m.name,
-            })
-            .collect())
-    }
-
     /// Makes a dashboard the project's home; anyone who may edit it may.
-    pub async fn set_primary_dashboard(
-        &self,
-        user: UserId,
-        project: ProjectId,
-        id: DashboardId,
-    ) -> Result<()> {
-        self.editable(user, project, id).await?;
+    pub async fn set_primary_dashboard(&self, scope: &ProjectScope, id: DashboardId) -> Result<()> {
+        self.editable(scope, id).await?;
         sqlx::query("UPDATE projects SET primary_dashboard_id = $1 WHERE id = $2")
             .bind(id)
-            .bind(project)
+            .bind(scope.project_id())
             .execute(&self.pool)
             .await?;
         Ok(())
     }
 
     /// The project's primary dashboard, if it has one.
-    pub async fn primary_dashboard(
-        &self,
-        user: UserId,
-        project: ProjectId,
-    ) -> Result<Option<DashboardId>> {
-        self.project_access(user, project).await?;
+    pub async fn primary_dashboard(&self, scope: &ProjectScope) -> Result<Option<DashboardId>> {
         Ok(sqlx::query_scalar(
             "SELECT p.primary_dashboard_id FROM projects p JOIN dashboards d ON d.id = p.primary_dashboard_id
              WHERE p.id = $1 AND d.deleted_at IS NULL",
         )
-        .bind(project)
+        .bind(scope.project_id())
         .fetch_optional(&self.pool)
         .await?
         .flatten())
     }
 
-    pub async fn tiles(
+    pub async fn tiles(&self, scope: &ProjectScope, id: DashboardId) -> Result<Vec<Tile>> {
+        self.dashboard_row(scope.project_id(), id).await?;
+        self.tiles_of(scope, id, None).await
+    }
+
+    /// A dashboard with what the actor may do and its tiles: what a
+    /// dashboard page shows, read once.
+    pub async fn dashboard_with_tiles(
         &self,
-        user: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         id: DashboardId,
-    ) -> Result<Vec<Tile>> {
-        self.tiles_of(user, project, id, None).await
+    ) -> Result<(Dashboard, DashboardRights, Vec<Tile>)> {
+        let (dashboard, rights) = self.dashboard(scope, id).await?;
+        let tiles = self.tiles_of(scope, id, None).await?;
+        Ok((dashboard, rights, tiles))
     }
 
     /// One tile of a dashboard the actor can see.
     pub async fn tile(
         &self,
-        user: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         dashboard: DashboardId,
         tile: TileId,
     ) -> Result<Tile> {
-        self.tiles_of(user, project, dashboard, Some(tile))
+        self.dashboard_row(scope.project_id(), dashboard).await?;
+        self.tiles_of(scope, dashboard, Some(tile))
             .await?
             .pop()
             .ok_or(Error::NotFound)
     }
 
-    /// A dashboard's tiles, or only the tile `only`, reading just those rows.
+    /// A dashboard's tiles, or only the tile `only`, reading just those rows;
+    /// the caller has checked the dashboard is the project's.
     async fn tiles_of(
         &self,
-        user: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         id: DashboardId,
         only: Option<TileId>,
     ) -> Result<Vec<Tile>> {
-        self.dashboard(user, project, id).await?;
         #[derive(sqlx::FromRow)]
         struct TileRow {
             id: TileId,
@@ -441,7 +377,7 @@ impl MetaStore {
         .bind(only)
         .fetch_all(&self.pool)
         .await?;
-        let insights = self.dashboard_insights(user, id, only).await?;
+        let insights = self.dashboard_insights(scope.user(), id, only).await?;
         let cell = |v: i64| u32::try_from(v).unwrap_or(0);
         Ok(rows
             .into_iter()
@@ -510,24 +446,22 @@ impl MetaStore {
     /// Puts a saved insight of the project on a dashboard the actor may edit.
     pub async fn add_insight_tile(
         &self,
-        user: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         id: DashboardId,
         short_id: &str,
     ) -> Result<TileId> {
-        self.editable(user, project, id).await?;
-        let insight = self.insight(user, project, short_id).await?;
+        self.editable(scope, id).await?;
+        let insight = self.insight(scope, short_id).await?;
         self.add_tile(id, Some(insight.id), None).await
     }
 
     pub async fn add_text_tile(
         &self,
-        user: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         id: DashboardId,
         text: &str,
     ) -> Result<TileId> {
-        self.editable(user, project, id).await?;
+        self.editable(scope, id).await?;
         let text = text.trim();
         if text.is_empty() || text.chars().count() > 4_000 {
             return Err(Error::Invalid(domain::Invalid::new(
@@ -540,12 +474,11 @@ impl MetaStore {
 
     pub async fn remove_tile(
         &self,
-        user: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         id: DashboardId,
         tile: TileId,
     ) -> Result<()> {
-        self.editable(user, project, id).await?;
+        self.editable(scope, id).await?;
         sqlx::query("DELETE FROM dashboard_tiles WHERE id = $1 AND dashboard_id = $2")
             .bind(tile)
             .bind(id)
@@ -557,12 +490,11 @@ impl MetaStore {
     /// Saves where each tile is; tiles of other dashboards are ignored.
     pub async fn save_layout(
         &self,
-        user: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         id: DashboardId,
         layout: &[(TileId, TileLayout)],
     ) -> Result<()> {
-        self.editable(user, project, id).await?;
+        self.editable(scope, id).await?;
         let mut tx = self.write().await?;
         for (tile, place) in layout {
             let place = place.clamped();
@@ -584,19 +516,20 @@ impl MetaStore {
     /// insights are duplicated too, otherwise the copy shows the same ones.
     pub async fn duplicate_dashboard(
         &self,
-        user: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         id: DashboardId,
         copy_insights: bool,
     ) -> Result<DashboardId> {
-        let (original, _) = self.dashboard(user, project, id).await?;
+        let (original, _, tiles) = self.dashboard_with_tiles(scope, id).await?;
         let draft = DashboardDraft {
             name: format!("{} (copy)", original.name),
             description: original.description.clone(),
             tags: original.tags.clone(),
         };
-        let copy = self.create_dashboard(user, project, &draft).await?;
-        for tile in self.tiles(user, project, id).await? {
+        // All or nothing: a half-copied dashboard would be a new mess to clean up.
+        let mut tx = self.write().await?;
+        let copy = insert_dashboard(&mut tx, scope, &draft).await?;
+        for tile in tiles {
             let (insight, text) = match tile.content {
                 TileContent::Text(text) => (None, Some(text)),
                 TileContent::Insight(insight) if copy_insights => {
@@ -606,10 +539,7 @@ impl MetaStore {
                         tags: insight.tags.clone(),
                         query: insight.query.clone(),
                     };
-                    (
-                        Some(self.create_insight(user, project, &draft).await?.id),
-                        None,
-                    )
+                    (Some(insert_insight(&mut tx, scope, &draft).await?), None)
                 }
                 TileContent::Insight(insight) => (Some(insight.id), None),
             };
@@ -621,9 +551,10 @@ impl MetaStore {
                 .bind(tile.layout.y)
                 .bind(tile.layout.w)
                 .bind(tile.layout.h)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
         }
+        tx.commit().await?;
         Ok(copy)
     }
 
@@ -640,7 +571,7 @@ impl MetaStore {
         .fetch_optional(&self.pool)
         .await?;
         match project {
-            Some(project) if self.project_access(user, project).await.is_ok() => Ok(Some(project)),
+            Some(project) if self.scope(user, project).await.is_ok() => Ok(Some(project)),
             _ => Ok(None),
         }
     }
@@ -664,28 +595,81 @@ impl MetaStore {
     /// Why the actor may not change an insight, or `None` when they may.
     pub async fn insight_edit_denied(
         &self,
-        user: UserId,
-        project: ProjectId,
-        short_id: &str,
+        scope: &ProjectScope,
+        insight: &Insight,
     ) -> Result<Option<String>> {
-        let actor = self.actor(user, project).await?;
-        let insight = self.insight(user, project, short_id).await?;
+        if insight.project_id != scope.project_id() {
+            return Err(Error::NotFound);
+        }
         let dashboards = self.dashboards_of_insight(insight.id).await?;
-        Ok(can_edit_insight(actor, insight.created_by_id, &dashboards)
-            .err()
-            .map(|d| d.0))
+        Ok(
+            can_edit_insight(scope.actor(), insight.created_by_id, &dashboards)
+                .err()
+                .map(|d| d.0),
+        )
     }
 
     /// Fails with the reason when the actor may not change the insight.
     pub(crate) async fn check_insight_editable(
         &self,
-        user: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         short_id: &str,
     ) -> Result<()> {
-        match self.insight_edit_denied(user, project, short_id).await? {
+        let insight = self.insight(scope, short_id).await?;
+        match self.insight_edit_denied(scope, &insight).await? {
             None => Ok(()),
             Some(reason) => Err(Error::Forbidden(reason)),
         }
     }
+}
+
+/// What the permission rules need to know about a stored dashboard.
+fn access_with(
+    id: DashboardId,
+    created_by: Option<UserId>,
+    restriction: &str,
+    collaborators: Vec<UserId>,
+) -> Result<DashboardAccess> {
+    Ok(DashboardAccess {
+        created_by,
+        restriction: Restriction::parse(restriction)
+            .ok_or_else(|| Error::corrupt(format!("dashboard {id}'s restriction")))?,
+        collaborators,
+    })
+}
+
+fn to_dashboard(row: Row, collaborators: Vec<UserId>) -> Result<Dashboard> {
+    let access = access_with(row.id, row.created_by_id, &row.restriction, collaborators)?;
+    Ok(Dashboard {
+        id: row.id,
+        project_id: row.project_id,
+        name: row.name,
+        description: row.description,
+        tags: serde_json::from_str(&row.tags).unwrap_or_default(),
+        pinned: row.pinned,
+        access,
+        created_by: row.created_by,
+        created_at: row.created_at,
+        last_modified_at: row.last_modified_at,
+        is_primary: row.is_primary,
+    })
+}
+
+async fn insert_dashboard(
+    tx: &mut Transaction<'static, Sqlite>,
+    scope: &ProjectScope,
+    draft: &DashboardDraft,
+) -> Result<DashboardId> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO dashboards (project_id, name, description, tags, created_by, created_at, last_modified_by, last_modified_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $5, $6) RETURNING id",
+    )
+    .bind(scope.project_id())
+    .bind(&draft.name)
+    .bind(&draft.description)
+    .bind(serde_json::to_string(&draft.tags)?)
+    .bind(scope.user())
+    .bind(now())
+    .fetch_one(&mut **tx)
+    .await?)
 }

@@ -3,13 +3,13 @@
 use super::projects::parse_role;
 use super::{now, MetaStore};
 use crate::ingest::Discovered;
-use crate::{Error, Result};
+use crate::{Error, ProjectScope, Result};
 use chrono::{DateTime, SubsecRound, Utc};
 use domain::definitions::{
     Annotations, DefinitionId, DefinitionNotes, EventDefinition, PropertyDefinition, PropertyKind,
     PropertyType, Verification,
 };
-use domain::{ProjectId, UserId};
+use domain::ProjectId;
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -89,17 +89,12 @@ impl MetaStore {
 
     /// A project's event definitions, for someone with access to it, verified
     /// first. Volumes are filled in by the caller from the events store.
-    pub async fn event_definitions(
-        &self,
-        actor: UserId,
-        project: ProjectId,
-    ) -> Result<Vec<EventDefinition>> {
-        self.project_access(actor, project).await?;
+    pub async fn event_definitions(&self, scope: &ProjectScope) -> Result<Vec<EventDefinition>> {
         let rows = self
             .definition_rows(
                 "event_definitions",
                 "NULL AS kind, NULL AS property_type",
-                project,
+                scope.project_id(),
             )
             .await?;
         Ok(rows
@@ -118,12 +113,14 @@ impl MetaStore {
 
     pub async fn property_definitions(
         &self,
-        actor: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
     ) -> Result<Vec<PropertyDefinition>> {
-        self.project_access(actor, project).await?;
         let rows = self
-            .definition_rows("property_definitions", "d.kind, d.property_type", project)
+            .definition_rows(
+                "property_definitions",
+                "d.kind, d.property_type",
+                scope.project_id(),
+            )
             .await?;
         Ok(rows
             .into_iter()
@@ -167,40 +164,35 @@ impl MetaStore {
     /// Saves what a member wrote about an event definition.
     pub async fn annotate_event_definition(
         &self,
-        actor: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         id: DefinitionId,
         notes: &DefinitionNotes,
     ) -> Result<()> {
-        self.annotate("event_definitions", actor, project, id, notes)
-            .await
+        self.annotate("event_definitions", scope, id, notes).await
     }
 
     pub async fn annotate_property_definition(
         &self,
-        actor: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         id: DefinitionId,
         notes: &DefinitionNotes,
     ) -> Result<()> {
-        self.annotate("property_definitions", actor, project, id, notes)
+        self.annotate("property_definitions", scope, id, notes)
             .await
     }
 
     async fn annotate(
         &self,
         table: &'static str,
-        actor: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         id: DefinitionId,
         notes: &DefinitionNotes,
     ) -> Result<()> {
-        let access = self.project_access(actor, project).await?;
         if let Some(owner) = notes.owner_id {
             let role: Option<String> = sqlx::query_scalar(
                 "SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2",
             )
-            .bind(access.organization.id)
+            .bind(scope.organization().id)
             .bind(owner)
             .fetch_optional(&self.pool)
             .await?;
@@ -214,8 +206,7 @@ impl MetaStore {
                     ))
                 })?;
         }
-        let tags =
-            serde_json::to_string(&notes.tags).map_err(|e| Error::Internal(e.to_string()))?;
+        let tags = serde_json::to_string(&notes.tags)?;
         // Verifying keeps the first verifier; unverifying clears it.
         let updated = sqlx::query(&format!(
             "UPDATE {table} SET description = $1, tags = $2, owner_id = $3,
@@ -227,10 +218,10 @@ impl MetaStore {
         .bind(tags)
         .bind(notes.owner_id)
         .bind(notes.verified)
-        .bind(actor)
+        .bind(scope.user())
         .bind(now())
         .bind(id)
-        .bind(project)
+        .bind(scope.project_id())
         .execute(&self.pool)
         .await?;
         if updated.rows_affected() == 0 {

@@ -2,23 +2,20 @@
 //! teammates look at this week, and what changed since their last visit.
 
 use super::{now, MetaStore};
-use crate::Result;
+use crate::{ProjectScope, Result};
 use chrono::{DateTime, Duration, Utc};
 use domain::home::{HomeActivity, NewItem, Popular, Visits};
 use domain::insight::{InsightListQuery, InsightTab};
-use domain::{ProjectId, UserId};
 
 /// How many entries each list shows.
 const LIMIT: usize = 5;
 
 impl MetaStore {
     /// The home's lists for `user`, and records this visit.
-    pub async fn home_activity(&self, user: UserId, project: ProjectId) -> Result<HomeActivity> {
-        self.project_access(user, project).await?;
+    pub async fn home_activity(&self, scope: &ProjectScope) -> Result<HomeActivity> {
         let recent = self
             .insights(
-                user,
-                project,
+                scope,
                 &InsightListQuery {
                     tab: InsightTab::RecentlyViewed,
                     ..Default::default()
@@ -36,14 +33,14 @@ impl MetaStore {
              WHERE i.project_id = $1 AND NOT i.deleted AND v.user_id <> $2 AND v.last_viewed_at >= $3
              GROUP BY i.id ORDER BY viewers DESC, MAX(v.last_viewed_at) DESC LIMIT $4",
         )
-        .bind(project)
-        .bind(user)
+        .bind(scope.project_id())
+        .bind(scope.user())
         .bind(week_ago)
         .bind(LIMIT as i64)
         .fetch_all(&self.pool)
         .await?;
 
-        let since = self.record_visit(user, project).await?;
+        let since = self.record_visit(scope).await?;
         let rows: Vec<(String, String, String, Option<String>, DateTime<Utc>)> = sqlx::query_as(
             "SELECT 'insight', i.short_id, COALESCE(i.name, i.derived_name), u.name, i.last_modified_at
              FROM insights i LEFT JOIN users u ON u.id = i.last_modified_by
@@ -54,9 +51,9 @@ impl MetaStore {
              WHERE d.project_id = $1 AND d.deleted_at IS NULL AND d.last_modified_at > $2 AND d.last_modified_by IS NOT $3
              ORDER BY 5 DESC LIMIT $4",
         )
-        .bind(project)
+        .bind(scope.project_id())
         .bind(since)
-        .bind(user)
+        .bind(scope.user())
         .bind(LIMIT as i64)
         .fetch_all(&self.pool)
         .await?;
@@ -64,9 +61,9 @@ impl MetaStore {
             .into_iter()
             .map(|(kind, key, name, by, at)| NewItem {
                 link: if kind == "insight" {
-                    domain::paths::insight(project, &key)
+                    domain::paths::insight(scope.project_id(), &key)
                 } else {
-                    domain::paths::dashboard(project, key.parse().unwrap_or_default())
+                    domain::paths::dashboard(scope.project_id(), key.parse().unwrap_or_default())
                 },
                 name,
                 by,
@@ -78,25 +75,25 @@ impl MetaStore {
             popular: popular
                 .into_iter()
                 .map(|(short_id, name, viewers)| Popular {
-                    link: domain::paths::insight(project, &short_id),
+                    link: domain::paths::insight(scope.project_id(), &short_id),
                     name,
                     viewers: viewers as u32,
                 })
                 .collect(),
             new_since,
-            primary_dashboard: self.primary_dashboard(user, project).await?,
+            primary_dashboard: self.primary_dashboard(scope).await?,
         })
     }
 
     /// Records a load of the home and returns since when teammates' changes
     /// count as new (see `Visits::after_load`).
-    async fn record_visit(&self, user: UserId, project: ProjectId) -> Result<DateTime<Utc>> {
+    async fn record_visit(&self, scope: &ProjectScope) -> Result<DateTime<Utc>> {
         let mut tx = self.write().await?;
         let stored: Option<(DateTime<Utc>, Option<DateTime<Utc>>)> = sqlx::query_as(
             "SELECT last_visit_at, new_since_at FROM project_visits WHERE user_id = $1 AND project_id = $2",
         )
-        .bind(user)
-        .bind(project)
+        .bind(scope.user())
+        .bind(scope.project_id())
         .fetch_optional(&mut *tx)
         .await?;
         let previous = stored.map(|(last_seen, new_since)| Visits {
@@ -109,8 +106,8 @@ impl MetaStore {
              ON CONFLICT (user_id, project_id) DO UPDATE
              SET last_visit_at = excluded.last_visit_at, new_since_at = excluded.new_since_at",
         )
-        .bind(user)
-        .bind(project)
+        .bind(scope.user())
+        .bind(scope.project_id())
         .bind(visits.last_seen)
         .bind(visits.new_since)
         .execute(&mut *tx)

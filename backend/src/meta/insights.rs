@@ -3,7 +3,7 @@
 
 use super::{now, MetaStore};
 use crate::tokens::short_id;
-use crate::{Error, Result};
+use crate::{Error, ProjectScope, Result};
 use chrono::{DateTime, Utc};
 use domain::dashboard::{DashboardId, TileId};
 use domain::insight::{
@@ -11,6 +11,7 @@ use domain::insight::{
     PropertyScope,
 };
 use domain::{ProjectId, UserId};
+use sqlx::{Sqlite, Transaction};
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -35,8 +36,10 @@ impl TryFrom<Row> for Insight {
     type Error = Error;
 
     fn try_from(row: Row) -> Result<Self> {
-        let query = InsightQuery::from_json(&row.query)
-            .map_err(|e| Error::Internal(format!("insight {} has a bad query: {e}", row.id)))?;
+        let query = InsightQuery::from_json(&row.query).map_err(|invalid| Error::Corrupt {
+            what: format!("insight {}'s query", row.id),
+            cause: Some(invalid),
+        })?;
         Ok(Insight {
             id: row.id,
             project_id: row.project_id,
@@ -68,61 +71,29 @@ const SELECT: &str = "SELECT i.id, i.project_id, i.short_id, i.name, i.derived_n
     LEFT JOIN users m ON m.id = i.last_modified_by";
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| Error::Internal(e.to_string()))
+    Ok(serde_json::to_string(value)?)
 }
 
 impl MetaStore {
     /// Saves a new insight in `project` and returns it.
     pub async fn create_insight(
         &self,
-        actor: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         draft: &InsightDraft,
     ) -> Result<Insight> {
-        self.project_access(actor, project).await?;
         let mut tx = self.write().await?;
-        let at = now();
-        // Eight random characters rarely collide; a collision just draws again.
-        let id = loop {
-            let inserted: Option<InsightId> = sqlx::query_scalar(
-                "INSERT INTO insights (project_id, short_id, name, derived_name, description, tags, query,
-                     created_by, created_at, last_modified_by, last_modified_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $9)
-                 ON CONFLICT (project_id, short_id) DO NOTHING RETURNING id",
-            )
-            .bind(project)
-            .bind(short_id())
-            .bind(&draft.name)
-            .bind(draft.derived_name())
-            .bind(&draft.description)
-            .bind(json(&draft.tags)?)
-            .bind(draft.query.to_json())
-            .bind(actor)
-            .bind(at)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(id) = inserted {
-                break id;
-            }
-        };
-        record_definitions(&mut tx, id, &draft.query).await?;
+        let id = insert_insight(&mut tx, scope, draft).await?;
         tx.commit().await?;
-        self.insight_by_id(actor, id).await
+        self.insight_by_id(scope.user(), id).await
     }
 
     /// One insight of `project` by its short id.
-    pub async fn insight(
-        &self,
-        actor: UserId,
-        project: ProjectId,
-        short_id: &str,
-    ) -> Result<Insight> {
-        self.project_access(actor, project).await?;
+    pub async fn insight(&self, scope: &ProjectScope, short_id: &str) -> Result<Insight> {
         let row: Row = sqlx::query_as(&format!(
             "{SELECT} WHERE i.project_id = $2 AND i.short_id = $3 AND NOT i.deleted"
         ))
-        .bind(actor)
-        .bind(project)
+        .bind(scope.user())
+        .bind(scope.project_id())
         .bind(short_id)
         .fetch_one(&self.pool)
         .await
@@ -169,15 +140,13 @@ impl MetaStore {
     /// written and the conflict names who changed it.
     pub async fn update_insight(
         &self,
-        actor: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         short_id: &str,
         draft: &InsightDraft,
         seen_modified_at: DateTime<Utc>,
     ) -> Result<Insight> {
-        let current = self.insight(actor, project, short_id).await?;
-        self.check_insight_editable(actor, project, short_id)
-            .await?;
+        let current = self.insight(scope, short_id).await?;
+        self.check_insight_editable(scope, short_id).await?;
         let mut tx = self.write().await?;
         let updated = sqlx::query(
             "UPDATE insights SET name = $1, derived_name = $2, description = $3, tags = $4, query = $5,
@@ -189,7 +158,7 @@ impl MetaStore {
         .bind(&draft.description)
         .bind(json(&draft.tags)?)
         .bind(draft.query.to_json())
-        .bind(actor)
+        .bind(scope.user())
         .bind(now())
         .bind(current.id)
         .bind(seen_modified_at)
@@ -207,7 +176,7 @@ impl MetaStore {
             .await?;
         record_definitions(&mut tx, current.id, &draft.query).await?;
         tx.commit().await?;
-        self.insight_by_id(actor, current.id).await
+        self.insight_by_id(scope.user(), current.id).await
     }
 
     /// The first of the user's projects holding an insight with this short
@@ -223,7 +192,7 @@ impl MetaStore {
                 .fetch_all(&self.pool)
                 .await?;
         for project in projects {
-            if self.project_access(actor, project).await.is_ok() {
+            if self.scope(actor, project).await.is_ok() {
                 return Ok(Some(project));
             }
         }
@@ -233,12 +202,11 @@ impl MetaStore {
     /// Stars or unstars an insight for the actor.
     pub async fn set_insight_favorite(
         &self,
-        actor: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         short_id: &str,
         favorite: bool,
     ) -> Result<()> {
-        let insight = self.insight(actor, project, short_id).await?;
+        let insight = self.insight(scope, short_id).await?;
         let statement = if favorite {
             "INSERT INTO insight_favorites (insight_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
         } else {
@@ -246,38 +214,38 @@ impl MetaStore {
         };
         sqlx::query(statement)
             .bind(insight.id)
-            .bind(actor)
+            .bind(scope.user())
             .execute(&self.pool)
             .await?;
         Ok(())
     }
 
     /// Notes that the actor opened an insight.
-    pub async fn record_insight_view(&self, actor: UserId, insight: InsightId) -> Result<()> {
+    pub async fn record_insight_view(
+        &self,
+        scope: &ProjectScope,
+        insight: InsightId,
+    ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO insight_views (insight_id, user_id, last_viewed_at) VALUES ($1, $2, $3)
+            "INSERT INTO insight_views (insight_id, user_id, last_viewed_at)
+             SELECT id, $2, $3 FROM insights WHERE id = $1 AND project_id = $4
              ON CONFLICT (insight_id, user_id) DO UPDATE SET last_viewed_at = excluded.last_viewed_at, views = views + 1",
         )
         .bind(insight)
-        .bind(actor)
+        .bind(scope.user())
         .bind(now())
+        .bind(scope.project_id())
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
     /// Removes an insight from every list (kept for its activity history).
-    pub async fn delete_insight(
-        &self,
-        actor: UserId,
-        project: ProjectId,
-        short_id: &str,
-    ) -> Result<()> {
-        let insight = self.insight(actor, project, short_id).await?;
-        self.check_insight_editable(actor, project, short_id)
-            .await?;
+    pub async fn delete_insight(&self, scope: &ProjectScope, short_id: &str) -> Result<()> {
+        let insight = self.insight(scope, short_id).await?;
+        self.check_insight_editable(scope, short_id).await?;
         sqlx::query("UPDATE insights SET deleted = 1, last_modified_by = $1, last_modified_at = $2 WHERE id = $3")
-            .bind(actor)
+            .bind(scope.user())
             .bind(now())
             .bind(insight.id)
             .execute(&self.pool)
@@ -288,44 +256,41 @@ impl MetaStore {
     /// The project's saved insights that `list` admits, in its order.
     pub async fn insights(
         &self,
-        actor: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         list: &InsightListQuery,
     ) -> Result<Vec<Insight>> {
-        self.project_access(actor, project).await?;
         let rows: Vec<Row> = sqlx::query_as(&format!(
             "{SELECT} WHERE i.project_id = $2 AND NOT i.deleted"
         ))
-        .bind(actor)
-        .bind(project)
+        .bind(scope.user())
+        .bind(scope.project_id())
         .fetch_all(&self.pool)
         .await?;
         let mut insights = rows
             .into_iter()
             .map(Insight::try_from)
             .collect::<Result<Vec<_>>>()?;
-        insights.retain(|i| list.admits(i, actor));
+        insights.retain(|i| list.admits(i, scope.user()));
         list.sort(&mut insights);
         Ok(insights)
     }
 
-    /// The project's insights that read an event (`scope` None) or a property.
+    /// The project's insights that read an event (`property` None) or a
+    /// property of that scope.
     pub async fn insights_using(
         &self,
-        actor: UserId,
-        project: ProjectId,
-        scope: Option<PropertyScope>,
+        scope: &ProjectScope,
+        property: Option<PropertyScope>,
         name: &str,
     ) -> Result<Vec<Insight>> {
-        self.project_access(actor, project).await?;
         let rows: Vec<Row> = sqlx::query_as(&format!(
             "{SELECT} JOIN insight_definitions d ON d.insight_id = i.id
              WHERE i.project_id = $2 AND NOT i.deleted AND d.kind = $3 AND d.name = $4
              ORDER BY i.last_modified_at DESC"
         ))
-        .bind(actor)
-        .bind(project)
-        .bind(definition_kind(scope))
+        .bind(scope.user())
+        .bind(scope.project_id())
+        .bind(definition_kind(property))
         .bind(name)
         .fetch_all(&self.pool)
         .await?;
@@ -345,19 +310,14 @@ pub struct DefinitionUse {
 
 impl MetaStore {
     /// Every (definition, insight) pair of the project, newest insight first.
-    pub async fn definition_usage(
-        &self,
-        actor: UserId,
-        project: ProjectId,
-    ) -> Result<Vec<DefinitionUse>> {
-        self.project_access(actor, project).await?;
+    pub async fn definition_usage(&self, scope: &ProjectScope) -> Result<Vec<DefinitionUse>> {
         let rows: Vec<(String, String, String, String)> = sqlx::query_as(
             "SELECT d.kind, d.name, i.short_id, COALESCE(i.name, i.derived_name)
              FROM insight_definitions d JOIN insights i ON i.id = d.insight_id
              WHERE i.project_id = $1 AND NOT i.deleted
              ORDER BY i.last_modified_at DESC",
         )
-        .bind(project)
+        .bind(scope.project_id())
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
@@ -391,4 +351,38 @@ async fn record_definitions(
             .await?;
     }
     Ok(())
+}
+
+/// Inserts a new insight in the scope's project, inside `tx`.
+pub(super) async fn insert_insight(
+    tx: &mut Transaction<'static, Sqlite>,
+    scope: &ProjectScope,
+    draft: &InsightDraft,
+) -> Result<InsightId> {
+    let at = now();
+    // Eight random characters rarely collide; a collision just draws again.
+    let id = loop {
+        let inserted: Option<InsightId> = sqlx::query_scalar(
+            "INSERT INTO insights (project_id, short_id, name, derived_name, description, tags, query,
+                 created_by, created_at, last_modified_by, last_modified_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $9)
+             ON CONFLICT (project_id, short_id) DO NOTHING RETURNING id",
+        )
+        .bind(scope.project_id())
+        .bind(short_id())
+        .bind(&draft.name)
+        .bind(draft.derived_name())
+        .bind(&draft.description)
+        .bind(json(&draft.tags)?)
+        .bind(draft.query.to_json())
+        .bind(scope.user())
+        .bind(at)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(id) = inserted {
+            break id;
+        }
+    };
+    record_definitions(tx, id, &draft.query).await?;
+    Ok(id)
 }

@@ -43,8 +43,9 @@ impl MetaStore {
             .busy_timeout(Duration::from_secs(5));
         if let Some(parent) = options.get_filename().parent() {
             if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    crate::Error::Internal(format!("cannot create {}: {e}", parent.display()))
+                std::fs::create_dir_all(parent).map_err(|source| crate::Error::Io {
+                    context: format!("cannot create {}", parent.display()),
+                    source,
                 })?;
             }
         }
@@ -79,8 +80,7 @@ impl MetaStore {
     async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
         let pool = self.pool.clone();
         tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await })
-            .await
-            .map_err(|e| crate::Error::Internal(format!("the begin task failed: {e}")))?
+            .await?
             .map_err(crate::Error::from)
     }
 

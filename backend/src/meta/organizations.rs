@@ -1,9 +1,9 @@
 use super::projects::parse_role;
 use super::MetaStore;
-use crate::{Error, Result};
+use crate::{Error, ProjectScope, Result};
 use chrono::{DateTime, Utc};
 use domain::organization::{Member, MembershipChange, Organization, Role};
-use domain::{OrganizationId, ProjectId, UserId};
+use domain::{OrganizationId, UserId};
 use sqlx::{Sqlite, Transaction};
 
 impl MetaStore {
@@ -109,9 +109,8 @@ impl MetaStore {
     }
 
     /// The people who can use a project: its organization's members.
-    pub async fn project_members(&self, actor: UserId, project: ProjectId) -> Result<Vec<Member>> {
-        let organization = self.project_access(actor, project).await?.organization.id;
-        self.members(actor, organization).await
+    pub async fn project_members(&self, scope: &ProjectScope) -> Result<Vec<Member>> {
+        self.members(scope.user(), scope.organization().id).await
     }
 
     /// Gives `target` the role `new`, if the organization's rules allow `actor` to.

@@ -1,6 +1,6 @@
 use super::users::insert_project;
 use super::MetaStore;
-use crate::{Error, Result};
+use crate::{Error, ProjectScope, Result};
 use chrono::{DateTime, Utc};
 use domain::organization::{Organization, Role};
 use domain::permissions::can_use_project;
@@ -25,6 +25,10 @@ impl TryFrom<AccessRow> for ProjectAccess {
     type Error = Error;
 
     fn try_from(row: AccessRow) -> Result<Self> {
+        let time_zone = TimeZone::parse(&row.time_zone).map_err(|invalid| Error::Corrupt {
+            what: format!("project {}'s time zone", row.id),
+            cause: Some(invalid),
+        })?;
         Ok(ProjectAccess {
             role: parse_role(&row.role)?,
             organization: Organization {
@@ -35,7 +39,7 @@ impl TryFrom<AccessRow> for ProjectAccess {
                 id: row.id,
                 organization_id: row.organization_id,
                 name: row.name,
-                time_zone: row.time_zone,
+                time_zone,
                 api_token: row.api_token,
                 created_at: row.created_at,
             },
@@ -44,14 +48,14 @@ impl TryFrom<AccessRow> for ProjectAccess {
 }
 
 pub(crate) fn parse_role(stored: &str) -> Result<Role> {
-    Role::parse(stored)
-        .map_err(|_| Error::Internal(format!("unknown role {stored:?} in the database")))
+    Role::parse(stored).map_err(|_| Error::corrupt(format!("the role {stored:?}")))
 }
 
 impl MetaStore {
-    /// The project as `user` may see it. [`Error::NotFound`] when the project
-    /// does not exist *or* the user has no access: both look the same to them.
-    pub async fn project_access(&self, user: UserId, project: ProjectId) -> Result<ProjectAccess> {
+    /// The access check: `user`'s scope in `project`. [`Error::NotFound`]
+    /// when the project does not exist *or* the user may not use it: both look
+    /// the same to them.
+    pub async fn scope(&self, user: UserId, project: ProjectId) -> Result<ProjectScope> {
         let row = sqlx::query_as::<_, AccessRow>(
             "SELECT p.id, p.organization_id, p.name, p.time_zone, p.api_token, p.created_at,
                     o.name AS organization_name, m.role, p.private,
@@ -70,7 +74,7 @@ impl MetaStore {
         if !can_use_project(parse_role(&row.role)?, row.private, row.listed) {
             return Err(Error::NotFound);
         }
-        row.try_into()
+        Ok(ProjectScope::new(user, row.try_into()?))
     }
 
     /// Every project the user can use, grouped by organization.
@@ -134,13 +138,11 @@ impl MetaStore {
     /// Renames a project or changes its time zone.
     pub async fn update_project(
         &self,
-        actor: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         name: &ProjectName,
         time_zone: &TimeZone,
     ) -> Result<Project> {
-        let access = self.project_access(actor, project).await?;
-        if !access.role.manages_projects() {
+        if !scope.role().manages_projects() {
             return Err(Error::Forbidden(
                 "Only owners and admins can change project settings.".into(),
             ));
@@ -148,19 +150,19 @@ impl MetaStore {
         sqlx::query("UPDATE projects SET name = $1, time_zone = $2 WHERE id = $3")
             .bind(name.as_str())
             .bind(time_zone.as_str())
-            .bind(project)
+            .bind(scope.project_id())
             .execute(&self.pool)
             .await?;
-        Ok(self.project_access(actor, project).await?.project)
+        Ok(Project {
+            name: name.as_str().to_owned(),
+            time_zone: *time_zone,
+            ..scope.project().clone()
+        })
     }
 
     /// Whether a project is private, and the members listed on it.
-    pub async fn project_privacy(
-        &self,
-        actor: UserId,
-        project: ProjectId,
-    ) -> Result<(bool, Vec<UserId>)> {
-        self.project_access(actor, project).await?;
+    pub async fn project_privacy(&self, scope: &ProjectScope) -> Result<(bool, Vec<UserId>)> {
+        let project = scope.project_id();
         let private: bool = sqlx::query_scalar("SELECT private FROM projects WHERE id = $1")
             .bind(project)
             .fetch_one(&self.pool)
@@ -178,17 +180,16 @@ impl MetaStore {
     /// organization), or open to the whole organization again.
     pub async fn set_project_privacy(
         &self,
-        actor: UserId,
-        project: ProjectId,
+        scope: &ProjectScope,
         private: bool,
         members: &[UserId],
     ) -> Result<()> {
-        let access = self.project_access(actor, project).await?;
-        if !access.role.manages_projects() {
+        if !scope.role().manages_projects() {
             return Err(Error::Forbidden(
                 "Only owners and admins can change who may use a project.".into(),
             ));
         }
+        let project = scope.project_id();
         let mut tx = self.write().await?;
         sqlx::query("UPDATE projects SET private = $1 WHERE id = $2")
             .bind(private)
@@ -207,7 +208,7 @@ impl MetaStore {
                  WHERE m.organization_id = $2 AND m.user_id = $3",
             )
             .bind(project)
-            .bind(access.organization.id)
+            .bind(scope.organization().id)
             .bind(member)
             .execute(&mut *tx)
             .await?;

@@ -1,5 +1,5 @@
 use super::{now, MetaStore};
-use crate::{tokens, Error, Result};
+use crate::{tokens, Error, ProjectScope, Result};
 use domain::account::{Email, PersonName, User};
 use domain::organization::{OrganizationName, Role};
 use domain::project::{ProjectName, TimeZone};
@@ -96,11 +96,8 @@ impl MetaStore {
 
     /// Remembers the project the user last opened, as the default for `/`;
     /// returns the project they were in before when it was another one.
-    pub async fn remember_last_project(
-        &self,
-        user: UserId,
-        project: ProjectId,
-    ) -> Result<Option<ProjectId>> {
+    pub async fn remember_last_project(&self, scope: &ProjectScope) -> Result<Option<ProjectId>> {
+        let (user, project) = (scope.user(), scope.project_id());
         let mut tx = self.write().await?;
         let previous: Option<ProjectId> =
             sqlx::query_scalar("SELECT last_project_id FROM users WHERE id = $1")
@@ -132,7 +129,7 @@ impl MetaStore {
         .fetch_optional(&self.pool)
         .await?;
         if let Some(project) = remembered {
-            if self.project_access(user, project).await.is_ok() {
+            if self.scope(user, project).await.is_ok() {
                 return Ok(Some(project));
             }
         }

@@ -5,7 +5,7 @@
 
 use backend::accounts::SignUp;
 use backend::meta::NewInvite;
-use backend::Backend;
+use backend::{Backend, ProjectScope};
 use domain::account::{Email, NewPassword, PersonName, User};
 use domain::organization::OrganizationName;
 use domain::organization::Role;
@@ -40,6 +40,8 @@ pub struct Account {
     pub user: User,
     pub project: ProjectId,
     pub organization: OrganizationId,
+    /// The user's scope in their first project.
+    pub scope: ProjectScope,
 }
 
 /// Signs up `email` with their own organization and project.
@@ -53,17 +55,12 @@ pub async fn sign_up(backend: &Backend, email: &str) -> Account {
         time_zone: TimeZone::utc(),
     };
     let (user, project) = backend.sign_up(form).await.unwrap();
-    let organization = backend
-        .meta
-        .project_access(user.id, project)
-        .await
-        .unwrap()
-        .organization
-        .id;
+    let scope = backend.meta.scope(user.id, project).await.unwrap();
     Account {
         user,
         project,
-        organization,
+        organization: scope.organization().id,
+        scope,
     }
 }
 

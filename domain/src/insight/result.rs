@@ -36,7 +36,7 @@ pub struct QueryOutcome {
     pub last_refresh: DateTime<Utc>,
     /// Whether it came from the cache.
     pub is_cached: bool,
-    pub time_zone: String,
+    pub time_zone: crate::project::TimeZone,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

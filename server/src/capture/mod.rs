@@ -13,6 +13,7 @@ mod text;
 pub use decode::{decode as decode_request, DecodeError, Decoded, Hints, MAX_EVENTS};
 pub use limits::MAX_CONCURRENT_REQUESTS;
 
+use app::error::AppError;
 use axum::body::to_bytes;
 use axum::extract::{Extension, Query, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
@@ -126,14 +127,7 @@ async fn capture(
                 "API key is not valid: unknown project",
             )
         }
-        Err(err) => {
-            tracing::error!(error = %err, "project lookup failed");
-            return refuse(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "service_unavailable",
-                "try again shortly",
-            );
-        }
+        Err(err) => return backend_refusal(err.into()),
     };
     let events = match normalize(decoded.events, received, decoded.sent_at) {
         Ok(events) => events,
@@ -176,6 +170,14 @@ fn decode_refusal(err: DecodeError) -> Response {
         }
     };
     refuse(status, code, &err.to_string())
+}
+
+/// A failure of the metadata store, with the status every route gives it.
+fn backend_refusal(error: AppError) -> Response {
+    match crate::api_errors::status(&error) {
+        StatusCode::SERVICE_UNAVAILABLE => limits::busy(&error.to_string()),
+        status => refuse(status, "internal_error", &error.to_string()),
+    }
 }
 
 /// The JSON error body: `{"status": 400, "code": "...", "error": "..."}`.
