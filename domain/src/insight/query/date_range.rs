@@ -1,0 +1,49 @@
+//! The span a query covers and the buckets it is cut into.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Interval {
+    Hour,
+    #[default]
+    Day,
+    Week,
+    Month,
+}
+
+impl Interval {
+    pub const ALL: [Interval; 4] = [Self::Hour, Self::Day, Self::Week, Self::Month];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hour => "hour",
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|i| i.as_str() == text)
+    }
+}
+
+/// `date_from` / `date_to` in PostHog's grammar: `-7d`, `-3m`, `mStart`,
+/// `all`, `2026-11-01`; `date_to` absent means now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DateRange {
+    #[serde(default)]
+    pub date_from: Option<String>,
+    #[serde(default)]
+    pub date_to: Option<String>,
+}
+
+impl Default for DateRange {
+    fn default() -> Self {
+        Self {
+            date_from: Some("-7d".into()),
+            date_to: None,
+        }
+    }
+}
