@@ -6,9 +6,9 @@ use super::api::{PickerItem, Taxonomy};
 use domain::definitions::PropertyKind;
 use domain::insight::naming::{event_label, property_label};
 use domain::insight::{
-    BreakdownFilter, DateRange, Display, EventsNode, FilterValue, FunnelOrder, InsightKind,
-    InsightQuery, Interval, Math, Operator, PropertyFilter, PropertyScope, RetentionEntity,
-    RetentionPeriod, RetentionType, Scalar, WindowUnit, MAX_FUNNEL_STEPS, MAX_SERIES,
+    BreakdownFilter, Display, EventsNode, FilterValue, FunnelOrder, InsightKind, InsightQuery,
+    Interval, Math, Operator, PropertyFilter, PropertyScope, RetentionEntity, RetentionPeriod,
+    RetentionType, Scalar, WindowUnit, MAX_FUNNEL_STEPS, MAX_SERIES,
 };
 use leptos::prelude::*;
 
@@ -38,38 +38,6 @@ fn on_click<E>(
         let mut next = query.clone();
         apply(&mut next);
         on_change.run(next);
-    }
-}
-
-fn series_mut(query: &mut InsightQuery) -> Option<&mut Vec<EventsNode>> {
-    match query {
-        InsightQuery::Trends(q) => Some(&mut q.series),
-        InsightQuery::Funnels(q) => Some(&mut q.series),
-        InsightQuery::Retention(_) => None,
-    }
-}
-
-fn breakdown_mut(query: &mut InsightQuery) -> Option<&mut Option<BreakdownFilter>> {
-    match query {
-        InsightQuery::Trends(q) => Some(&mut q.breakdown_filter),
-        InsightQuery::Funnels(q) => Some(&mut q.breakdown_filter),
-        InsightQuery::Retention(_) => None,
-    }
-}
-
-fn properties_mut(query: &mut InsightQuery) -> &mut Vec<PropertyFilter> {
-    match query {
-        InsightQuery::Trends(q) => &mut q.properties,
-        InsightQuery::Funnels(q) => &mut q.properties,
-        InsightQuery::Retention(q) => &mut q.properties,
-    }
-}
-
-fn date_range_mut(query: &mut InsightQuery) -> &mut DateRange {
-    match query {
-        InsightQuery::Trends(q) => &mut q.date_range,
-        InsightQuery::Funnels(q) => &mut q.date_range,
-        InsightQuery::Retention(q) => &mut q.date_range,
     }
 }
 
@@ -109,7 +77,7 @@ pub fn QueryEditor(
         let query = query.clone();
         move |filters: Vec<PropertyFilter>| {
             let mut next = query.clone();
-            *properties_mut(&mut next) = filters;
+            *next.properties_mut() = filters;
             on_change.run(next);
         }
     });
@@ -141,11 +109,7 @@ fn SeriesEditor(
     on_change: Callback<InsightQuery>,
 ) -> impl IntoView {
     let is_trends = matches!(query, InsightQuery::Trends(_));
-    let series = match &query {
-        InsightQuery::Trends(q) => q.series.clone(),
-        InsightQuery::Funnels(q) => q.series.clone(),
-        InsightQuery::Retention(_) => Vec::new(),
-    };
+    let series = query.series().to_vec();
     let count = series.len();
     let max = if is_trends {
         MAX_SERIES
@@ -168,7 +132,7 @@ fn SeriesEditor(
                 let query = query.clone();
                 move |event: Option<String>| {
                     let mut next = query.clone();
-                    if let Some(series) = series_mut(&mut next) {
+                    if let Some(series) = next.series_mut() {
                         series[i].event = event;
                     }
                     on_change.run(next);
@@ -176,7 +140,7 @@ fn SeriesEditor(
             });
             let math = is_trends.then(|| {
                 let set_math = on_value(&query, on_change, move |q, value| {
-                    if let Some(node) = series_mut(q).and_then(|s| s.get_mut(i)) {
+                    if let Some(node) = q.series_mut().and_then(|s| s.get_mut(i)) {
                         node.math = Math::parse(&value).unwrap_or_default();
                         if !node.math.needs_property() {
                             node.math_property = None;
@@ -194,7 +158,7 @@ fn SeriesEditor(
                     let query = query.clone();
                     move |picked: Option<(PropertyScope, String)>| {
                         let mut next = query.clone();
-                        if let Some(node) = series_mut(&mut next).and_then(|s| s.get_mut(i)) {
+                        if let Some(node) = next.series_mut().and_then(|s| s.get_mut(i)) {
                             node.math_property = picked.map(|(_, key)| key);
                         }
                         on_change.run(next);
@@ -207,7 +171,7 @@ fn SeriesEditor(
                 let query = query.clone();
                 move |filters: Vec<PropertyFilter>| {
                     let mut next = query.clone();
-                    if let Some(node) = series_mut(&mut next).and_then(|s| s.get_mut(i)) {
+                    if let Some(node) = next.series_mut().and_then(|s| s.get_mut(i)) {
                         node.properties = filters;
                     }
                     on_change.run(next);
@@ -215,7 +179,7 @@ fn SeriesEditor(
             });
             let remove = (count > min).then(|| {
                 let remove = on_click::<leptos::ev::MouseEvent>(&query, on_change, move |q| {
-                    if let Some(series) = series_mut(q) {
+                    if let Some(series) = q.series_mut() {
                         series.remove(i);
                     }
                 });
@@ -237,7 +201,7 @@ fn SeriesEditor(
         .collect_view();
     let add = (count < max).then(|| {
         let add = on_click::<leptos::ev::MouseEvent>(&query, on_change, |q| {
-            if let Some(series) = series_mut(q) {
+            if let Some(series) = q.series_mut() {
                 let event = series.last().and_then(|n| n.event.clone()).unwrap_or_else(|| "$pageview".into());
                 series.push(EventsNode::event(&event));
             }
@@ -364,11 +328,7 @@ fn BreakdownEditor(
     taxonomy: Taxonomy,
     on_change: Callback<InsightQuery>,
 ) -> impl IntoView {
-    let current = match &query {
-        InsightQuery::Trends(q) => q.breakdown_filter.clone(),
-        InsightQuery::Funnels(q) => q.breakdown_filter.clone(),
-        InsightQuery::Retention(_) => None,
-    };
+    let current = query.breakdown().cloned();
     let selected =
         BreakdownFilter::property(current.as_ref()).map(|(scope, key, _)| (scope, key.to_owned()));
     let pick = Callback::new({
@@ -376,7 +336,7 @@ fn BreakdownEditor(
         let limit = current.as_ref().and_then(|b| b.breakdown_limit);
         move |picked: Option<(PropertyScope, String)>| {
             let mut next = query.clone();
-            if let Some(breakdown) = breakdown_mut(&mut next) {
+            if let Some(breakdown) = next.breakdown_mut() {
                 *breakdown = picked.map(|(scope, key)| BreakdownFilter {
                     breakdown_type: scope,
                     breakdown: Some(key),
@@ -389,7 +349,7 @@ fn BreakdownEditor(
     let limit = selected.is_some().then(|| {
         let value = current.as_ref().map_or(10, BreakdownFilter::limit);
         let set_limit = on_value(&query, on_change, |q, value| {
-            if let Some(Some(b)) = breakdown_mut(q) {
+            if let Some(Some(b)) = q.breakdown_mut() {
                 b.breakdown_limit = value.trim().parse().ok().map(|n: u32| n.clamp(1, 100));
             }
         });
@@ -417,7 +377,7 @@ fn DisplayOptions(query: InsightQuery, on_change: Callback<InsightQuery>) -> imp
     let from = range.date_from.clone().unwrap_or_else(|| "-7d".into());
     let is_preset = DATE_PRESETS.iter().any(|(v, _)| *v == from) && range.date_to.is_none();
     let set_range = on_value(&query, on_change, |q, value| {
-        let range = date_range_mut(q);
+        let range = q.date_range_mut();
         if value != "custom" {
             range.date_from = Some(value);
             range.date_to = None;
@@ -425,7 +385,7 @@ fn DisplayOptions(query: InsightQuery, on_change: Callback<InsightQuery>) -> imp
     });
     let set_date = |end: bool| {
         on_value(&query, on_change, move |q, value| {
-            let range = date_range_mut(q);
+            let range = q.date_range_mut();
             let value = (!value.is_empty()).then_some(value);
             if end {
                 range.date_to = value;

@@ -1,6 +1,6 @@
 //! Funnels: the query and its options.
 
-use super::{BreakdownFilter, DateRange, EventsNode, PropertyFilter};
+use super::{BreakdownFilter, DateRange, EventsNode, Interval, PropertyFilter};
 use serde::{Deserialize, Serialize};
 
 /// Funnels: how many people go through ordered steps.
@@ -16,6 +16,11 @@ pub struct FunnelsQuery {
     pub breakdown_filter: Option<BreakdownFilter>,
     #[serde(default)]
     pub funnels_filter: FunnelsFilter,
+}
+
+impl FunnelsQuery {
+    /// A funnel's range is counted in whole days.
+    pub const INTERVAL: Interval = Interval::Day;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

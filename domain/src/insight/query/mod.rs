@@ -8,6 +8,7 @@ mod date_range;
 mod filters;
 mod funnels;
 mod limits;
+mod parts;
 mod retention;
 mod series;
 #[cfg(test)]
@@ -112,23 +113,6 @@ impl InsightQuery {
         serde_json::to_string(self).expect("a query always serializes")
     }
 
-    pub fn date_range(&self) -> &DateRange {
-        match self {
-            Self::Trends(q) => &q.date_range,
-            Self::Funnels(q) => &q.date_range,
-            Self::Retention(q) => &q.date_range,
-        }
-    }
-
-    /// The global property filters.
-    pub fn properties(&self) -> &[PropertyFilter] {
-        match self {
-            Self::Trends(q) => &q.properties,
-            Self::Funnels(q) => &q.properties,
-            Self::Retention(q) => &q.properties,
-        }
-    }
-
     /// Checks what serde cannot: counts, required companions, formulas.
     pub fn validate(&self) -> Result<(), Invalid> {
         match self {
@@ -185,21 +169,13 @@ impl InsightQuery {
                 names.push(name.to_owned());
             }
         };
-        match self {
-            Self::Trends(q) => q
-                .series
-                .iter()
-                .filter_map(|s| s.event.as_deref())
-                .for_each(&mut add),
-            Self::Funnels(q) => q
-                .series
-                .iter()
-                .filter_map(|s| s.event.as_deref())
-                .for_each(&mut add),
-            Self::Retention(q) => {
-                add(&q.retention_filter.target_entity.id);
-                add(&q.retention_filter.returning_entity.id);
-            }
+        self.series()
+            .iter()
+            .filter_map(|s| s.event.as_deref())
+            .for_each(&mut add);
+        if let Self::Retention(q) = self {
+            add(&q.retention_filter.target_entity.id);
+            add(&q.retention_filter.returning_entity.id);
         }
         names
     }
@@ -212,12 +188,7 @@ impl InsightQuery {
                 used.push((scope, key.to_owned()));
             }
         };
-        let series: &[EventsNode] = match self {
-            Self::Trends(q) => &q.series,
-            Self::Funnels(q) => &q.series,
-            Self::Retention(_) => &[],
-        };
-        for node in series {
+        for node in self.series() {
             if let Some(key) = &node.math_property {
                 add(PropertyScope::Event, key);
             }
@@ -228,16 +199,11 @@ impl InsightQuery {
         for filter in self.properties() {
             add(filter.scope, &filter.key);
         }
-        let breakdown = match self {
-            Self::Trends(q) => q.breakdown_filter.as_ref(),
-            Self::Funnels(q) => q.breakdown_filter.as_ref(),
-            Self::Retention(_) => None,
-        };
         if let Some(BreakdownFilter {
             breakdown: Some(key),
             breakdown_type,
             ..
-        }) = breakdown
+        }) = self.breakdown()
         {
             add(*breakdown_type, key);
         }
