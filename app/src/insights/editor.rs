@@ -8,7 +8,9 @@ use domain::insight::naming::{event_label, property_label};
 use domain::insight::{
     BreakdownFilter, Display, EventsNode, FilterValue, FunnelOrder, InsightKind, InsightQuery,
     Interval, Math, Operator, PropertyFilter, PropertyScope, RetentionEntity, RetentionPeriod,
-    RetentionType, Scalar, WindowUnit, MAX_FUNNEL_STEPS, MAX_SERIES,
+    RetentionType, Scalar, WindowUnit, DEFAULT_BREAKDOWN_LIMIT, DEFAULT_DATE_FROM, DEFAULT_EVENT,
+    DEFAULT_FUNNEL_WINDOW, DEFAULT_RETENTION_INTERVALS, MAX_BREAKDOWN_LIMIT, MAX_FUNNEL_STEPS,
+    MAX_RETENTION_INTERVALS, MAX_SERIES, MIN_FUNNEL_STEPS,
 };
 use leptos::prelude::*;
 
@@ -116,7 +118,7 @@ fn SeriesEditor(
     } else {
         MAX_FUNNEL_STEPS
     };
-    let min = if is_trends { 1 } else { 2 };
+    let min = if is_trends { 1 } else { MIN_FUNNEL_STEPS };
     let numeric: Vec<PickerItem> = taxonomy
         .properties
         .iter()
@@ -202,7 +204,7 @@ fn SeriesEditor(
     let add = (count < max).then(|| {
         let add = on_click::<leptos::ev::MouseEvent>(&query, on_change, |q| {
             if let Some(series) = q.series_mut() {
-                let event = series.last().and_then(|n| n.event.clone()).unwrap_or_else(|| "$pageview".into());
+                let event = series.last().and_then(|n| n.event.clone()).unwrap_or_else(|| DEFAULT_EVENT.into());
                 series.push(EventsNode::event(&event));
             }
         });
@@ -215,7 +217,7 @@ fn SeriesEditor(
             let set_window = on_value(&query, on_change, |q, value| {
                 if let InsightQuery::Funnels(f) = q {
                     f.funnels_filter.funnel_window_interval =
-                        value.trim().parse().unwrap_or(14).max(1);
+                        value.trim().parse().unwrap_or(DEFAULT_FUNNEL_WINDOW).max(1);
                 }
             });
             let set_unit = on_value(&query, on_change, |q, value| {
@@ -273,7 +275,7 @@ fn RetentionEditor(
         Callback::new(move |event: Option<String>| {
             let mut next = query.clone();
             if let InsightQuery::Retention(r) = &mut next {
-                let entity = RetentionEntity::event(event.as_deref().unwrap_or("$pageview"));
+                let entity = RetentionEntity::event(event.as_deref().unwrap_or(DEFAULT_EVENT));
                 if returning {
                     r.retention_filter.returning_entity = entity;
                 } else {
@@ -299,7 +301,11 @@ fn RetentionEditor(
     });
     let set_intervals = on_value(&query, on_change, |q, value| {
         if let InsightQuery::Retention(r) = q {
-            r.retention_filter.total_intervals = value.trim().parse().unwrap_or(8).clamp(1, 31);
+            r.retention_filter.total_intervals = value
+                .trim()
+                .parse()
+                .unwrap_or(DEFAULT_RETENTION_INTERVALS)
+                .clamp(1, MAX_RETENTION_INTERVALS);
         }
     });
     view! {
@@ -313,7 +319,7 @@ fn RetentionEditor(
             <span>"and came back to"</span>
             <EventSelect current=Some(filter.returning_entity.id.clone()) events=taxonomy.events.clone() allow_all=false on_pick=pick(true) testid="retention-returning".to_owned()/>
             <span>"over"</span>
-            <input class="input input-narrow" type="number" min="1" max="31" value=filter.total_intervals.to_string() aria-label="Periods" on:change=set_intervals/>
+            <input class="input input-narrow" type="number" min="1" max=MAX_RETENTION_INTERVALS.to_string() value=filter.total_intervals.to_string() aria-label="Periods" on:change=set_intervals/>
             <select class="input" aria-label="Period" on:change=set_period>
                 {RetentionPeriod::ALL.into_iter().map(|p| view! { <option value=p.as_str() selected={p == filter.period}>{format!("{}s", p.as_str().to_lowercase())}</option> }).collect_view()}
             </select>
@@ -347,15 +353,15 @@ fn BreakdownEditor(
         }
     });
     let limit = selected.is_some().then(|| {
-        let value = current.as_ref().map_or(10, BreakdownFilter::limit);
+        let value = current.as_ref().map_or(DEFAULT_BREAKDOWN_LIMIT, BreakdownFilter::limit);
         let set_limit = on_value(&query, on_change, |q, value| {
             if let Some(Some(b)) = q.breakdown_mut() {
-                b.breakdown_limit = value.trim().parse().ok().map(|n: u32| n.clamp(1, 100));
+                b.breakdown_limit = value.trim().parse().ok().map(|n: u32| n.clamp(1, MAX_BREAKDOWN_LIMIT));
             }
         });
         view! {
             <label>"Show top "
-                <input class="input input-narrow" type="number" min="1" max="100" value=value.to_string() data-testid="breakdown-limit" on:change=set_limit/>
+                <input class="input input-narrow" type="number" min="1" max=MAX_BREAKDOWN_LIMIT.to_string() value=value.to_string() data-testid="breakdown-limit" on:change=set_limit/>
                 " values, the rest as Other"
             </label>
         }
@@ -374,7 +380,7 @@ fn BreakdownEditor(
 #[component]
 fn DisplayOptions(query: InsightQuery, on_change: Callback<InsightQuery>) -> impl IntoView {
     let range = query.date_range().clone();
-    let from = range.date_from.clone().unwrap_or_else(|| "-7d".into());
+    let from = range.date_from_or_default().to_owned();
     let is_preset = DATE_PRESETS.iter().any(|(v, _)| *v == from) && range.date_to.is_none();
     let set_range = on_value(&query, on_change, |q, value| {
         let range = q.date_range_mut();
@@ -390,7 +396,7 @@ fn DisplayOptions(query: InsightQuery, on_change: Callback<InsightQuery>) -> imp
             if end {
                 range.date_to = value;
             } else {
-                range.date_from = value.or_else(|| Some("-7d".into()));
+                range.date_from = value.or_else(|| Some(DEFAULT_DATE_FROM.into()));
             }
         })
     };

@@ -114,7 +114,7 @@ impl DateBound {
 
     /// Both ends of a range; `date_from` defaults to `-7d`, `date_to` to now.
     pub fn parse_range(range: &DateRange) -> Result<(DateBound, Option<DateBound>), Invalid> {
-        let from = DateBound::parse(range.date_from.as_deref().unwrap_or("-7d"))?;
+        let from = DateBound::parse(range.date_from_or_default())?;
         let to = match range.date_to.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(text) => Some(DateBound::parse(text)?),

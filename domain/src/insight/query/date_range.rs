@@ -1,5 +1,6 @@
 //! The span a query covers and the buckets it is cut into.
 
+use super::DEFAULT_DATE_FROM;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -42,8 +43,15 @@ pub struct DateRange {
 impl Default for DateRange {
     fn default() -> Self {
         Self {
-            date_from: Some("-7d".into()),
+            date_from: Some(DEFAULT_DATE_FROM.into()),
             date_to: None,
         }
+    }
+}
+
+impl DateRange {
+    /// Where the range starts, [`DEFAULT_DATE_FROM`] when it does not say.
+    pub fn date_from_or_default(&self) -> &str {
+        self.date_from.as_deref().unwrap_or(DEFAULT_DATE_FROM)
     }
 }

@@ -1,6 +1,8 @@
 //! Funnels: the query and its options.
 
-use super::{BreakdownFilter, DateRange, EventsNode, Interval, PropertyFilter};
+use super::{
+    BreakdownFilter, DateRange, EventsNode, Interval, PropertyFilter, DEFAULT_FUNNEL_WINDOW,
+};
 use serde::{Deserialize, Serialize};
 
 /// Funnels: how many people go through ordered steps.
@@ -23,27 +25,21 @@ impl FunnelsQuery {
     pub const INTERVAL: Interval = Interval::Day;
 }
 
+/// Missing fields take the values of [`FunnelsFilter::default`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct FunnelsFilter {
-    #[serde(default = "default_window")]
     pub funnel_window_interval: u32,
-    #[serde(default)]
     pub funnel_window_interval_unit: WindowUnit,
-    #[serde(default)]
     pub funnel_order_type: FunnelOrder,
-}
-
-fn default_window() -> u32 {
-    14
 }
 
 impl Default for FunnelsFilter {
     fn default() -> Self {
         Self {
-            funnel_window_interval: default_window(),
-            funnel_window_interval_unit: WindowUnit::Day,
-            funnel_order_type: FunnelOrder::Ordered,
+            funnel_window_interval: DEFAULT_FUNNEL_WINDOW,
+            funnel_window_interval_unit: WindowUnit::default(),
+            funnel_order_type: FunnelOrder::default(),
         }
     }
 }

@@ -3,10 +3,10 @@
 //! well above what a chart can usefully show.
 
 pub const MAX_SERIES: usize = 20;
+pub const MIN_FUNNEL_STEPS: usize = 2;
 pub const MAX_FUNNEL_STEPS: usize = 20;
 pub const MAX_RETENTION_INTERVALS: u32 = 31;
 pub const MAX_BREAKDOWN_LIMIT: u32 = 100;
-pub const DEFAULT_BREAKDOWN_LIMIT: u32 = 10;
 /// Property filters on one series, and separately on the whole query.
 pub const MAX_FILTERS: usize = 20;
 /// Values one filter may list ("any of").

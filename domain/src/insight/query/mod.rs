@@ -5,6 +5,7 @@
 
 mod breakdown;
 mod date_range;
+mod defaults;
 mod filters;
 mod funnels;
 mod limits;
@@ -17,6 +18,7 @@ mod trends;
 
 pub use breakdown::*;
 pub use date_range::*;
+pub use defaults::*;
 pub use filters::*;
 pub use funnels::*;
 pub use limits::*;
@@ -71,7 +73,7 @@ impl InsightKind {
 
     /// The query a new insight of this kind starts from.
     pub fn starter(self) -> InsightQuery {
-        let pageview = || EventsNode::event("$pageview");
+        let pageview = || EventsNode::event(DEFAULT_EVENT);
         match self {
             Self::Trends => InsightQuery::Trends(TrendsQuery {
                 series: vec![pageview()],
@@ -130,10 +132,11 @@ impl InsightQuery {
                 validate_breakdown(q.breakdown_filter.as_ref())?;
             }
             Self::Funnels(q) => {
-                if q.series.len() < 2 || q.series.len() > MAX_FUNNEL_STEPS {
+                let (min, max) = (MIN_FUNNEL_STEPS, MAX_FUNNEL_STEPS);
+                if !(min..=max).contains(&q.series.len()) {
                     return Err(Invalid::new(
                         "series",
-                        format!("A funnel needs between 2 and {MAX_FUNNEL_STEPS} steps."),
+                        format!("A funnel needs between {min} and {max} steps."),
                     ));
                 }
                 q.series.iter().try_for_each(EventsNode::validate)?;

@@ -1,6 +1,6 @@
 //! Retention: the query and its options.
 
-use super::{DateRange, Interval, PropertyFilter};
+use super::{DateRange, Interval, PropertyFilter, DEFAULT_EVENT, DEFAULT_RETENTION_INTERVALS};
 use serde::{Deserialize, Serialize};
 
 /// Retention: of the people who did one thing, how many came back.
@@ -29,17 +29,17 @@ pub struct RetentionFilter {
 }
 
 fn default_intervals() -> u32 {
-    8
+    DEFAULT_RETENTION_INTERVALS
 }
 
 impl Default for RetentionFilter {
     fn default() -> Self {
         Self {
-            target_entity: RetentionEntity::event("$pageview"),
-            returning_entity: RetentionEntity::event("$pageview"),
-            retention_type: RetentionType::Recurring,
-            period: RetentionPeriod::Week,
-            total_intervals: default_intervals(),
+            target_entity: RetentionEntity::event(DEFAULT_EVENT),
+            returning_entity: RetentionEntity::event(DEFAULT_EVENT),
+            retention_type: RetentionType::default(),
+            period: RetentionPeriod::default(),
+            total_intervals: DEFAULT_RETENTION_INTERVALS,
         }
     }
 }

@@ -4,7 +4,7 @@ use super::{BreakdownFilter, DateRange, EventsNode, Interval, PropertyFilter};
 use serde::{Deserialize, Serialize};
 
 /// Trends: how often things happen, per interval.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TrendsQuery {
     pub series: Vec<EventsNode>,
@@ -20,20 +20,6 @@ pub struct TrendsQuery {
     pub compare_filter: CompareFilter,
     #[serde(default)]
     pub trends_filter: TrendsFilter,
-}
-
-impl Default for TrendsQuery {
-    fn default() -> Self {
-        Self {
-            series: Vec::new(),
-            interval: Interval::Day,
-            date_range: DateRange::default(),
-            properties: Vec::new(),
-            breakdown_filter: None,
-            compare_filter: CompareFilter::default(),
-            trends_filter: TrendsFilter::default(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
