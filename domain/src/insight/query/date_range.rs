@@ -1,10 +1,26 @@
 //! The span a query covers and the buckets it is cut into.
 
 use super::DEFAULT_DATE_FROM;
+use crate::enum_strings::enum_strings;
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Interval {
     Hour,
     #[default]
@@ -13,22 +29,7 @@ pub enum Interval {
     Month,
 }
 
-impl Interval {
-    pub const ALL: [Interval; 4] = [Self::Hour, Self::Day, Self::Week, Self::Month];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Hour => "hour",
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|i| i.as_str() == text)
-    }
-}
+enum_strings!(Interval, parse);
 
 /// `date_from` / `date_to` in PostHog's grammar: `-7d`, `-3m`, `mStart`,
 /// `all`, `2026-11-01`; `date_to` absent means now.

@@ -2,8 +2,10 @@
 //! that keep their values and regular expressions within bounds.
 
 use super::{MAX_FILTERS, MAX_FILTER_VALUES, MAX_FILTER_VALUE_LENGTH, MAX_REGEX_LENGTH};
+use crate::enum_strings::enum_strings;
 use crate::validation::Invalid;
 use serde::{Deserialize, Serialize};
+use strum::{EnumMessage, EnumString, IntoStaticStr, VariantArray};
 
 /// How deeply a regular expression may nest groups and repetitions.
 const MAX_REGEX_NESTING: u32 = 20;
@@ -181,83 +183,59 @@ pub fn number_text(n: f64) -> String {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+    EnumMessage,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Operator {
     #[default]
+    #[strum(message = "equals")]
     Exact,
+    #[strum(message = "doesn't equal")]
     IsNot,
+    #[strum(message = "contains")]
     Icontains,
+    #[strum(message = "doesn't contain")]
     NotIcontains,
+    #[strum(message = "matches regex")]
     Regex,
+    #[strum(message = "doesn't match regex")]
     NotRegex,
+    #[strum(message = "greater than")]
     Gt,
+    #[strum(message = "at least")]
     Gte,
+    #[strum(message = "less than")]
     Lt,
+    #[strum(message = "at most")]
     Lte,
+    #[strum(message = "is set")]
     IsSet,
+    #[strum(message = "is not set")]
     IsNotSet,
 }
 
-impl Operator {
-    pub const ALL: [Operator; 12] = [
-        Self::Exact,
-        Self::IsNot,
-        Self::Icontains,
-        Self::NotIcontains,
-        Self::Regex,
-        Self::NotRegex,
-        Self::Gt,
-        Self::Gte,
-        Self::Lt,
-        Self::Lte,
-        Self::IsSet,
-        Self::IsNotSet,
-    ];
+enum_strings!(Operator, label, parse);
 
+impl Operator {
     pub fn takes_value(self) -> bool {
         !matches!(self, Self::IsSet | Self::IsNotSet)
     }
 
     pub fn is_numeric(self) -> bool {
         matches!(self, Self::Gt | Self::Gte | Self::Lt | Self::Lte)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Exact => "exact",
-            Self::IsNot => "is_not",
-            Self::Icontains => "icontains",
-            Self::NotIcontains => "not_icontains",
-            Self::Regex => "regex",
-            Self::NotRegex => "not_regex",
-            Self::Gt => "gt",
-            Self::Gte => "gte",
-            Self::Lt => "lt",
-            Self::Lte => "lte",
-            Self::IsSet => "is_set",
-            Self::IsNotSet => "is_not_set",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|o| o.as_str() == text)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Exact => "equals",
-            Self::IsNot => "doesn't equal",
-            Self::Icontains => "contains",
-            Self::NotIcontains => "doesn't contain",
-            Self::Regex => "matches regex",
-            Self::NotRegex => "doesn't match regex",
-            Self::Gt => "greater than",
-            Self::Gte => "at least",
-            Self::Lt => "less than",
-            Self::Lte => "at most",
-            Self::IsSet => "is set",
-            Self::IsNotSet => "is not set",
-        }
     }
 }

@@ -3,7 +3,9 @@
 use super::{
     BreakdownFilter, DateRange, EventsNode, Interval, PropertyFilter, DEFAULT_FUNNEL_WINDOW,
 };
+use crate::enum_strings::enum_strings;
 use serde::{Deserialize, Serialize};
+use strum::{EnumMessage, EnumString, IntoStaticStr, VariantArray};
 
 /// Funnels: how many people go through ordered steps.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -51,8 +53,22 @@ impl FunnelsFilter {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum WindowUnit {
     Minute,
     Hour,
@@ -62,9 +78,9 @@ pub enum WindowUnit {
     Month,
 }
 
-impl WindowUnit {
-    pub const ALL: [WindowUnit; 5] = [Self::Minute, Self::Hour, Self::Day, Self::Week, Self::Month];
+enum_strings!(WindowUnit, parse);
 
+impl WindowUnit {
     pub fn seconds(self) -> i64 {
         match self {
             Self::Minute => 60,
@@ -74,55 +90,37 @@ impl WindowUnit {
             Self::Month => 30 * 86_400,
         }
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Minute => "minute",
-            Self::Hour => "hour",
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|u| u.as_str() == text)
-    }
 }
 
 /// How strictly funnel steps must follow each other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+    EnumMessage,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum FunnelOrder {
     /// Steps in order; other events may happen in between.
     #[default]
+    #[strum(message = "Sequential")]
     Ordered,
     /// Steps in order with nothing else in between.
+    #[strum(message = "Strict order")]
     Strict,
     /// All steps within the window, in any order.
+    #[strum(message = "Any order")]
     Unordered,
 }
 
-impl FunnelOrder {
-    pub const ALL: [FunnelOrder; 3] = [Self::Ordered, Self::Strict, Self::Unordered];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ordered => "ordered",
-            Self::Strict => "strict",
-            Self::Unordered => "unordered",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|o| o.as_str() == text)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Ordered => "Sequential",
-            Self::Strict => "Strict order",
-            Self::Unordered => "Any order",
-        }
-    }
-}
+enum_strings!(FunnelOrder, label, parse);

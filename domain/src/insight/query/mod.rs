@@ -26,8 +26,10 @@ pub use retention::*;
 pub use series::*;
 pub use trends::*;
 
+use crate::enum_strings::enum_strings;
 use crate::validation::Invalid;
 use serde::{Deserialize, Serialize};
+use strum::{EnumMessage, EnumString, IntoStaticStr, VariantArray};
 
 /// One insight's whole configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,36 +43,35 @@ pub enum InsightQuery {
     Retention(RetentionQuery),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Links and test ids name a kind in lower case (`trends`); serde keeps the
+/// variant name (`Trends`), which the saved-insights list filter carries.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+    EnumMessage,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum InsightKind {
+    #[strum(message = "Trends")]
     Trends,
+    #[strum(message = "Funnel")]
     Funnels,
+    #[strum(message = "Retention")]
     Retention,
 }
 
+enum_strings!(InsightKind, label, parse);
+
 impl InsightKind {
-    pub const ALL: [InsightKind; 3] = [Self::Trends, Self::Funnels, Self::Retention];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Trends => "trends",
-            Self::Funnels => "funnels",
-            Self::Retention => "retention",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Trends => "Trends",
-            Self::Funnels => "Funnel",
-            Self::Retention => "Retention",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
-    }
-
     /// The query a new insight of this kind starts from.
     pub fn starter(self) -> InsightQuery {
         let pageview = || EventsNode::event(DEFAULT_EVENT);

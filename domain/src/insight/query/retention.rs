@@ -1,7 +1,9 @@
 //! Retention: the query and its options.
 
 use super::{DateRange, Interval, PropertyFilter, DEFAULT_EVENT, DEFAULT_RETENTION_INTERVALS};
+use crate::enum_strings::enum_strings;
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 /// Retention: of the people who did one thing, how many came back.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -75,7 +77,20 @@ pub enum RetentionType {
     FirstTime,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
 pub enum RetentionPeriod {
     Day,
     #[default]
@@ -83,26 +98,14 @@ pub enum RetentionPeriod {
     Month,
 }
 
-impl RetentionPeriod {
-    pub const ALL: [RetentionPeriod; 3] = [Self::Day, Self::Week, Self::Month];
+enum_strings!(RetentionPeriod, parse);
 
+impl RetentionPeriod {
     pub fn interval(self) -> Interval {
         match self {
             Self::Day => Interval::Day,
             Self::Week => Interval::Week,
             Self::Month => Interval::Month,
         }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Day => "Day",
-            Self::Week => "Week",
-            Self::Month => "Month",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.as_str() == text)
     }
 }

@@ -2,8 +2,10 @@
 
 use super::filters::validate_filters;
 use super::PropertyFilter;
+use crate::enum_strings::enum_strings;
 use crate::validation::Invalid;
 use serde::{Deserialize, Serialize};
+use strum::{EnumMessage, EnumString, IntoStaticStr, VariantArray};
 
 /// One series of a trend or one step of a funnel.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -44,43 +46,57 @@ impl EventsNode {
     }
 }
 
-/// How a series aggregates its events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// How a series aggregates its events; the strum name is the wire name.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+    EnumMessage,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Math {
     #[default]
+    #[strum(message = "Total count")]
     Total,
+    #[strum(message = "Unique users")]
     Dau,
+    #[strum(message = "Weekly active users")]
     WeeklyActive,
+    #[strum(message = "Monthly active users")]
     MonthlyActive,
+    #[strum(message = "Unique sessions")]
     UniqueSession,
+    #[strum(message = "Property sum")]
     Sum,
+    #[strum(message = "Property average")]
     Avg,
+    #[strum(message = "Property minimum")]
     Min,
+    #[strum(message = "Property maximum")]
     Max,
+    #[strum(message = "Property median")]
     Median,
+    #[strum(message = "Property 90th percentile")]
     P90,
+    #[strum(message = "Property 95th percentile")]
     P95,
+    #[strum(message = "Property 99th percentile")]
     P99,
 }
 
-impl Math {
-    pub const ALL: [Math; 13] = [
-        Self::Total,
-        Self::Dau,
-        Self::WeeklyActive,
-        Self::MonthlyActive,
-        Self::UniqueSession,
-        Self::Sum,
-        Self::Avg,
-        Self::Min,
-        Self::Max,
-        Self::Median,
-        Self::P90,
-        Self::P95,
-        Self::P99,
-    ];
+enum_strings!(Math, label, parse);
 
+impl Math {
     /// Property math aggregates a numeric property instead of counting.
     pub fn needs_property(self) -> bool {
         matches!(
@@ -104,48 +120,6 @@ impl Math {
             Self::P95 => Some(0.95),
             Self::P99 => Some(0.99),
             _ => None,
-        }
-    }
-
-    /// The wire name, e.g. `dau`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Total => "total",
-            Self::Dau => "dau",
-            Self::WeeklyActive => "weekly_active",
-            Self::MonthlyActive => "monthly_active",
-            Self::UniqueSession => "unique_session",
-            Self::Sum => "sum",
-            Self::Avg => "avg",
-            Self::Min => "min",
-            Self::Max => "max",
-            Self::Median => "median",
-            Self::P90 => "p90",
-            Self::P95 => "p95",
-            Self::P99 => "p99",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|m| m.as_str() == text)
-    }
-
-    /// What pickers show.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Total => "Total count",
-            Self::Dau => "Unique users",
-            Self::WeeklyActive => "Weekly active users",
-            Self::MonthlyActive => "Monthly active users",
-            Self::UniqueSession => "Unique sessions",
-            Self::Sum => "Property sum",
-            Self::Avg => "Property average",
-            Self::Min => "Property minimum",
-            Self::Max => "Property maximum",
-            Self::Median => "Property median",
-            Self::P90 => "Property 90th percentile",
-            Self::P95 => "Property 95th percentile",
-            Self::P99 => "Property 99th percentile",
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Trends: the query and its options.
 
 use super::{BreakdownFilter, DateRange, EventsNode, Interval, PropertyFilter};
+use crate::enum_strings::enum_strings;
 use serde::{Deserialize, Serialize};
+use strum::{EnumMessage, EnumString, IntoStaticStr, VariantArray};
 
 /// Trends: how often things happen, per interval.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -44,66 +46,49 @@ pub struct TrendsFilter {
     pub formula: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+    EnumMessage,
+)]
 pub enum Display {
     #[default]
+    #[strum(message = "Line chart")]
     ActionsLineGraph,
+    #[strum(message = "Cumulative line chart")]
     ActionsLineGraphCumulative,
+    #[strum(message = "Area chart")]
     ActionsAreaGraph,
+    #[strum(message = "Bar chart")]
     ActionsBar,
+    #[strum(message = "Stacked bar chart")]
     ActionsStackedBar,
+    #[strum(message = "Number")]
     BoldNumber,
+    #[strum(message = "Pie chart")]
     ActionsPie,
+    #[strum(message = "Table")]
     ActionsTable,
 }
 
-impl Display {
-    pub const ALL: [Display; 8] = [
-        Self::ActionsLineGraph,
-        Self::ActionsLineGraphCumulative,
-        Self::ActionsAreaGraph,
-        Self::ActionsBar,
-        Self::ActionsStackedBar,
-        Self::BoldNumber,
-        Self::ActionsPie,
-        Self::ActionsTable,
-    ];
+enum_strings!(Display, label, parse);
 
+impl Display {
     /// Displays that show one number per series rather than a time series.
     pub fn is_total_value(self) -> bool {
         matches!(
             self,
             Self::BoldNumber | Self::ActionsPie | Self::ActionsTable
         )
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ActionsLineGraph => "ActionsLineGraph",
-            Self::ActionsLineGraphCumulative => "ActionsLineGraphCumulative",
-            Self::ActionsAreaGraph => "ActionsAreaGraph",
-            Self::ActionsBar => "ActionsBar",
-            Self::ActionsStackedBar => "ActionsStackedBar",
-            Self::BoldNumber => "BoldNumber",
-            Self::ActionsPie => "ActionsPie",
-            Self::ActionsTable => "ActionsTable",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|d| d.as_str() == text)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::ActionsLineGraph => "Line chart",
-            Self::ActionsLineGraphCumulative => "Cumulative line chart",
-            Self::ActionsAreaGraph => "Area chart",
-            Self::ActionsBar => "Bar chart",
-            Self::ActionsStackedBar => "Stacked bar chart",
-            Self::BoldNumber => "Number",
-            Self::ActionsPie => "Pie chart",
-            Self::ActionsTable => "Table",
-        }
     }
 }
