@@ -1,6 +1,8 @@
 //! Dashboards: saved insights and text laid out on a grid.
 
-use crate::insight::Insight;
+use crate::insight::{
+    DateRange, FilterValue, Insight, InsightQuery, Operator, PropertyFilter, PropertyScope, Scalar,
+};
 use crate::permissions::DashboardAccess;
 use crate::validation::{trimmed_text, Invalid};
 use crate::{ProjectId, UserId};
@@ -99,6 +101,36 @@ pub struct Tile {
     pub content: TileContent,
 }
 
+/// Overrides a viewer applies to every tile without saving them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DashboardFilters {
+    pub date_from: Option<String>,
+    /// An event property that must equal a value.
+    pub property: Option<(String, String)>,
+}
+
+impl DashboardFilters {
+    /// A tile's query as the dashboard shows it: a start date replaces the
+    /// tile's whole range (up to now), a property condition joins its filters.
+    pub fn apply_to(&self, mut query: InsightQuery) -> InsightQuery {
+        if let Some(from) = self.date_from.as_ref().filter(|f| !f.is_empty()) {
+            *query.date_range_mut() = DateRange {
+                date_from: Some(from.clone()),
+                date_to: None,
+            };
+        }
+        if let Some((key, value)) = self.property.as_ref().filter(|(k, _)| !k.is_empty()) {
+            query.properties_mut().push(PropertyFilter {
+                key: key.clone(),
+                value: Some(FilterValue::One(Scalar::Text(value.clone()))),
+                operator: Operator::Exact,
+                scope: PropertyScope::Event,
+            });
+        }
+        query
+    }
+}
+
 /// A dashboard's name, description and tags as typed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DashboardDraft {
@@ -178,6 +210,64 @@ mod tests {
     fn a_full_dashboard_takes_no_more_tiles() {
         assert!(check_room_for_tile(MAX_TILES - 1).is_ok());
         assert_eq!(check_room_for_tile(MAX_TILES).unwrap_err().field, "tiles");
+    }
+
+    #[test]
+    fn dashboard_filters_override_every_tile_kind() {
+        use crate::insight::InsightKind;
+        let filters = DashboardFilters {
+            date_from: Some("-30d".into()),
+            property: Some(("$browser".into(), "Chrome".into())),
+        };
+        for kind in InsightKind::ALL {
+            let mut query = kind.starter();
+            query.date_range_mut().date_to = Some("2026-11-01".into());
+            let shown = filters.apply_to(query);
+            assert_eq!(
+                shown.date_range(),
+                &DateRange {
+                    date_from: Some("-30d".into()),
+                    date_to: None
+                },
+                "{kind:?}"
+            );
+            let [added] = shown.properties() else {
+                panic!("{kind:?}: {:?}", shown.properties())
+            };
+            assert_eq!(added.key, "$browser");
+            assert_eq!(added.operator, Operator::Exact);
+            assert_eq!(added.scope, PropertyScope::Event);
+            assert_eq!(added.values(), [Scalar::Text("Chrome".into())]);
+            assert!(shown.validate().is_ok());
+        }
+    }
+
+    #[test]
+    fn empty_dashboard_filters_leave_the_tile_as_saved() {
+        let query = crate::insight::InsightQuery::default();
+        let blank = DashboardFilters {
+            date_from: Some(String::new()),
+            property: Some((String::new(), "Chrome".into())),
+        };
+        assert_eq!(blank.apply_to(query.clone()), query);
+        assert_eq!(DashboardFilters::default().apply_to(query.clone()), query);
+    }
+
+    #[test]
+    fn dashboard_filters_keep_their_wire_shape() {
+        let filters = DashboardFilters {
+            date_from: Some("-7d".into()),
+            property: Some(("plan".into(), "pro".into())),
+        };
+        let json = serde_json::to_value(&filters).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"date_from": "-7d", "property": ["plan", "pro"]})
+        );
+        assert_eq!(
+            serde_json::from_value::<DashboardFilters>(json).unwrap(),
+            filters
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod account;
 pub mod dashboard;
 pub mod definitions;
+mod enum_strings;
 pub mod home;
 pub mod insight;
 pub mod invite;

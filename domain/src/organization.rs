@@ -1,10 +1,12 @@
 //! Organizations, the roles of their members, and who may change whose role.
 
+use crate::enum_strings::enum_strings;
 use crate::validation::{trimmed_text, Invalid};
 use crate::{OrganizationId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use strum::{EnumMessage, EnumString, IntoStaticStr, VariantArray};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organization {
@@ -23,38 +25,40 @@ pub struct Member {
 }
 
 /// A member's role in an organization, from least to most powerful.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+    EnumMessage,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Role {
+    #[strum(message = "Member")]
     Member,
+    #[strum(message = "Admin")]
     Admin,
+    #[strum(message = "Owner")]
     Owner,
 }
 
+enum_strings!(Role, label);
+
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Member, Role::Admin, Role::Owner];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Member => "member",
-            Role::Admin => "admin",
-            Role::Owner => "owner",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Member => "Member",
-            Role::Admin => "Admin",
-            Role::Owner => "Owner",
-        }
-    }
-
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        Self::ALL
-            .into_iter()
-            .find(|role| role.as_str() == raw.trim())
-            .ok_or_else(|| Invalid::new("role", "Choose owner, admin or member."))
+        raw.trim()
+            .parse()
+            .map_err(|_| Invalid::new("role", "Choose owner, admin or member."))
     }
 
     /// Admins and owners invite people, change roles and remove members.
@@ -244,9 +248,18 @@ mod tests {
 
     #[test]
     fn roles_round_trip_through_their_names() {
+        assert_eq!(Role::ALL, [Member, Admin, Owner]);
         for role in Role::ALL {
             assert_eq!(Role::parse(role.as_str()), Ok(role));
+            assert_eq!(
+                serde_json::to_string(&role).unwrap(),
+                format!("\"{}\"", role.as_str())
+            );
+            assert_eq!(role.to_string(), role.label());
         }
-        assert!(Role::parse("superuser").is_err());
+        assert_eq!(Role::parse(" admin "), Ok(Admin));
+        assert_eq!(Admin.label(), "Admin");
+        assert_eq!(Role::parse("superuser").unwrap_err().field, "role");
+        assert!(Role::parse("Admin").is_err());
     }
 }

@@ -2,6 +2,7 @@
 //! backend asks `domain::permissions`) → backend → errors mapped.
 
 use crate::error::AppError;
+pub use domain::dashboard::DashboardFilters;
 use domain::dashboard::{Collaborator, Dashboard, DashboardId, DashboardRights, Tile, TileId};
 use domain::insight::QueryOutcome;
 use domain::organization::Member;
@@ -50,14 +51,6 @@ pub struct DashboardView {
     pub filters: DashboardFilters,
 }
 
-/// Overrides a viewer applies to every tile without saving them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct DashboardFilters {
-    pub date_from: Option<String>,
-    /// An event property that must equal a value.
-    pub property: Option<(String, String)>,
-}
-
 #[server(prefix = "/api", endpoint = "dashboard", input = leptos::server_fn::codec::Json)]
 pub async fn load_dashboard(
     project_id: ProjectId,
@@ -88,7 +81,7 @@ pub async fn dashboard_view(
     let outcomes = futures::future::join_all(tiles.iter().map(|tile| async move {
         match &tile.content {
             TileContent::Insight(insight) => {
-                let query = with_filters(insight.query.clone(), filters_ref);
+                let query = filters_ref.apply_to(insight.query.clone());
                 Some(
                     backend
                         .insight_outcome(scope, &query, false)
@@ -146,37 +139,8 @@ pub async fn tile_result(
             "A text tile has no result to compute.".into(),
         ));
     };
-    let query = with_filters(insight.query, &filters);
+    let query = filters.apply_to(insight.query);
     Ok(backend.insight_outcome(&scope, &query, refresh).await?)
-}
-
-/// The query with the dashboard's date range and property filter applied.
-#[cfg(feature = "ssr")]
-fn with_filters(
-    mut query: domain::insight::InsightQuery,
-    filters: &DashboardFilters,
-) -> domain::insight::InsightQuery {
-    use domain::insight::{
-        FilterValue, InsightQuery, Operator, PropertyFilter, PropertyScope, Scalar,
-    };
-    let (range, properties) = match &mut query {
-        InsightQuery::Trends(q) => (&mut q.date_range, &mut q.properties),
-        InsightQuery::Funnels(q) => (&mut q.date_range, &mut q.properties),
-        InsightQuery::Retention(q) => (&mut q.date_range, &mut q.properties),
-    };
-    if let Some(from) = filters.date_from.as_ref().filter(|f| !f.is_empty()) {
-        range.date_from = Some(from.clone());
-        range.date_to = None;
-    }
-    if let Some((key, value)) = filters.property.as_ref().filter(|(k, _)| !k.is_empty()) {
-        properties.push(PropertyFilter {
-            key: key.clone(),
-            value: Some(FilterValue::One(Scalar::Text(value.clone()))),
-            operator: Operator::Exact,
-            scope: PropertyScope::Event,
-        });
-    }
-    query
 }
 
 /// A dashboard change; one server function keeps the permission checks in

@@ -5,7 +5,7 @@ use super::api::{change_dashboard, tile_result, DashboardChange, DashboardFilter
 use crate::error::AppError;
 use crate::insights::{Freshness, InsightResults};
 use domain::dashboard::{DashboardId, TileContent, TileId, TileLayout, GRID_COLUMNS};
-use domain::insight::{Display, InsightQuery, QueryOutcome};
+use domain::insight::{Display, QueryOutcome};
 use domain::{paths, ProjectId};
 use leptos::prelude::*;
 
@@ -25,13 +25,6 @@ struct Drag {
     start: (f64, f64),
     origin: TileLayout,
     cell_width: f64,
-}
-
-fn display_of(query: &InsightQuery) -> Display {
-    match query {
-        InsightQuery::Trends(t) => t.trends_filter.display,
-        _ => Display::default(),
-    }
 }
 
 #[component]
@@ -140,7 +133,7 @@ pub fn TileGrid(
             let text_html = view.text_html;
             let (title, body, refreshable) = match (view.tile.content, view.outcome) {
                 (TileContent::Insight(insight), outcome) => {
-                    let display = display_of(&insight.query);
+                    let display = insight.query.display();
                     let title = view! {
                         <a href=paths::insight(project, &insight.short_id) class="tile-title">{insight.display_name().to_owned()}</a>
                     }

@@ -6,9 +6,11 @@ use super::api::{PickerItem, Taxonomy};
 use domain::definitions::PropertyKind;
 use domain::insight::naming::{event_label, property_label};
 use domain::insight::{
-    BreakdownFilter, DateRange, Display, EventsNode, FilterValue, FunnelOrder, InsightKind,
-    InsightQuery, Interval, Math, Operator, PropertyFilter, PropertyScope, RetentionEntity,
-    RetentionPeriod, RetentionType, Scalar, WindowUnit, MAX_FUNNEL_STEPS, MAX_SERIES,
+    BreakdownFilter, Display, EventsNode, FilterValue, FunnelOrder, InsightKind, InsightQuery,
+    Interval, Math, Operator, PropertyFilter, PropertyScope, RetentionEntity, RetentionPeriod,
+    RetentionType, Scalar, WindowUnit, DEFAULT_BREAKDOWN_LIMIT, DEFAULT_DATE_FROM, DEFAULT_EVENT,
+    DEFAULT_FUNNEL_WINDOW, DEFAULT_RETENTION_INTERVALS, MAX_BREAKDOWN_LIMIT, MAX_FUNNEL_STEPS,
+    MAX_RETENTION_INTERVALS, MAX_SERIES, MIN_FUNNEL_STEPS,
 };
 use leptos::prelude::*;
 
@@ -38,38 +40,6 @@ fn on_click<E>(
         let mut next = query.clone();
         apply(&mut next);
         on_change.run(next);
-    }
-}
-
-fn series_mut(query: &mut InsightQuery) -> Option<&mut Vec<EventsNode>> {
-    match query {
-        InsightQuery::Trends(q) => Some(&mut q.series),
-        InsightQuery::Funnels(q) => Some(&mut q.series),
-        InsightQuery::Retention(_) => None,
-    }
-}
-
-fn breakdown_mut(query: &mut InsightQuery) -> Option<&mut Option<BreakdownFilter>> {
-    match query {
-        InsightQuery::Trends(q) => Some(&mut q.breakdown_filter),
-        InsightQuery::Funnels(q) => Some(&mut q.breakdown_filter),
-        InsightQuery::Retention(_) => None,
-    }
-}
-
-fn properties_mut(query: &mut InsightQuery) -> &mut Vec<PropertyFilter> {
-    match query {
-        InsightQuery::Trends(q) => &mut q.properties,
-        InsightQuery::Funnels(q) => &mut q.properties,
-        InsightQuery::Retention(q) => &mut q.properties,
-    }
-}
-
-fn date_range_mut(query: &mut InsightQuery) -> &mut DateRange {
-    match query {
-        InsightQuery::Trends(q) => &mut q.date_range,
-        InsightQuery::Funnels(q) => &mut q.date_range,
-        InsightQuery::Retention(q) => &mut q.date_range,
     }
 }
 
@@ -109,7 +79,7 @@ pub fn QueryEditor(
         let query = query.clone();
         move |filters: Vec<PropertyFilter>| {
             let mut next = query.clone();
-            *properties_mut(&mut next) = filters;
+            *next.properties_mut() = filters;
             on_change.run(next);
         }
     });
@@ -141,18 +111,14 @@ fn SeriesEditor(
     on_change: Callback<InsightQuery>,
 ) -> impl IntoView {
     let is_trends = matches!(query, InsightQuery::Trends(_));
-    let series = match &query {
-        InsightQuery::Trends(q) => q.series.clone(),
-        InsightQuery::Funnels(q) => q.series.clone(),
-        InsightQuery::Retention(_) => Vec::new(),
-    };
+    let series = query.series().to_vec();
     let count = series.len();
     let max = if is_trends {
         MAX_SERIES
     } else {
         MAX_FUNNEL_STEPS
     };
-    let min = if is_trends { 1 } else { 2 };
+    let min = if is_trends { 1 } else { MIN_FUNNEL_STEPS };
     let numeric: Vec<PickerItem> = taxonomy
         .properties
         .iter()
@@ -168,7 +134,7 @@ fn SeriesEditor(
                 let query = query.clone();
                 move |event: Option<String>| {
                     let mut next = query.clone();
-                    if let Some(series) = series_mut(&mut next) {
+                    if let Some(series) = next.series_mut() {
                         series[i].event = event;
                     }
                     on_change.run(next);
@@ -176,7 +142,7 @@ fn SeriesEditor(
             });
             let math = is_trends.then(|| {
                 let set_math = on_value(&query, on_change, move |q, value| {
-                    if let Some(node) = series_mut(q).and_then(|s| s.get_mut(i)) {
+                    if let Some(node) = q.series_mut().and_then(|s| s.get_mut(i)) {
                         node.math = Math::parse(&value).unwrap_or_default();
                         if !node.math.needs_property() {
                             node.math_property = None;
@@ -194,7 +160,7 @@ fn SeriesEditor(
                     let query = query.clone();
                     move |picked: Option<(PropertyScope, String)>| {
                         let mut next = query.clone();
-                        if let Some(node) = series_mut(&mut next).and_then(|s| s.get_mut(i)) {
+                        if let Some(node) = next.series_mut().and_then(|s| s.get_mut(i)) {
                             node.math_property = picked.map(|(_, key)| key);
                         }
                         on_change.run(next);
@@ -207,7 +173,7 @@ fn SeriesEditor(
                 let query = query.clone();
                 move |filters: Vec<PropertyFilter>| {
                     let mut next = query.clone();
-                    if let Some(node) = series_mut(&mut next).and_then(|s| s.get_mut(i)) {
+                    if let Some(node) = next.series_mut().and_then(|s| s.get_mut(i)) {
                         node.properties = filters;
                     }
                     on_change.run(next);
@@ -215,7 +181,7 @@ fn SeriesEditor(
             });
             let remove = (count > min).then(|| {
                 let remove = on_click::<leptos::ev::MouseEvent>(&query, on_change, move |q| {
-                    if let Some(series) = series_mut(q) {
+                    if let Some(series) = q.series_mut() {
                         series.remove(i);
                     }
                 });
@@ -237,8 +203,8 @@ fn SeriesEditor(
         .collect_view();
     let add = (count < max).then(|| {
         let add = on_click::<leptos::ev::MouseEvent>(&query, on_change, |q| {
-            if let Some(series) = series_mut(q) {
-                let event = series.last().and_then(|n| n.event.clone()).unwrap_or_else(|| "$pageview".into());
+            if let Some(series) = q.series_mut() {
+                let event = series.last().and_then(|n| n.event.clone()).unwrap_or_else(|| DEFAULT_EVENT.into());
                 series.push(EventsNode::event(&event));
             }
         });
@@ -251,7 +217,7 @@ fn SeriesEditor(
             let set_window = on_value(&query, on_change, |q, value| {
                 if let InsightQuery::Funnels(f) = q {
                     f.funnels_filter.funnel_window_interval =
-                        value.trim().parse().unwrap_or(14).max(1);
+                        value.trim().parse().unwrap_or(DEFAULT_FUNNEL_WINDOW).max(1);
                 }
             });
             let set_unit = on_value(&query, on_change, |q, value| {
@@ -309,7 +275,7 @@ fn RetentionEditor(
         Callback::new(move |event: Option<String>| {
             let mut next = query.clone();
             if let InsightQuery::Retention(r) = &mut next {
-                let entity = RetentionEntity::event(event.as_deref().unwrap_or("$pageview"));
+                let entity = RetentionEntity::event(event.as_deref().unwrap_or(DEFAULT_EVENT));
                 if returning {
                     r.retention_filter.returning_entity = entity;
                 } else {
@@ -335,7 +301,11 @@ fn RetentionEditor(
     });
     let set_intervals = on_value(&query, on_change, |q, value| {
         if let InsightQuery::Retention(r) = q {
-            r.retention_filter.total_intervals = value.trim().parse().unwrap_or(8).clamp(1, 31);
+            r.retention_filter.total_intervals = value
+                .trim()
+                .parse()
+                .unwrap_or(DEFAULT_RETENTION_INTERVALS)
+                .clamp(1, MAX_RETENTION_INTERVALS);
         }
     });
     view! {
@@ -349,7 +319,7 @@ fn RetentionEditor(
             <span>"and came back to"</span>
             <EventSelect current=Some(filter.returning_entity.id.clone()) events=taxonomy.events.clone() allow_all=false on_pick=pick(true) testid="retention-returning".to_owned()/>
             <span>"over"</span>
-            <input class="input input-narrow" type="number" min="1" max="31" value=filter.total_intervals.to_string() aria-label="Periods" on:change=set_intervals/>
+            <input class="input input-narrow" type="number" min="1" max=MAX_RETENTION_INTERVALS.to_string() value=filter.total_intervals.to_string() aria-label="Periods" on:change=set_intervals/>
             <select class="input" aria-label="Period" on:change=set_period>
                 {RetentionPeriod::ALL.into_iter().map(|p| view! { <option value=p.as_str() selected={p == filter.period}>{format!("{}s", p.as_str().to_lowercase())}</option> }).collect_view()}
             </select>
@@ -364,11 +334,7 @@ fn BreakdownEditor(
     taxonomy: Taxonomy,
     on_change: Callback<InsightQuery>,
 ) -> impl IntoView {
-    let current = match &query {
-        InsightQuery::Trends(q) => q.breakdown_filter.clone(),
-        InsightQuery::Funnels(q) => q.breakdown_filter.clone(),
-        InsightQuery::Retention(_) => None,
-    };
+    let current = query.breakdown().cloned();
     let selected =
         BreakdownFilter::property(current.as_ref()).map(|(scope, key, _)| (scope, key.to_owned()));
     let pick = Callback::new({
@@ -376,7 +342,7 @@ fn BreakdownEditor(
         let limit = current.as_ref().and_then(|b| b.breakdown_limit);
         move |picked: Option<(PropertyScope, String)>| {
             let mut next = query.clone();
-            if let Some(breakdown) = breakdown_mut(&mut next) {
+            if let Some(breakdown) = next.breakdown_mut() {
                 *breakdown = picked.map(|(scope, key)| BreakdownFilter {
                     breakdown_type: scope,
                     breakdown: Some(key),
@@ -387,15 +353,15 @@ fn BreakdownEditor(
         }
     });
     let limit = selected.is_some().then(|| {
-        let value = current.as_ref().map_or(10, BreakdownFilter::limit);
+        let value = current.as_ref().map_or(DEFAULT_BREAKDOWN_LIMIT, BreakdownFilter::limit);
         let set_limit = on_value(&query, on_change, |q, value| {
-            if let Some(Some(b)) = breakdown_mut(q) {
-                b.breakdown_limit = value.trim().parse().ok().map(|n: u32| n.clamp(1, 100));
+            if let Some(Some(b)) = q.breakdown_mut() {
+                b.breakdown_limit = value.trim().parse().ok().map(|n: u32| n.clamp(1, MAX_BREAKDOWN_LIMIT));
             }
         });
         view! {
             <label>"Show top "
-                <input class="input input-narrow" type="number" min="1" max="100" value=value.to_string() data-testid="breakdown-limit" on:change=set_limit/>
+                <input class="input input-narrow" type="number" min="1" max=MAX_BREAKDOWN_LIMIT.to_string() value=value.to_string() data-testid="breakdown-limit" on:change=set_limit/>
                 " values, the rest as Other"
             </label>
         }
@@ -414,10 +380,10 @@ fn BreakdownEditor(
 #[component]
 fn DisplayOptions(query: InsightQuery, on_change: Callback<InsightQuery>) -> impl IntoView {
     let range = query.date_range().clone();
-    let from = range.date_from.clone().unwrap_or_else(|| "-7d".into());
+    let from = range.date_from_or_default().to_owned();
     let is_preset = DATE_PRESETS.iter().any(|(v, _)| *v == from) && range.date_to.is_none();
     let set_range = on_value(&query, on_change, |q, value| {
-        let range = date_range_mut(q);
+        let range = q.date_range_mut();
         if value != "custom" {
             range.date_from = Some(value);
             range.date_to = None;
@@ -425,12 +391,12 @@ fn DisplayOptions(query: InsightQuery, on_change: Callback<InsightQuery>) -> imp
     });
     let set_date = |end: bool| {
         on_value(&query, on_change, move |q, value| {
-            let range = date_range_mut(q);
+            let range = q.date_range_mut();
             let value = (!value.is_empty()).then_some(value);
             if end {
                 range.date_to = value;
             } else {
-                range.date_from = value.or_else(|| Some("-7d".into()));
+                range.date_from = value.or_else(|| Some(DEFAULT_DATE_FROM.into()));
             }
         })
     };

@@ -41,13 +41,6 @@ fn short_id_param() -> Memo<String> {
     Memo::new(move |_| params.with(|p| p.get("short_id")).unwrap_or_default())
 }
 
-fn display_of(query: &InsightQuery) -> Display {
-    match query {
-        InsightQuery::Trends(t) => t.trends_filter.display,
-        _ => Display::default(),
-    }
-}
-
 /// `/project/:id/insights/new?q=…`
 #[component]
 pub fn NewInsightPage() -> impl IntoView {
@@ -234,7 +227,7 @@ fn Workbench(
                 }
             })}
         </Transition>
-        <ResultCard outcome display=Signal::derive(move || display_of(&query.get())) on_refresh=Callback::new(move |_| {
+        <ResultCard outcome display=Signal::derive(move || query.get().display()) on_refresh=Callback::new(move |_| {
             refresh.set(true);
             outcome.refetch();
         })/>
@@ -312,7 +305,7 @@ fn SavedInsight(data: InsightPageData, reload: RwSignal<u32>) -> impl IntoView {
     let can_edit = edit_denied.is_none();
     let project = insight.project_id;
     let short_id = insight.short_id.clone();
-    let display = display_of(&insight.query);
+    let display = insight.query.display();
     let title = format!("{} · Huddle", insight.display_name());
     let favorite = Action::new({
         let short_id = short_id.clone();

@@ -15,7 +15,7 @@ use domain::insight::dates::Window;
 use domain::insight::naming::series_label;
 use domain::insight::{
     BreakdownFilter, EventsNode, FunnelBreakdown, FunnelOrder, FunnelStep, FunnelsQuery,
-    FunnelsResult, Interval, BREAKDOWN_OTHER,
+    FunnelsResult, BREAKDOWN_OTHER,
 };
 use domain::ProjectId;
 
@@ -27,7 +27,7 @@ pub fn run(
     now: DateTime<Utc>,
 ) -> Result<FunnelsResult> {
     let earliest = earliest_event(db, project, &query.date_range)?;
-    let window = Window::resolve(&query.date_range, Interval::Day, tz, now, earliest)?;
+    let window = Window::resolve(&query.date_range, FunnelsQuery::INTERVAL, tz, now, earliest)?;
     let breakdown = BreakdownFilter::property(query.breakdown_filter.as_ref());
     let steps = &query.series;
     let n = steps.len();

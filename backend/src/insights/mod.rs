@@ -100,13 +100,15 @@ impl EventsStore {
         query: &InsightQuery,
         now: DateTime<Utc>,
     ) -> Result<InsightResult> {
+        query.validate()?;
         self.run_insight_within(scope, query, now, DEFAULT_TIME_LIMIT, ())
             .await?
             .map_err(|_| Error::Unavailable("The insight ran out of time.".into()))
     }
 
-    /// [`Self::run_insight`] stopped after `limit` (or when the future is
-    /// dropped); `held` is released when the query has stopped.
+    /// [`Self::run_insight`] for a query its caller has validated, stopped
+    /// after `limit` (or when the future is dropped); `held` is released when
+    /// the query has stopped.
     async fn run_insight_within(
         &self,
         scope: &ProjectScope,
@@ -115,7 +117,6 @@ impl EventsStore {
         limit: Duration,
         held: impl Send + 'static,
     ) -> Result<Result<InsightResult, crate::events::TimedOut>> {
-        query.validate()?;
         let (project, time_zone) = (scope.project_id(), scope.time_zone().tz());
         let query = query.clone();
         let db = self.connect()?;

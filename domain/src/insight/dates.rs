@@ -114,7 +114,7 @@ impl DateBound {
 
     /// Both ends of a range; `date_from` defaults to `-7d`, `date_to` to now.
     pub fn parse_range(range: &DateRange) -> Result<(DateBound, Option<DateBound>), Invalid> {
-        let from = DateBound::parse(range.date_from.as_deref().unwrap_or("-7d"))?;
+        let from = DateBound::parse(range.date_from_or_default())?;
         let to = match range.date_to.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(text) => Some(DateBound::parse(text)?),
@@ -330,18 +330,19 @@ pub fn window_of(
     earliest: Option<DateTime<Utc>>,
 ) -> Result<Window, Invalid> {
     match query {
-        InsightQuery::Trends(q) => {
-            Window::resolve(&q.date_range, q.interval, time_zone, now, earliest)
-        }
-        InsightQuery::Funnels(q) => {
-            Window::resolve(&q.date_range, Interval::Day, time_zone, now, earliest)
-        }
         InsightQuery::Retention(q) => Window::last_periods(
             q.date_range.date_to.as_deref(),
             q.retention_filter.total_intervals,
-            q.retention_filter.period.interval(),
+            query.interval(),
             time_zone,
             now,
+        ),
+        _ => Window::resolve(
+            query.date_range(),
+            query.interval(),
+            time_zone,
+            now,
+            earliest,
         ),
     }
 }

@@ -2,10 +2,12 @@
 
 use super::naming::derived_name;
 use super::query::{InsightKind, InsightQuery};
+use crate::enum_strings::enum_strings;
 use crate::validation::Invalid;
 use crate::{ProjectId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use strum::{EnumMessage, EnumString, IntoStaticStr, VariantArray};
 
 pub type InsightId = i64;
 
@@ -98,42 +100,41 @@ impl InsightDraft {
     }
 }
 
-/// The tabs of the saved insights list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// The tabs of the saved insights list. Links name a tab by its strum name
+/// (`?tab=recent`); serde keeps the variant name.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+    EnumMessage,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum InsightTab {
     #[default]
+    #[strum(message = "All insights")]
     All,
+    #[strum(message = "Your insights")]
     Mine,
+    #[strum(message = "Favorites")]
     Favorites,
+    #[strum(serialize = "recent", message = "Recently viewed")]
     RecentlyViewed,
 }
 
+enum_strings!(InsightTab, label);
+
 impl InsightTab {
-    pub const ALL: [InsightTab; 4] = [Self::All, Self::Mine, Self::Favorites, Self::RecentlyViewed];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::All => "all",
-            Self::Mine => "mine",
-            Self::Favorites => "favorites",
-            Self::RecentlyViewed => "recent",
-        }
-    }
-
+    /// The tab a link names; the first tab for anything else.
     pub fn parse(text: &str) -> Self {
-        Self::ALL
-            .into_iter()
-            .find(|t| t.as_str() == text)
-            .unwrap_or_default()
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::All => "All insights",
-            Self::Mine => "Your insights",
-            Self::Favorites => "Favorites",
-            Self::RecentlyViewed => "Recently viewed",
-        }
+        text.parse().unwrap_or_default()
     }
 }
 
@@ -277,5 +278,26 @@ mod tests {
         assert!(is_short_id("aB3dE6gH"));
         assert!(!is_short_id("../etc"));
         assert!(!is_short_id(""));
+    }
+
+    #[test]
+    fn tabs_have_short_names_in_links_and_fall_back_to_all() {
+        let links: Vec<&str> = InsightTab::ALL
+            .into_iter()
+            .map(InsightTab::as_str)
+            .collect();
+        assert_eq!(links, ["all", "mine", "favorites", "recent"]);
+        for tab in InsightTab::ALL {
+            assert_eq!(InsightTab::parse(tab.as_str()), tab);
+            assert!(!tab.label().is_empty());
+        }
+        assert_eq!(InsightTab::RecentlyViewed.label(), "Recently viewed");
+        assert_eq!(InsightTab::parse("recently_viewed"), InsightTab::All);
+        assert_eq!(InsightTab::parse(""), InsightTab::All);
+        // The list query's JSON keeps the variant names.
+        assert_eq!(
+            serde_json::to_string(&InsightTab::RecentlyViewed).unwrap(),
+            "\"RecentlyViewed\""
+        );
     }
 }
