@@ -8,7 +8,7 @@ use serde_json::json;
 use std::time::Duration;
 use support::{fresh, sign_up};
 
-async fn send(backend: &backend::Backend, project: i64, values: serde_json::Value) {
+async fn send(backend: &backend::Backend, project: domain::ProjectId, values: serde_json::Value) {
     let raw: Vec<RawEvent> = serde_json::from_value(values).unwrap();
     backend
         .ingest
@@ -20,8 +20,8 @@ async fn send(backend: &backend::Backend, project: i64, values: serde_json::Valu
 /// Definitions are recorded just after the events commit; wait for them.
 async fn event_definitions(
     backend: &backend::Backend,
-    user: i64,
-    project: i64,
+    user: domain::UserId,
+    project: domain::ProjectId,
     expected: usize,
 ) -> Vec<domain::definitions::EventDefinition> {
     for _ in 0..50 {

@@ -385,7 +385,10 @@ async fn a_stalled_definitions_recorder_neither_blocks_ingestion_nor_loses_defin
 
     // Nobody reads the channel: the first report fills it, the others must not wait for room.
     for n in 0..20 {
-        let submit = ingest.submit(1, events(json!([{"event": name(n), "distinct_id": "u"}])));
+        let submit = ingest.submit(
+            domain::ProjectId(1),
+            events(json!([{"event": name(n), "distinct_id": "u"}])),
+        );
         tokio::time::timeout(Duration::from_secs(5), submit)
             .await
             .expect("ingestion waited for the recorder")
@@ -401,7 +404,10 @@ async fn a_stalled_definitions_recorder_neither_blocks_ingestion_nor_loses_defin
         seen.extend(found.events.into_iter().map(|(_, name, ..)| name));
         // Reports kept while the channel was full go out with the next one.
         ingest
-            .submit(1, events(json!([{"event": name(20), "distinct_id": "u"}])))
+            .submit(
+                domain::ProjectId(1),
+                events(json!([{"event": name(20), "distinct_id": "u"}])),
+            )
             .await
             .unwrap();
     }

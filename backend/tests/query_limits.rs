@@ -28,7 +28,7 @@ fn fill(backend: &Backend, project: ProjectId) {
                     gen_random_uuid(), json_object('plan', 'p' || (i % 997), 'n', i), NULL,
                     'b' || (i % 13), NULL, NULL, 's' || (i % 700000), now()::TIMESTAMP
              FROM range(?) r(i)",
-            duckdb::params![project, SLOW_EVENTS],
+            duckdb::params![project.get(), SLOW_EVENTS],
         )
         .unwrap();
 }

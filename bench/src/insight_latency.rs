@@ -147,7 +147,7 @@ async fn main() {
 
 struct Prepared {
     dir: PathBuf,
-    project: i64,
+    project: domain::ProjectId,
     events: u64,
 }
 
@@ -195,7 +195,7 @@ async fn prepared(events: usize) -> Prepared {
     }
     let ready: Value = serde_json::from_str(&std::fs::read_to_string(&marker).unwrap()).unwrap();
     Prepared {
-        project: ready["project"].as_i64().unwrap(),
+        project: domain::ProjectId(ready["project"].as_i64().unwrap()),
         events: ready["events"].as_u64().unwrap(),
         dir,
     }
@@ -316,7 +316,7 @@ struct Insight {
     shape: Shape,
 }
 
-fn insights(project: i64) -> Vec<Insight> {
+fn insights(project: domain::ProjectId) -> Vec<Insight> {
     let date_range = json!({"date_from": FROM, "date_to": TO});
     // Constants are inlined, as one writes SQL by hand: DuckDB can then push
     // the filters into the scan.
@@ -725,7 +725,12 @@ impl Browser {
 
     /// Calls the `run_insight` server function; the time is until the whole
     /// response body has arrived.
-    async fn run_insight(&self, project: i64, query: &str, refresh: bool) -> (f64, QueryOutcome) {
+    async fn run_insight(
+        &self,
+        project: domain::ProjectId,
+        query: &str,
+        refresh: bool,
+    ) -> (f64, QueryOutcome) {
         let started = Instant::now();
         let response = self
             .client

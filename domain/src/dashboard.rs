@@ -9,8 +9,7 @@ use crate::{ProjectId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub type DashboardId = i64;
-pub type TileId = i64;
+pub use crate::{DashboardId, TileId};
 
 /// The grid is this many columns wide; tiles are placed in whole cells.
 pub const GRID_COLUMNS: u32 = 12;

@@ -2,11 +2,11 @@
 //! describe them.
 
 use crate::validation::Invalid;
-use crate::ProjectId;
+use crate::{ProjectId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub type DefinitionId = i64;
+pub use crate::DefinitionId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PropertyType {
@@ -54,7 +54,7 @@ impl PropertyKind {
 pub struct DefinitionNotes {
     pub description: String,
     pub tags: Vec<String>,
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<UserId>,
     pub verified: bool,
 }
 
@@ -65,7 +65,7 @@ impl DefinitionNotes {
     pub fn parse(
         description: &str,
         tags: &str,
-        owner_id: Option<i64>,
+        owner_id: Option<UserId>,
         verified: bool,
     ) -> Result<Self, Invalid> {
         let description = description.trim().to_owned();
@@ -99,7 +99,7 @@ pub struct Annotations {
     pub description: String,
     pub tags: Vec<String>,
     pub owner: Option<String>,
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<UserId>,
     pub verified: Option<Verification>,
 }
 

@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod definitions;
 mod enum_strings;
 pub mod home;
+mod ids;
 pub mod insight;
 pub mod invite;
 pub mod organization;
@@ -19,10 +20,7 @@ pub mod project;
 pub mod tags;
 pub mod validation;
 
+pub use ids::{
+    DashboardId, DefinitionId, InsightId, InviteId, OrganizationId, ProjectId, TileId, UserId,
+};
 pub use validation::Invalid;
-
-/// Database identifiers. Plain integers: they appear in URLs (`/project/2`).
-pub type UserId = i64;
-pub type OrganizationId = i64;
-pub type ProjectId = i64;
-pub type InviteId = i64;

@@ -1,7 +1,7 @@
 //! Builders for Huddle's page URLs, so that links are spelled in one place.
 
 use crate::insight::InsightQuery;
-use crate::ProjectId;
+use crate::{DashboardId, ProjectId};
 
 pub fn project_home(project: ProjectId) -> String {
     format!("/project/{project}")
@@ -72,7 +72,7 @@ pub fn dashboards(project: ProjectId) -> String {
     format!("/project/{project}/dashboards")
 }
 
-pub fn dashboard(project: ProjectId, dashboard: i64) -> String {
+pub fn dashboard(project: ProjectId, dashboard: DashboardId) -> String {
     format!("/project/{project}/dashboard/{dashboard}")
 }
 
@@ -125,7 +125,7 @@ mod tests {
     #[test]
     fn insight_permalinks_carry_the_whole_query() {
         let query = crate::insight::InsightKind::Funnels.starter();
-        let link = insight_new(4, &query);
+        let link = insight_new(crate::ProjectId(4), &query);
         let encoded = link.strip_prefix("/project/4/insights/new?q=").unwrap();
         let decoded: String = form_urlencoded::parse(format!("q={encoded}").as_bytes())
             .next()
@@ -145,8 +145,8 @@ mod tests {
 
     #[test]
     fn the_project_is_read_from_project_paths_only() {
-        assert_eq!(project_in_path("/project/12/settings"), Some(12));
-        assert_eq!(project_in_path("/project/12"), Some(12));
+        assert_eq!(project_in_path("/project/12/settings"), Some(ProjectId(12)));
+        assert_eq!(project_in_path("/project/12"), Some(ProjectId(12)));
         assert_eq!(project_in_path("/project/abc"), None);
         assert_eq!(project_in_path("/organization/settings"), None);
     }

@@ -139,19 +139,19 @@ mod tests {
     use super::*;
 
     const CREATOR: Actor = Actor {
-        user: 1,
+        user: crate::UserId(1),
         role: Role::Member,
     };
     const ADMIN: Actor = Actor {
-        user: 2,
+        user: crate::UserId(2),
         role: Role::Admin,
     };
     const COLLABORATOR: Actor = Actor {
-        user: 3,
+        user: crate::UserId(3),
         role: Role::Member,
     };
     const MEMBER: Actor = Actor {
-        user: 4,
+        user: crate::UserId(4),
         role: Role::Member,
     };
 
@@ -194,16 +194,21 @@ mod tests {
     fn an_insight_on_a_restricted_dashboard_follows_that_dashboard() {
         let creator_of_insight = Some(MEMBER.user);
         assert!(can_edit_insight(MEMBER, creator_of_insight, &[restricted()]).is_ok());
-        assert!(can_edit_insight(COLLABORATOR, Some(99), &[restricted()]).is_ok());
+        assert!(can_edit_insight(COLLABORATOR, Some(crate::UserId(99)), &[restricted()]).is_ok());
         let outsider = Actor {
-            user: 5,
+            user: crate::UserId(5),
             role: Role::Member,
         };
-        assert!(can_edit_insight(outsider, Some(99), &[restricted()]).is_err());
+        assert!(can_edit_insight(outsider, Some(crate::UserId(99)), &[restricted()]).is_err());
         // Being also on an open dashboard does not open it up.
         let open = DashboardAccess::default();
-        assert!(can_edit_insight(outsider, Some(99), &[open.clone(), restricted()]).is_err());
-        assert!(can_edit_insight(outsider, Some(99), &[open]).is_ok());
+        assert!(can_edit_insight(
+            outsider,
+            Some(crate::UserId(99)),
+            &[open.clone(), restricted()]
+        )
+        .is_err());
+        assert!(can_edit_insight(outsider, Some(crate::UserId(99)), &[open]).is_ok());
     }
 
     #[test]

@@ -46,7 +46,7 @@ impl Browser {
     }
 
     /// Signs up and returns the new project's id.
-    async fn sign_up(&self, email: &str, organization: &str, project: &str) -> i64 {
+    async fn sign_up(&self, email: &str, organization: &str, project: &str) -> domain::ProjectId {
         let response = self
             .call(
                 "signup",
@@ -390,7 +390,7 @@ async fn log_in(browser: &Browser, email: &str, password: &str) -> reqwest::Resp
 }
 
 /// The organization of `project`, as its member sees it.
-async fn organization_of(browser: &Browser, project: i64) -> String {
+async fn organization_of(browser: &Browser, project: domain::ProjectId) -> String {
     let context = browser
         .call("project_context", &[("project_id", &project.to_string())])
         .await;

@@ -360,7 +360,7 @@ struct World {
     collaborator: UserId,
     member: UserId,
     person: String,
-    definition: i64,
+    definition: domain::DefinitionId,
     fresh: AtomicUsize,
 }
 
@@ -395,7 +395,7 @@ impl World {
             collaborator: owner,
             member: owner,
             person: String::new(),
-            definition: 0,
+            definition: domain::DefinitionId::default(),
             fresh: AtomicUsize::new(0),
         };
         world.join("admin@example.com", Role::Admin).await;
@@ -455,7 +455,7 @@ impl World {
 
     /// Sends one event through the capture API and waits for its person and
     /// its event definition.
-    async fn capture_one_event(&self, token: &str) -> (String, i64) {
+    async fn capture_one_event(&self, token: &str) -> (String, domain::DefinitionId) {
         let response = Client::new()
             .post(format!("{}/batch", self.address))
             .json(&json!({"api_key": token, "batch": [
@@ -495,7 +495,7 @@ impl World {
                 .await
                 .unwrap();
             if let (Some(person), Some(definition)) = (persons.first(), definitions.first()) {
-                return (person.id.to_string(), i64::from(definition.id));
+                return (person.id.to_string(), definition.id);
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

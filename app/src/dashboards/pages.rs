@@ -120,8 +120,8 @@ pub fn DashboardPage() -> impl IntoView {
     let dashboard_id = Memo::new(move |_| {
         params
             .with(|p| p.get("dashboard_id"))
-            .and_then(|d| d.parse().ok())
-            .unwrap_or(0)
+            .and_then(|d| d.parse::<domain::DashboardId>().ok())
+            .unwrap_or_default()
     });
     let query = use_query_map();
     let filters = Memo::new(move |_| {

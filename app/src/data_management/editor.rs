@@ -17,7 +17,7 @@ pub struct Target {
     pub id: DefinitionId,
     pub description: String,
     pub tags: String,
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<domain::UserId>,
     pub verified: bool,
 }
 
@@ -73,9 +73,9 @@ pub fn DefinitionEditor(
         <button type="button" class="btn btn-ghost" on:click=move |_| open.update(|o| *o = !*o)>"Edit"</button>
         <div class="editor" class:hidden=move || !open.get()>
             <ActionForm action=action attr:class="form">
-                <input type="hidden" name="project_id" value=target.project/>
+                <input type="hidden" name="project_id" value=target.project.to_string()/>
                 <input type="hidden" name="kind" value=target.kind/>
-                <input type="hidden" name="id" value=target.id/>
+                <input type="hidden" name="id" value=target.id.to_string()/>
                 <label class="field">
                     <span class="field-label">"Description"</span>
                     <textarea name="description" rows="3" maxlength="2000">{target.description}</textarea>
@@ -91,7 +91,7 @@ pub fn DefinitionEditor(
                     <select name="owner_id">
                         <option value="" selected=owner.is_none()>"No owner"</option>
                         {members.into_iter().map(|m| view! {
-                            <option value=m.user_id selected=owner == Some(m.user_id)>{m.name}</option>
+                            <option value=m.user_id.to_string() selected=owner == Some(m.user_id)>{m.name}</option>
                         }).collect_view()}
                     </select>
                     <span class="field-error">{move || field_error(action, "owner_id").get()}</span>

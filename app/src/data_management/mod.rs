@@ -113,7 +113,7 @@ trait DefinitionRow: Clone + Send + Sync + 'static {
     const KIND: &'static str;
     fn name(&self) -> &str;
     fn annotations(&self) -> &Annotations;
-    fn id(&self) -> i64;
+    fn id(&self) -> domain::DefinitionId;
     fn last_seen(&self) -> DateTime<Utc>;
     fn volume(&self) -> u64 {
         0
@@ -132,7 +132,7 @@ impl DefinitionRow for EventDefinition {
     fn annotations(&self) -> &Annotations {
         &self.annotations
     }
-    fn id(&self) -> i64 {
+    fn id(&self) -> domain::DefinitionId {
         self.id
     }
     fn last_seen(&self) -> DateTime<Utc> {
@@ -162,7 +162,7 @@ impl DefinitionRow for PropertyDefinition {
     fn annotations(&self) -> &Annotations {
         &self.annotations
     }
-    fn id(&self) -> i64 {
+    fn id(&self) -> domain::DefinitionId {
         self.id
     }
     fn last_seen(&self) -> DateTime<Utc> {

@@ -300,7 +300,7 @@ fn InviteSection(
         <section class="card" id="invite">
             <h2>"Invite a teammate"</h2>
             <ActionForm action=create_invite attr:class="form form-inline">
-                <input type="hidden" name="organization" value=organization/>
+                <input type="hidden" name="organization" value=organization.to_string()/>
                 <Field label="Email" error=field_error(create_invite, "email")>
                     <input type="email" name="email" required placeholder="teammate@company.com"/>
                 </Field>

@@ -111,7 +111,7 @@ pub fn use_project_id() -> Signal<ProjectId> {
             .read()
             .get("project_id")
             .and_then(|id| id.parse().ok())
-            .unwrap_or(0)
+            .unwrap_or_default()
     })
 }
 

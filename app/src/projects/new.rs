@@ -94,7 +94,7 @@ pub fn NewProjectPage() -> impl IntoView {
                                         .organizations
                                         .into_iter()
                                         .map(|org| view! {
-                                            <option value=org.id selected=Some(org.id) == preselected>{org.name}</option>
+                                            <option value=org.id.to_string() selected=Some(org.id) == preselected>{org.name}</option>
                                         })
                                         .collect_view()}
                                 </select>

@@ -136,7 +136,7 @@ pub fn ProjectSettingsPage() -> impl IntoView {
                         <p class="alert alert-info">"Only owners and admins of the organization can change these settings."</p>
                     })}
                     <ActionForm action=action attr:class="form">
-                        <input type="hidden" name="project_id" value=project.id/>
+                        <input type="hidden" name="project_id" value=project.id.to_string()/>
                         <Field label="Project name" error=field_error(action, "project_name")>
                             <input type="text" name="project_name" required maxlength="64" value=project.name.clone() disabled=!can_edit/>
                         </Field>

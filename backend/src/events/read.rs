@@ -74,7 +74,7 @@ impl EventsStore {
         property: Option<(String, String)>,
         limit: usize,
     ) -> Result<Vec<EventRow>> {
-        let project = scope.project_id();
+        let project = scope.project_id().get();
         let (path, value) = match property {
             Some((key, value)) => (Some(json_path(&key)), Some(value)),
             None => (None, None),
@@ -107,7 +107,7 @@ impl EventsStore {
         after: DateTime<Utc>,
         limit: usize,
     ) -> Result<(Vec<EventRow>, DateTime<Utc>)> {
-        let project = scope.project_id();
+        let project = scope.project_id().get();
         let after_naive = after.naive_utc();
         self.with_connection(move |db| {
             let mut statement = db.prepare(
@@ -146,7 +146,7 @@ impl EventsStore {
         search: Option<String>,
         limit: usize,
     ) -> Result<Vec<PersonRow>> {
-        let project = scope.project_id();
+        let project = scope.project_id().get();
         let pattern = search
             .filter(|s| !s.trim().is_empty())
             .map(|s| format!("%{}%", s.trim()));
@@ -171,7 +171,7 @@ impl EventsStore {
 
     /// One person of a project.
     pub async fn person(&self, scope: &ProjectScope, id: &str) -> Result<Option<PersonRow>> {
-        let project = scope.project_id();
+        let project = scope.project_id().get();
         let id = id.to_owned();
         self.with_connection(move |db| {
             let mut statement = db.prepare(&format!(
@@ -190,7 +190,7 @@ impl EventsStore {
         person: &str,
         limit: usize,
     ) -> Result<Vec<EventRow>> {
-        let project = scope.project_id();
+        let project = scope.project_id().get();
         let person = person.to_owned();
         self.with_connection(move |db| {
             let mut statement = db.prepare(
@@ -214,7 +214,7 @@ impl EventsStore {
         scope: &ProjectScope,
         distinct_id: &str,
     ) -> Result<Option<PersonRow>> {
-        let project = scope.project_id();
+        let project = scope.project_id().get();
         let distinct_id = distinct_id.to_owned();
         self.with_connection(move |db| {
             let mut statement = db.prepare(&format!(
@@ -235,7 +235,7 @@ impl EventsStore {
         scope: &ProjectScope,
         since: DateTime<Utc>,
     ) -> Result<HashMap<String, u64>> {
-        let project = scope.project_id();
+        let project = scope.project_id().get();
         let since = since.naive_utc();
         self.with_connection(move |db| {
             let mut statement =
@@ -250,7 +250,7 @@ impl EventsStore {
 
     /// How many events a project has.
     pub async fn count_events(&self, scope: &ProjectScope) -> Result<u64> {
-        let project = scope.project_id();
+        let project = scope.project_id().get();
         self.with_connection(move |db| {
             db.query_row(
                 "SELECT COUNT(*) FROM events WHERE project_id = ?",

@@ -210,9 +210,9 @@ mod tests {
     #[test]
     fn a_new_event_name_is_reported_with_the_span_of_times_seen() {
         let mut discovery = Discovery::default();
-        discovery.observe(1, &event("a", "2026-01-02T00:00:00Z"));
-        discovery.observe(1, &event("a", "2026-01-01T00:00:00Z"));
-        discovery.observe(1, &event("a", "2026-01-03T00:00:00Z"));
+        discovery.observe(domain::ProjectId(1), &event("a", "2026-01-02T00:00:00Z"));
+        discovery.observe(domain::ProjectId(1), &event("a", "2026-01-01T00:00:00Z"));
+        discovery.observe(domain::ProjectId(1), &event("a", "2026-01-03T00:00:00Z"));
 
         let found = discovery.take().unwrap();
         assert_eq!(found.events.len(), 1);
@@ -228,7 +228,7 @@ mod tests {
         assert_eq!(found.properties.len(), 1);
 
         // Known names and properties wait for the next minute.
-        discovery.observe(1, &event("a", "2026-01-04T00:00:00Z"));
+        discovery.observe(domain::ProjectId(1), &event("a", "2026-01-04T00:00:00Z"));
         assert!(discovery.take().is_none());
     }
 
@@ -240,10 +240,10 @@ mod tests {
             .map(|n| (format!("p{n}"), json!(n)))
             .collect();
 
-        discovery.observe(1, &flood);
+        discovery.observe(domain::ProjectId(1), &flood);
         assert_eq!(discovery.take().unwrap().properties.len(), PENDING);
 
-        discovery.observe(1, &flood);
+        discovery.observe(domain::ProjectId(1), &flood);
         let rest = discovery.take().unwrap().properties;
         assert_eq!(rest.len(), 5, "only the names left over are reported again");
     }
@@ -251,12 +251,12 @@ mod tests {
     #[test]
     fn a_report_that_could_not_be_sent_goes_out_merged_with_the_next() {
         let mut discovery = Discovery::default();
-        discovery.observe(1, &event("a", "2026-01-02T00:00:00Z"));
+        discovery.observe(domain::ProjectId(1), &event("a", "2026-01-02T00:00:00Z"));
         let unsent = discovery.take().unwrap();
 
         discovery.restore(unsent);
-        discovery.observe(1, &event("a", "2026-01-01T00:00:00Z"));
-        discovery.observe(1, &event("b", "2026-01-03T00:00:00Z"));
+        discovery.observe(domain::ProjectId(1), &event("a", "2026-01-01T00:00:00Z"));
+        discovery.observe(domain::ProjectId(1), &event("b", "2026-01-03T00:00:00Z"));
 
         let found = discovery.take().unwrap();
         let mut events: Vec<_> = found

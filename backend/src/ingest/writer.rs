@@ -164,7 +164,7 @@ impl Writer {
             let [current_url, browser, os, country, session_id] = hot;
             appender.append_row(params![
                 event.uuid.to_string(),
-                project,
+                project.get(),
                 timestamp(event.timestamp),
                 event.event,
                 event.distinct_id,
@@ -206,14 +206,14 @@ impl Writer {
                 let person = persons
                     .person_of(distinct_id)
                     .expect("remapped ids are mapped");
-                mappings.append_row(params![project, &**distinct_id, person.to_string()])?;
+                mappings.append_row(params![project.get(), &**distinct_id, person.to_string()])?;
             }
             for id in &persons.dirty {
                 let Some(person) = persons.person(id) else {
                     continue;
                 };
                 changed.append_row(params![
-                    project,
+                    project.get(),
                     id.to_string(),
                     serde_json::to_string(&person.properties).unwrap_or_default(),
                     person.is_identified,
@@ -240,15 +240,15 @@ impl Writer {
                 let (old, new) = (old.to_string(), new.to_string());
                 self.db.execute(
                     "UPDATE person_overrides SET new_person_id = ? WHERE project_id = ? AND new_person_id = ?",
-                    params![new, project, old],
+                    params![new, project.get(), old],
                 )?;
                 self.db.execute(
                     "INSERT INTO person_overrides VALUES (?, ?, ?)",
-                    params![project, old, new],
+                    params![project.get(), old, new],
                 )?;
                 self.db.execute(
                     "DELETE FROM persons WHERE project_id = ? AND id = ?",
-                    params![project, old],
+                    params![project.get(), old],
                 )?;
             }
         }
@@ -263,12 +263,12 @@ impl Writer {
         let mapping = self
             .db
             .prepare("SELECT distinct_id, person_id::VARCHAR FROM person_distinct_ids WHERE project_id = ?")?
-            .query_map([project], |row| Ok((row.get::<_, String>(0)?, uuid(row.get(1)?))))?
+            .query_map([project.get()], |row| Ok((row.get::<_, String>(0)?, uuid(row.get(1)?))))?
             .collect::<duckdb::Result<Vec<_>>>()?;
         let persons = self
             .db
             .prepare("SELECT id::VARCHAR, properties::VARCHAR, is_identified, created_at FROM persons WHERE project_id = ?")?
-            .query_map([project], |row| {
+            .query_map([project.get()], |row| {
                 let properties = match serde_json::from_str::<Value>(&row.get::<_, String>(1)?) {
                     Ok(Value::Object(map)) => map,
                     _ => Default::default(),

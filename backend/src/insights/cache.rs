@@ -142,7 +142,7 @@ mod tests {
 
     fn key(n: usize) -> CacheKey {
         CacheKey {
-            project: 1,
+            project: domain::ProjectId(1),
             time_zone: TimeZone::utc(),
             query: format!("query {n}"),
             range_end: DateTime::UNIX_EPOCH,

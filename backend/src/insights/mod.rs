@@ -207,7 +207,7 @@ fn earliest_event(db: &Db, project: ProjectId, range: &DateRange) -> Result<Opti
     }
     let first: Option<NaiveDateTime> = db.query_row(
         "SELECT min(timestamp) FROM events WHERE project_id = ?",
-        [project],
+        [project.get()],
         |row| row.get(0),
     )?;
     Ok(first.map(|at| at.and_utc()))

@@ -24,7 +24,7 @@ impl Source {
             .push(&person_joins(self.persons))
             .push(join)
             .push(" WHERE e.project_id = ")
-            .bind(self.project)
+            .bind(self.project.get())
             .push(" AND e.timestamp >= ")
             .bind_time(self.from)
             .push(" AND e.timestamp < ")

@@ -9,7 +9,7 @@ use domain::definitions::{
     Annotations, DefinitionId, DefinitionNotes, EventDefinition, PropertyDefinition, PropertyKind,
     PropertyType, Verification,
 };
-use domain::ProjectId;
+use domain::{ProjectId, UserId};
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -20,7 +20,7 @@ struct Row {
     last_seen_at: DateTime<Utc>,
     description: String,
     tags: String,
-    owner_id: Option<i64>,
+    owner_id: Option<UserId>,
     owner: Option<String>,
     verified_by: Option<String>,
     verified_at: Option<DateTime<Utc>>,

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use strum::{EnumMessage, EnumString, IntoStaticStr, VariantArray};
 
-pub type InsightId = i64;
+pub use crate::InsightId;
 
 /// The 8-character id in an insight's URL, unique within its project.
 pub const SHORT_ID_LENGTH: usize = 8;
@@ -200,8 +200,8 @@ mod tests {
     fn insight(name: Option<&str>, by: UserId) -> Insight {
         let query = InsightKind::Trends.starter();
         Insight {
-            id: 1,
-            project_id: 1,
+            id: crate::InsightId(1),
+            project_id: crate::ProjectId(1),
             short_id: "abcdEFGH".into(),
             name: name.map(Into::into),
             derived_name: derived_name(&query),
@@ -220,8 +220,14 @@ mod tests {
 
     #[test]
     fn unnamed_insights_show_their_automatic_name() {
-        assert_eq!(insight(None, 1).display_name(), "Pageview count");
-        assert_eq!(insight(Some("Traffic"), 1).display_name(), "Traffic");
+        assert_eq!(
+            insight(None, crate::UserId(1)).display_name(),
+            "Pageview count"
+        );
+        assert_eq!(
+            insight(Some("Traffic"), crate::UserId(1)).display_name(),
+            "Traffic"
+        );
     }
 
     #[test]
@@ -235,8 +241,8 @@ mod tests {
 
     #[test]
     fn the_list_filters_by_tab_search_kind_creator_and_tag() {
-        let mine = insight(Some("Weekly traffic"), 7);
-        let list = |q: InsightListQuery| q.admits(&mine, 7);
+        let mine = insight(Some("Weekly traffic"), crate::UserId(7));
+        let list = |q: InsightListQuery| q.admits(&mine, crate::UserId(7));
         assert!(list(InsightListQuery::default()));
         assert!(list(InsightListQuery {
             tab: InsightTab::Mine,
@@ -246,7 +252,7 @@ mod tests {
             tab: InsightTab::Mine,
             ..Default::default()
         }
-        .admits(&mine, 8));
+        .admits(&mine, crate::UserId(8)));
         assert!(!list(InsightListQuery {
             tab: InsightTab::Favorites,
             ..Default::default()
@@ -264,7 +270,7 @@ mod tests {
             ..Default::default()
         }));
         assert!(!list(InsightListQuery {
-            created_by: Some(8),
+            created_by: Some(crate::UserId(8)),
             ..Default::default()
         }));
         assert!(list(InsightListQuery {
