@@ -8,12 +8,13 @@
 mod interrupt;
 mod read;
 mod schema;
+mod versions;
 
 pub(crate) use interrupt::{run_interruptible, TimedOut};
 
 pub use read::{EventRow, PersonRow};
+pub use versions::DataVersions;
 
-use crate::insights::DataVersions;
 use crate::{Error, Result};
 use duckdb::Connection;
 use std::path::Path;

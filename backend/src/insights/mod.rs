@@ -76,7 +76,7 @@ mod sql;
 mod trends;
 
 use cache::CacheKey;
-pub use cache::{DataVersions, InsightCache};
+pub use cache::InsightCache;
 pub(crate) use limits::QueryGate;
 pub use limits::{QueryLimits, DEFAULT_TIME_LIMIT, QUERIES_PER_USER};
 
