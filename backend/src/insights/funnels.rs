@@ -5,7 +5,8 @@
 //! very next event by row number, unordered ones each step's first event
 //! after the start. Each person keeps the chain that reaches furthest.
 
-use super::source::{breakdown_value, matches, person_need, Source};
+use super::breakdown;
+use super::source::{matches, person_need, Source};
 use super::sql::{literal, Sql, PERSON};
 use super::{earliest_event, Db};
 use crate::Result;
@@ -52,7 +53,7 @@ pub fn run(
         .push(PERSON)
         .push(" AS person, e.timestamp AS ts, e.uuid AS uuid, ")
         .push(&match breakdown {
-            Some((scope, key, _)) => breakdown_value(scope, key),
+            Some((scope, key, _)) => breakdown::value(scope, key),
             None => "NULL::VARCHAR".into(),
         })
         .push(" AS bd");

@@ -66,6 +66,7 @@
 //! [`BREAKDOWN_NULL`]: domain::insight::BREAKDOWN_NULL
 //! [`BREAKDOWN_OTHER`]: domain::insight::BREAKDOWN_OTHER
 
+mod breakdown;
 mod cache;
 mod filters;
 mod funnels;

@@ -5,7 +5,9 @@
 //! paths and time-zone names, so it can fold them). Nothing else interpolates
 //! text into a statement. A ClickHouse port replaces this module.
 
+use super::Db;
 use crate::events::HOT_PROPERTIES;
+use crate::Result;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use domain::insight::{Interval, PropertyScope};
 use duckdb::types::Value;
@@ -45,6 +47,30 @@ impl Sql {
     pub fn bind_local(&mut self, at: NaiveDateTime) -> &mut Self {
         self.bind(timestamp(at))
     }
+
+    /// Runs the statement and maps each row it returns.
+    pub fn rows<T>(
+        &self,
+        db: &Db,
+        map: impl FnMut(&duckdb::Row<'_>) -> duckdb::Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut statement = db.prepare(&self.text)?;
+        let rows = statement.query_map(duckdb::params_from_iter(self.params.iter()), map)?;
+        Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
+    }
+}
+
+/// `WITH` the named subqueries (each a whole `name AS (…)`), then `select`.
+pub fn with(ctes: impl IntoIterator<Item = Sql>, select: Sql) -> Sql {
+    let mut sql = Sql::default();
+    for (i, cte) in ctes.into_iter().enumerate() {
+        sql.push(if i == 0 { "WITH " } else { ", " }).append(cte);
+    }
+    if !sql.text.is_empty() {
+        sql.push(" ");
+    }
+    sql.append(select);
+    sql
 }
 
 fn timestamp(at: NaiveDateTime) -> Value {
