@@ -3,7 +3,7 @@
 //! rank the same way: most rows first, ties by value, the rest together as
 //! [`BREAKDOWN_OTHER`].
 
-use super::sql::{literal, property_text, Sql};
+use super::sql::{cte, literal, most_common, property_text, Sql};
 use domain::insight::{PropertyScope, BREAKDOWN_NULL, BREAKDOWN_OTHER};
 
 /// A breakdown property's value, with missing and empty values as the
@@ -19,15 +19,7 @@ pub fn value(scope: PropertyScope, key: &str) -> String {
 /// The subquery `top (bd, rank)`: the `limit` values of `value` with most
 /// rows in `rows` (a `FROM … [WHERE …]` clause), ranked from 1.
 pub fn top(value: &str, rows: Sql, limit: u32) -> Sql {
-    let mut sql = Sql::default();
-    sql.push(&format!(
-        "top AS (SELECT {value} AS bd, row_number() OVER (ORDER BY count(*) DESC, bd) AS rank"
-    ))
-    .append(rows)
-    .push(" GROUP BY bd QUALIFY rank <= ")
-    .bind(i64::from(limit))
-    .push(")");
-    sql
+    cte("top", most_common(value, rows, limit))
 }
 
 /// The series a row joined to `top` counts in: its value when ranked, else

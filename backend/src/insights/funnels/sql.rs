@@ -8,7 +8,10 @@
 
 use crate::insights::breakdown;
 use crate::insights::source::{matches, Source};
-use crate::insights::sql::{with, Sql, PERSON};
+use crate::insights::sql::{
+    aggregate_where, arg_min_record, asof_left_join, cast, cte, field, minus, null, percentile,
+    plus, seconds_between, with, Span, Sql, Type, PERSON,
+};
 use domain::insight::{EventsNode, FunnelOrder, PropertyFilter, PropertyScope};
 
 /// A funnel query, as far as its SQL goes.
@@ -87,8 +90,8 @@ impl Funnel<'_> {
     /// Whether `column` (a step's time) falls within the window of the start.
     fn within(&self, column: &str) -> String {
         format!(
-            "COALESCE({column} <= t0 + INTERVAL {} SECOND, FALSE)",
-            self.window_seconds
+            "COALESCE({column} <= {}, FALSE)",
+            plus("t0", Span::Seconds(self.window_seconds))
         )
     }
 }
@@ -121,12 +124,12 @@ pub fn funnel(funnel: &Funnel) -> Sql {
 /// event's place `rn` among the person's; and `st{k}`, each step's events.
 fn step_events(funnel: &Funnel) -> Vec<Sql> {
     let mut ev = Sql::default();
-    ev.push("ev AS (SELECT * FROM (SELECT ")
+    ev.push("SELECT * FROM (SELECT ")
         .push(PERSON)
         .push(" AS person, e.timestamp AS ts, e.uuid AS uuid, ")
         .push(&match funnel.breakdown {
             Some((scope, key, _)) => breakdown::value(scope, key),
-            None => "NULL::VARCHAR".into(),
+            None => null(Type::Text),
         })
         .push(" AS bd");
     for (k, step) in funnel.steps.iter().enumerate() {
@@ -143,14 +146,11 @@ fn step_events(funnel: &Funnel) -> Vec<Sql> {
     if funnel.order != FunnelOrder::Strict {
         ev.push(&format!(" WHERE {}", funnel.any_step()));
     }
-    ev.push(")");
-    let mut ctes = vec![ev];
+    let mut ctes = vec![cte("ev", ev)];
     for k in 0..funnel.n() {
         let mut step = Sql::default();
-        step.push(&format!(
-            "st{k} AS (SELECT person AS p, ts AS t FROM ev WHERE f{k})"
-        ));
-        ctes.push(step);
+        step.push(&format!("SELECT person AS p, ts AS t FROM ev WHERE f{k}"));
+        ctes.push(cte(&format!("st{k}"), step));
     }
     ctes
 }
@@ -170,8 +170,9 @@ fn starts(funnel: &Funnel) -> Vec<Sql> {
     };
     let mut c0 = Sql::default();
     c0.push(&format!(
-        "c0 AS (SELECT person, ts AS t0, uuid AS u0, bd{rn} FROM ev WHERE {start_filter})"
+        "SELECT person, ts AS t0, uuid AS u0, bd{rn} FROM ev WHERE {start_filter}"
     ));
+    let c0 = cte("c0", c0);
     if !funnel.pruned() {
         return vec![c0];
     }
@@ -181,14 +182,14 @@ fn starts(funnel: &Funnel) -> Vec<Sql> {
         "<="
     };
     let mut span = Sql::default();
-    span.push("span AS (SELECT p, min(t) AS first, max(t) AS last FROM st1 GROUP BY p)");
+    span.push("SELECT p, min(t) AS first, max(t) AS last FROM st1 GROUP BY p");
     let mut live = Sql::default();
     live.push(&format!(
-        "live AS (SELECT c0.* FROM c0 JOIN span ON c0.person = span.p \
-         AND c0.t0 >= span.first - INTERVAL {} SECOND AND c0.t0 {before_last} span.last)",
-        funnel.window_seconds
+        "SELECT c0.* FROM c0 JOIN span ON c0.person = span.p \
+         AND c0.t0 >= {} AND c0.t0 {before_last} span.last",
+        minus("span.first", Span::Seconds(funnel.window_seconds))
     ));
-    vec![c0, span, live]
+    vec![c0, cte("span", span), cte("live", live)]
 }
 
 /// One chain subquery per looked-up step, from `start` on: `c{k+1}` is
@@ -204,12 +205,12 @@ fn chains(
     for k in funnel.first_looked_up()..funnel.n() {
         let next = format!("c{}", k + 1);
         let StepMatch { join, found } = step(funnel, k, &chain);
-        let mut cte = Sql::default();
-        cte.push(&format!(
-            "{next} AS (SELECT {chain}.*, {found} AS {} FROM {chain} {join})",
+        let mut link = Sql::default();
+        link.push(&format!(
+            "SELECT {chain}.*, {found} AS {} FROM {chain} {join}",
             funnel.time_column(k)
         ));
-        ctes.push(cte);
+        ctes.push(cte(&next, link));
         chain = next;
     }
     (ctes, chain)
@@ -224,10 +225,13 @@ struct StepMatch {
 /// Ordered: the earliest event of step `k` after the chain's step `k-1`.
 fn ordered_step(funnel: &Funnel, k: usize, chain: &str) -> StepMatch {
     StepMatch {
-        join: format!(
-            "ASOF LEFT JOIN st{k} ON {chain}.person = st{k}.p AND st{k}.t {} {chain}.t{}",
-            funnel.after(k),
-            k - 1
+        join: asof_left_join(
+            &format!("st{k}"),
+            &format!(
+                "{chain}.person = st{k}.p AND st{k}.t {} {chain}.t{}",
+                funnel.after(k),
+                k - 1
+            ),
         ),
         found: format!("st{k}.t"),
     }
@@ -248,7 +252,10 @@ fn strict_step(funnel: &Funnel, k: usize, chain: &str) -> StepMatch {
 /// Unordered: step `k`'s first event at or after the start.
 fn unordered_step(_: &Funnel, k: usize, chain: &str) -> StepMatch {
     StepMatch {
-        join: format!("ASOF LEFT JOIN st{k} ON {chain}.person = st{k}.p AND st{k}.t >= {chain}.t0"),
+        join: asof_left_join(
+            &format!("st{k}"),
+            &format!("{chain}.person = st{k}.p AND st{k}.t >= {chain}.t0"),
+        ),
         found: format!("st{k}.t"),
     }
 }
@@ -258,7 +265,7 @@ fn reached(funnel: &Funnel) -> String {
     let n = funnel.n();
     match funnel.order {
         FunnelOrder::Unordered => (0..n)
-            .map(|k| format!("{}::INT", funnel.within(&format!("x{k}"))))
+            .map(|k| cast(&funnel.within(&format!("x{k}")), Type::Integer))
             .collect::<Vec<_>>()
             .join(" + "),
         // Step k counts only when every step before it does: an ASOF join
@@ -266,7 +273,7 @@ fn reached(funnel: &Funnel) -> String {
         _ => std::iter::once("1".to_owned())
             .chain((1..n).map(|k| {
                 let all: Vec<String> = (1..=k).map(|j| funnel.within(&format!("t{j}"))).collect();
-                format!("({})::INT", all.join(" AND "))
+                cast(&all.join(" AND "), Type::Integer)
             }))
             .collect::<Vec<_>>()
             .join(" + "),
@@ -281,34 +288,35 @@ fn furthest_chains(funnel: &Funnel, last: &str) -> Vec<Sql> {
     let times = funnel.times();
     let mut scored = Sql::default();
     scored.push(&format!(
-        "scored AS (SELECT person, t0, u0, bd, {}, {} AS reached FROM {last}",
+        "SELECT person, t0, u0, bd, {}, {} AS reached FROM {last}",
         times.join(", "),
         reached(funnel)
     ));
     if funnel.pruned() && !funnel.entered_directly() {
         let none: Vec<String> = times
             .iter()
-            .map(|t| format!("NULL::TIMESTAMP AS {t}"))
+            .map(|t| format!("{} AS {t}", null(Type::Timestamp)))
             .collect();
         scored.push(&format!(
             " UNION ALL SELECT person, t0, u0, bd, {}, 1 FROM c0",
             none.join(", ")
         ));
     }
-    scored.push(")");
     let kept: Vec<&str> = ["t0", "bd", "reached"]
         .into_iter()
         .chain(times.iter().map(String::as_str))
         .collect();
-    let fields: Vec<String> = kept.iter().map(|c| format!("'{c}': {c}")).collect();
-    let unpacked: Vec<String> = kept.iter().map(|c| format!("c.{c} AS {c}")).collect();
+    let unpacked: Vec<String> = kept
+        .iter()
+        .map(|c| format!("{} AS {c}", field("c", c)))
+        .collect();
     let mut chosen = Sql::default();
     chosen.push(&format!(
-        "chosen AS (SELECT person, {} FROM (SELECT person, arg_min({{{}}}, {{'r': -reached, 't': t0, 'u': u0}}) AS c FROM scored GROUP BY person))",
+        "SELECT person, {} FROM (SELECT person, {} AS c FROM scored GROUP BY person)",
         unpacked.join(", "),
-        fields.join(", ")
+        arg_min_record(&kept, &[("r", "-reached"), ("t", "t0"), ("u", "u0")]),
     ));
-    vec![scored, chosen]
+    vec![cte("scored", scored), cte("chosen", chosen)]
 }
 
 /// The count of people per step, then the median and mean seconds from
@@ -318,23 +326,18 @@ fn step_columns(funnel: &Funnel) -> String {
     let mut columns: Vec<String> = (0..n)
         .map(|k| match k {
             0 if funnel.entered_directly() => "(SELECT count(DISTINCT person) FROM c0)".to_owned(),
-            _ => format!("count(*) FILTER (WHERE reached >= {})", k + 1),
+            _ => aggregate_where("count(*)", &format!("reached >= {}", k + 1)),
         })
         .collect();
     for k in 1..n {
         let seconds = if funnel.order == FunnelOrder::Unordered {
-            "NULL::DOUBLE".to_owned()
+            null(Type::Double)
         } else {
-            format!("date_diff('microsecond', t{}, t{k}) / 1e6", k - 1)
+            seconds_between(&format!("t{}", k - 1), &format!("t{k}"))
         };
-        columns.push(format!(
-            "quantile_cont({seconds}, 0.5) FILTER (WHERE reached >= {})",
-            k + 1
-        ));
-        columns.push(format!(
-            "avg({seconds}) FILTER (WHERE reached >= {})",
-            k + 1
-        ));
+        let reached = format!("reached >= {}", k + 1);
+        columns.push(aggregate_where(&percentile(&seconds, 0.5), &reached));
+        columns.push(aggregate_where(&format!("avg({seconds})"), &reached));
     }
     columns.join(", ")
 }
@@ -343,7 +346,9 @@ fn step_columns(funnel: &Funnel) -> String {
 fn counts(funnel: &Funnel) -> Sql {
     let mut sql = Sql::default();
     sql.push(&format!(
-        "SELECT NULL::VARCHAR, 0::BIGINT, 1, {} FROM chosen",
+        "SELECT {}, {}, 1, {} FROM chosen",
+        null(Type::Text),
+        cast("0", Type::BigInt),
         step_columns(funnel)
     ));
     sql

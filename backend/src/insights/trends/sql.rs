@@ -5,7 +5,10 @@
 
 use crate::insights::breakdown;
 use crate::insights::source::Source;
-use crate::insights::sql::{bucket, local_time, with, Sql, PERSON};
+use crate::insights::sql::{
+    bucket, cast, cte, materialized_cte, minus, null, percentile, periods, property_number, with,
+    Span, Sql, Type, PERSON,
+};
 use domain::insight::dates::{utc, Window};
 use domain::insight::{EventsNode, Interval, Math, PropertyScope};
 
@@ -40,7 +43,7 @@ impl Measure {
     /// The aggregate and the per-event value it reads, by math.
     pub fn of(node: &EventsNode) -> Self {
         let property = || {
-            crate::insights::sql::property_number(
+            property_number(
                 PropertyScope::Event,
                 node.math_property.as_deref().unwrap_or_default(),
             )
@@ -56,7 +59,7 @@ impl Measure {
             Math::Min => ("min(v)".into(), property()),
             Math::Max => ("max(v)".into(), property()),
             Math::Median | Math::P90 | Math::P95 | Math::P99 => (
-                format!("quantile_cont(v, {})", node.math.quantile().unwrap_or(0.5)),
+                percentile("v", node.math.quantile().unwrap_or(0.5)),
                 property(),
             ),
         };
@@ -113,7 +116,7 @@ fn ranked(series: &Series, ranking: Option<&Ranking>) -> Ranked {
         None => Ranked {
             ctes: Vec::new(),
             join: String::new(),
-            value: "NULL::VARCHAR".into(),
+            value: null(Type::Text),
             rank: "0".into(),
         },
     }
@@ -131,8 +134,8 @@ pub fn bucket_counts(series: &Series, ranking: Option<&Ranking>) -> Sql {
     let mut select = Sql::default();
     select
         .push(&format!(
-            "SELECT b, bv, rank, GROUPING(b) AS is_total, ({})::DOUBLE FROM (SELECT {} AS b, {value} AS bv, {rank} AS rank, {} AS v",
-            series.measure.aggregate,
+            "SELECT b, bv, rank, GROUPING(b) AS is_total, {} FROM (SELECT {} AS b, {value} AS bv, {rank} AS rank, {} AS v",
+            cast(&series.measure.aggregate, Type::Double),
             bucket(series.window.interval, series.window.time_zone.name()),
             series.measure.per_event,
         ))
@@ -147,25 +150,24 @@ pub fn bucket_counts(series: &Series, ranking: Option<&Ranking>) -> Sql {
 pub fn breakdown_counts(series: &Series, ranking: &Ranking) -> Sql {
     let mut base = Sql::default();
     base.push(&format!(
-        "base AS MATERIALIZED (SELECT {} AS b, {} AS bd, {} AS v",
+        "SELECT {} AS b, {} AS bd, {} AS v",
         bucket(series.window.interval, series.window.time_zone.name()),
         ranking.value,
         series.measure.per_event,
     ))
-    .append(series.events(&series.source, ""))
-    .push(")");
+    .append(series.events(&series.source, ""));
     let mut rows = Sql::default();
     rows.push(" FROM base");
     let top = breakdown::top("bd", rows, ranking.limit);
     let mut select = Sql::default();
     select.push(&format!(
-        "SELECT b, {} AS bv, {} AS rank, GROUPING(b) AS is_total, ({})::DOUBLE FROM base LEFT JOIN top USING (bd){}",
+        "SELECT b, {} AS bv, {} AS rank, GROUPING(b) AS is_total, {} FROM base LEFT JOIN top USING (bd){}",
         breakdown::series_value(),
         breakdown::series_rank(),
-        series.measure.aggregate,
+        cast(&series.measure.aggregate, Type::Double),
         series.grouping(),
     ));
-    with([base, top], select)
+    with([materialized_cte("base", base), top], select)
 }
 
 /// Distinct persons active in the `days` ending with each bucket: distinct
@@ -180,42 +182,33 @@ pub fn active_users(series: &Series, ranking: Option<&Ranking>, days: i64) -> Sq
         rank,
     } = ranked(series, ranking);
     let grain = if window.interval == Interval::Hour {
-        "hour"
+        Interval::Hour
     } else {
-        "day"
+        Interval::Day
     };
     let look_back = utc(
         window.time_zone,
         window.starts[0] - chrono::Duration::days(days),
     );
-    let step = match window.interval {
-        Interval::Hour => "INTERVAL 1 HOUR",
-        Interval::Day => "INTERVAL 1 DAY",
-        Interval::Week => "INTERVAL 7 DAY",
-        Interval::Month => "INTERVAL 1 MONTH",
-    };
     let mut active = Sql::default();
     active
         .push(&format!(
-            "active AS (SELECT DISTINCT {} AS person, date_trunc('{grain}', {}) AS at, {value} AS bv, {rank} AS rank",
+            "SELECT DISTINCT {} AS person, {} AS at, {value} AS bv, {rank} AS rank",
             series.measure.per_event,
-            local_time(window.time_zone.name()),
+            bucket(grain, window.time_zone.name()),
         ))
-        .append(series.events(&series.source.reaching_back(look_back), &join))
-        .push(")");
-    let mut buckets = Sql::default();
-    buckets
-        .push(&format!(
-            "buckets AS (SELECT generate_series AS b, generate_series + {step} AS b_end FROM generate_series("
-        ))
-        .bind_local(window.starts[0])
-        .push(", ")
-        .bind_local(*window.starts.last().expect("windows have buckets"))
-        .push(&format!(", {step}))"));
-    ctes.extend([active, buckets]);
+        .append(series.events(&series.source.reaching_back(look_back), &join));
+    let buckets = periods(
+        window.starts[0],
+        *window.starts.last().expect("windows have buckets"),
+        window.interval,
+    );
+    ctes.extend([cte("active", active), cte("buckets", buckets)]);
     let mut select = Sql::default();
     select.push(&format!(
-        "SELECT b, bv, rank, 0 AS is_total, count(DISTINCT person)::DOUBLE FROM buckets JOIN active ON active.at >= b_end - INTERVAL {days} DAY AND active.at < b_end GROUP BY b, bv, rank"
+        "SELECT b, bv, rank, 0 AS is_total, {} FROM buckets JOIN active ON active.at >= {} AND active.at < b_end GROUP BY b, bv, rank",
+        cast("count(DISTINCT person)", Type::Double),
+        minus("b_end", Span::Days(days)),
     ));
     with(ctes, select)
 }
