@@ -13,6 +13,7 @@ mod versions;
 pub(crate) use interrupt::{run_interruptible, TimedOut};
 
 pub use read::{EventRow, PersonRow};
+pub use schema::{Migration, MIGRATIONS};
 pub use versions::DataVersions;
 
 use crate::{Error, Result};
@@ -39,7 +40,9 @@ pub struct EventsStore {
 }
 
 impl EventsStore {
-    /// Opens (creating if needed) the DuckDB file at `path`.
+    /// Opens (creating if needed) the DuckDB file at `path` and applies the
+    /// schema migrations it lacks; refuses a file whose schema is newer than
+    /// this build knows ([`Error::EventsSchemaTooNew`]).
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| Error::Io {
@@ -47,8 +50,8 @@ impl EventsStore {
                 source,
             })?;
         }
-        let connection = Connection::open(path)?;
-        connection.execute_batch(schema::SCHEMA)?;
+        let mut connection = Connection::open(path)?;
+        schema::migrate(&mut connection)?;
         Ok(Self {
             base: Arc::new(Mutex::new(connection)),
             versions: DataVersions::default(),
