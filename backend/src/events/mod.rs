@@ -1,9 +1,15 @@
 //! The events store: events and persons in embedded DuckDB, a column store
 //! made for the scans and aggregations insights run.
 //!
-//! All DuckDB SQL lives below this module. Events keep narrow typed columns
-//! (time, name, distinct id, person) plus the full properties as JSON, and a
-//! few hot properties materialized as columns at ingestion.
+//! Events keep narrow typed columns (time, name, distinct id, person) plus
+//! the full properties as JSON, and a few hot properties materialized as
+//! columns at ingestion. This module owns the file: its schema migrations,
+//! connections, stopping queries that run too long, the per-project data
+//! versions, and the reads behind the events and persons pages. Two other
+//! modules write DuckDB SQL, on connections from [`EventsStore::connect`]:
+//! the ingestion writer ([`crate::ingest`]) stores events and persons, and
+//! the insight engine ([`crate::insights`], its dialect in one module)
+//! queries them.
 
 mod interrupt;
 mod read;

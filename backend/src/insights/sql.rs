@@ -3,7 +3,8 @@
 //! User values only ever reach SQL through [`Sql::bind`] (a `?` parameter) or
 //! [`literal`] (for the few places DuckDB needs a constant, such as JSON
 //! paths and time-zone names, so it can fold them). Nothing else interpolates
-//! text into a statement.
+//! text into a statement; the only numbers written into one are our own or
+//! integers (a funnel's conversion window).
 //!
 //! The insight builders (trends, funnels, retention, breakdowns, filters,
 //! the event source) write standard SQL themselves: `SELECT`, joins,

@@ -3,7 +3,7 @@
 //! Every candidate start event becomes a chain: ordered funnels find each
 //! next step's earliest event with an ASOF join, strict ones the person's
 //! very next event by row number, unordered ones each step's first event
-//! after the start. Each person keeps the chain that reaches furthest. The
+//! at or after the start. Each person keeps the chain that reaches furthest. The
 //! statement is built in [`sql`]; this module runs it and shapes its rows.
 
 mod sql;

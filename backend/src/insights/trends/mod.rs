@@ -1,4 +1,8 @@
 //! Trends: one number per series, bucket and breakdown value.
+//!
+//! Each series is one statement over its period, built in [`sql`] by the
+//! builder for its shape; this module picks the shape, runs it, and turns
+//! the rows into series (then formulas and the cumulative display).
 
 mod formula;
 mod sql;
