@@ -49,6 +49,10 @@ pub enum Error {
     /// The events store failed.
     #[error("events store")]
     Events(#[from] duckdb::Error),
+    /// The events store's file has a schema version newer than this build's
+    /// migrations: it was written by a newer Huddle.
+    #[error("the events store has schema version {found}, newer than the {known} this version of Huddle knows; run a newer Huddle")]
+    EventsSchemaTooNew { found: i64, known: i64 },
     /// A directory or thread could not be created.
     #[error("{context}")]
     Io {

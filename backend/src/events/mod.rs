@@ -1,19 +1,27 @@
 //! The events store: events and persons in embedded DuckDB, a column store
 //! made for the scans and aggregations insights run.
 //!
-//! All DuckDB SQL lives below this module. Events keep narrow typed columns
-//! (time, name, distinct id, person) plus the full properties as JSON, and a
-//! few hot properties materialized as columns at ingestion.
+//! Events keep narrow typed columns (time, name, distinct id, person) plus
+//! the full properties as JSON, and a few hot properties materialized as
+//! columns at ingestion. This module owns the file: its schema migrations,
+//! connections, stopping queries that run too long, the per-project data
+//! versions, and the reads behind the events and persons pages. Two other
+//! modules write DuckDB SQL, on connections from [`EventsStore::connect`]:
+//! the ingestion writer ([`crate::ingest`]) stores events and persons, and
+//! the insight engine ([`crate::insights`], its dialect in one module)
+//! queries them.
 
 mod interrupt;
 mod read;
 mod schema;
+mod versions;
 
 pub(crate) use interrupt::{run_interruptible, TimedOut};
 
 pub use read::{EventRow, PersonRow};
+pub use schema::{Migration, MIGRATIONS};
+pub use versions::DataVersions;
 
-use crate::insights::DataVersions;
 use crate::{Error, Result};
 use duckdb::Connection;
 use std::path::Path;
@@ -38,7 +46,9 @@ pub struct EventsStore {
 }
 
 impl EventsStore {
-    /// Opens (creating if needed) the DuckDB file at `path`.
+    /// Opens (creating if needed) the DuckDB file at `path` and applies the
+    /// schema migrations it lacks; refuses a file whose schema is newer than
+    /// this build knows ([`Error::EventsSchemaTooNew`]).
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| Error::Io {
@@ -46,8 +56,8 @@ impl EventsStore {
                 source,
             })?;
         }
-        let connection = Connection::open(path)?;
-        connection.execute_batch(schema::SCHEMA)?;
+        let mut connection = Connection::open(path)?;
+        schema::migrate(&mut connection)?;
         Ok(Self {
             base: Arc::new(Mutex::new(connection)),
             versions: DataVersions::default(),

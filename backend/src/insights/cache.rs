@@ -1,18 +1,19 @@
 //! Computed results, kept per query, project and data version.
 //!
 //! A result stays valid while the project's events are unchanged (ingestion
-//! bumps the data version) and the query's range resolves to the same
-//! buckets; relative ranges therefore roll over with the clock. The cache is
-//! per process and bounded by the approximate size of what it holds (a
-//! result's JSON and its key), evicting the least recently used; with several
-//! servers each keeps its own.
+//! bumps the project's [`DataVersions`] entry) and the query's range resolves
+//! to the same buckets; relative ranges therefore roll over with the clock.
+//! The cache is per process and bounded by the approximate size of what it
+//! holds (a result's JSON and its key), evicting the least recently used; with
+//! several servers each keeps its own.
+//!
+//! [`DataVersions`]: crate::events::DataVersions
 
 use chrono::{DateTime, Utc};
 use domain::insight::QueryOutcome;
 use domain::project::TimeZone;
 use domain::ProjectId;
 use lru::LruCache;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// How many bytes of results are kept.
@@ -111,27 +112,6 @@ impl InsightCache {
                 size,
             },
         );
-    }
-}
-
-/// Per project, a number that changes whenever its events change.
-#[derive(Clone, Default)]
-pub struct DataVersions {
-    versions: Arc<Mutex<HashMap<ProjectId, u64>>>,
-}
-
-impl DataVersions {
-    pub fn current(&self, project: ProjectId) -> u64 {
-        self.versions
-            .lock()
-            .map(|v| v.get(&project).copied().unwrap_or(0))
-            .unwrap_or(0)
-    }
-
-    pub fn bump(&self, project: ProjectId) {
-        if let Ok(mut versions) = self.versions.lock() {
-            *versions.entry(project).or_insert(0) += 1;
-        }
     }
 }
 

@@ -1,6 +1,8 @@
 //! Property filters as SQL predicates over `e` (events) and `p` (persons).
 
-use super::sql::{property_number, property_text, Sql};
+use super::sql::{
+    contains_ignoring_case, property_number, property_text, regex_matches, Sql, PATTERN_CHECK,
+};
 use super::Db;
 use crate::{Error, Result};
 use domain::insight::{Operator, PropertyFilter, PropertyScope, Scalar};
@@ -21,7 +23,7 @@ pub fn check_patterns<'a>(
     for filter in patterns {
         let compile = match &mut compile {
             Some(statement) => statement,
-            None => compile.insert(db.prepare("SELECT regexp_matches('', ?)")?),
+            None => compile.insert(db.prepare(PATTERN_CHECK)?),
         };
         for value in filter.values() {
             if compile.query_row([value.as_text()], |_| Ok(())).is_err() {
@@ -104,14 +106,10 @@ fn compare(operator: Operator, filter: &PropertyFilter, text: &str, value: &Scal
             sql.push(")");
         }
         (Operator::Icontains, value) => {
-            sql.push(&format!("contains(lower({text}), lower("))
-                .bind(value.as_text())
-                .push("))");
+            sql.append(contains_ignoring_case(text, Sql::bound(value.as_text())));
         }
         (Operator::Regex, value) => {
-            sql.push(&format!("regexp_matches({text}, "))
-                .bind(value.as_text())
-                .push(")");
+            sql.append(regex_matches(text, Sql::bound(value.as_text())));
         }
         (comparison, value) => {
             let op = match comparison {

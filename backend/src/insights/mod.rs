@@ -66,6 +66,7 @@
 //! [`BREAKDOWN_NULL`]: domain::insight::BREAKDOWN_NULL
 //! [`BREAKDOWN_OTHER`]: domain::insight::BREAKDOWN_OTHER
 
+mod breakdown;
 mod cache;
 mod filters;
 mod funnels;
@@ -76,7 +77,7 @@ mod sql;
 mod trends;
 
 use cache::CacheKey;
-pub use cache::{DataVersions, InsightCache};
+pub use cache::InsightCache;
 pub(crate) use limits::QueryGate;
 pub use limits::{QueryLimits, DEFAULT_TIME_LIMIT, QUERIES_PER_USER};
 

@@ -2,7 +2,7 @@
 //! came back to a returning event in each later period.
 
 use super::source::{person_need, Source};
-use super::sql::{bucket, Sql, PERSON};
+use super::sql::{bucket, cte, with, Sql, PERSON};
 use super::{filters, Db};
 use crate::Result;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -48,57 +48,33 @@ pub fn run(
             .append(filters::all_of(&query.properties));
         sql
     };
-
-    let mut sql = Sql::default();
-    sql.push("WITH cohorts AS (");
-    match filter.retention_type {
-        RetentionType::Recurring => {
-            sql.push(&format!(
-                "SELECT DISTINCT {PERSON} AS person, {periods} AS c"
-            ))
-            .append(source.from_where(""));
-        }
-        RetentionType::FirstTime => {
-            // The first target event ever, then only those in the window.
-            let all_time = Source {
-                from: before_any_event(),
-                ..source.clone()
-            };
-            sql.push(&format!(
-                "SELECT person, c FROM (SELECT {PERSON} AS person, min({periods}) AS c"
-            ))
-            .append(all_time.from_where(""))
-            .push(" AND ")
-            .append(event_is(&filter.target_entity.id))
-            .push(" GROUP BY person) WHERE c >= ")
-            .bind_local(window.starts[0])
-            .push(" AND c < ")
-            .bind_local(window.end);
-        }
-    }
-    if filter.retention_type == RetentionType::Recurring {
-        sql.push(" AND ").append(event_is(&filter.target_entity.id));
-    }
-    sql.push(&format!("), returns AS (SELECT DISTINCT {PERSON} AS person, {periods} AS r"))
+    let target = event_is(&filter.target_entity.id);
+    let cohorts = match filter.retention_type {
+        RetentionType::Recurring => recurring_cohorts(&source, &periods, target),
+        RetentionType::FirstTime => first_time_cohorts(&source, &periods, target, &window),
+    };
+    let mut returns = Sql::default();
+    returns
+        .push(&format!(
+            "SELECT DISTINCT {PERSON} AS person, {periods} AS r"
+        ))
         .append(source.from_where(""))
         .push(" AND ")
-        .append(event_is(&filter.returning_entity.id))
-        .push(
-            ") SELECT c, NULL AS r, count(*) FROM cohorts GROUP BY c
+        .append(event_is(&filter.returning_entity.id));
+    let mut select = Sql::default();
+    select.push(
+        "SELECT c, NULL AS r, count(*) FROM cohorts GROUP BY c
              UNION ALL
              SELECT c, r, count(*) FROM cohorts JOIN returns USING (person) WHERE r > c GROUP BY c, r",
-        );
-
-    let mut statement = db.prepare(&sql.text)?;
-    let rows = statement
-        .query_map(duckdb::params_from_iter(sql.params.iter()), |row| {
+    );
+    let rows =
+        with([cte("cohorts", cohorts), cte("returns", returns)], select).rows(db, |row| {
             Ok((
                 row.get::<_, NaiveDateTime>(0)?,
                 row.get::<_, Option<NaiveDateTime>>(1)?,
                 row.get::<_, i64>(2)?,
             ))
-        })?
-        .collect::<duckdb::Result<Vec<_>>>()?;
+        })?;
 
     let index: HashMap<NaiveDateTime, usize> = window
         .starts
@@ -131,4 +107,37 @@ pub fn run(
         cohorts[c].values[offset] = count as u64;
     }
     Ok(RetentionResult { cohorts })
+}
+
+/// Rows `(person, c)`: each period in which a person did the `target` event.
+fn recurring_cohorts(source: &Source, periods: &str, target: Sql) -> Sql {
+    let mut sql = Sql::default();
+    sql.push(&format!(
+        "SELECT DISTINCT {PERSON} AS person, {periods} AS c"
+    ))
+    .append(source.from_where(""))
+    .push(" AND ")
+    .append(target);
+    sql
+}
+
+/// Rows `(person, c)`: the period of each person's first `target` event
+/// ever, for those falling in the window.
+fn first_time_cohorts(source: &Source, periods: &str, target: Sql, window: &Window) -> Sql {
+    let all_time = Source {
+        from: before_any_event(),
+        ..source.clone()
+    };
+    let mut sql = Sql::default();
+    sql.push(&format!(
+        "SELECT person, c FROM (SELECT {PERSON} AS person, min({periods}) AS c"
+    ))
+    .append(all_time.from_where(""))
+    .push(" AND ")
+    .append(target)
+    .push(" GROUP BY person) WHERE c >= ")
+    .bind_local(window.starts[0])
+    .push(" AND c < ")
+    .bind_local(window.end);
+    sql
 }

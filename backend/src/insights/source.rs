@@ -2,9 +2,9 @@
 //! with their current person and, when needed, that person's properties.
 
 use super::filters;
-use super::sql::{literal, person_joins, property_text, PersonNeed, Sql};
+use super::sql::{person_joins, PersonNeed, Sql};
 use chrono::{DateTime, Utc};
-use domain::insight::{EventsNode, PropertyFilter, PropertyScope, BREAKDOWN_NULL};
+use domain::insight::{EventsNode, PropertyFilter, PropertyScope};
 use domain::ProjectId;
 
 #[derive(Debug, Clone)]
@@ -75,14 +75,4 @@ pub fn matches(node: &EventsNode, global: &[PropertyFilter]) -> Sql {
         .append(filters::all_of(global))
         .push(")");
     sql
-}
-
-/// A breakdown property's value, with missing and empty values as the
-/// "none" bucket.
-pub fn breakdown_value(scope: PropertyScope, key: &str) -> String {
-    format!(
-        "COALESCE(NULLIF({}, ''), {})",
-        property_text(scope, key),
-        literal(BREAKDOWN_NULL)
-    )
 }
