@@ -10,12 +10,14 @@ mod home;
 mod insights;
 mod invites;
 mod organizations;
+mod project_keys;
 mod projects;
 mod throttle;
 mod users;
 
 pub use insights::DefinitionUse;
 pub use invites::{CreatedInvite, NewInvite};
+pub use project_keys::KEY_TTL;
 pub(crate) use throttle::Limit;
 pub use users::NewAccount;
 
@@ -31,6 +33,7 @@ use std::time::Duration;
 #[derive(Clone)]
 pub struct MetaStore {
     pool: SqlitePool,
+    project_keys: project_keys::ProjectKeys,
 }
 
 impl MetaStore {
@@ -55,7 +58,10 @@ impl MetaStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            project_keys: Default::default(),
+        })
     }
 
     /// The connection pool, for components that keep their own tables in the

@@ -217,14 +217,21 @@ impl MetaStore {
         Ok(())
     }
 
-    /// The project a capture API key belongs to.
+    /// The project a capture API key belongs to; keys seen lately are
+    /// answered from memory (for at most [`super::KEY_TTL`]).
     pub async fn project_for_token(&self, token: &str) -> Result<Option<ProjectId>> {
-        Ok(
+        if let Some(project) = self.project_keys.get(token) {
+            return Ok(Some(project));
+        }
+        let project: Option<ProjectId> =
             sqlx::query_scalar("SELECT id FROM projects WHERE api_token = $1")
                 .bind(token)
                 .fetch_optional(&self.pool)
-                .await?,
-        )
+                .await?;
+        if let Some(project) = project {
+            self.project_keys.remember(token, project);
+        }
+        Ok(project)
     }
 
     /// The first project of an organization: where a new member lands.
