@@ -1,9 +1,7 @@
-mod support;
-
 use backend::accounts::{LOGIN_TRIES_PER_ADDRESS, LOGIN_TRIES_PER_CLIENT, SIGN_UPS_PER_CLIENT};
 use backend::Error;
 use std::net::IpAddr;
-use support::{fresh, sign_up, PASSWORD};
+use testkit::{fresh, sign_up, PASSWORD};
 
 const HOME: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 10));
 const ATTACKER: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(198, 51, 100, 66));

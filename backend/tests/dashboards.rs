@@ -1,11 +1,9 @@
-mod support;
-
 use backend::Error;
 use domain::dashboard::{DashboardDraft, TileContent, TileLayout};
 use domain::insight::{InsightDraft, InsightKind};
 use domain::organization::Role;
 use domain::permissions::Restriction;
-use support::{add_teammate, fresh, sign_up};
+use testkit::{add_teammate, fresh, sign_up};
 
 #[tokio::test]
 async fn a_private_project_disappears_for_members_who_are_not_listed() {

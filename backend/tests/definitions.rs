@@ -1,12 +1,10 @@
-mod support;
-
 use backend::ingest::{normalize, RawEvent};
 use backend::Error;
 use chrono::Utc;
 use domain::definitions::{DefinitionNotes, PropertyKind, PropertyType};
 use serde_json::json;
 use std::time::Duration;
-use support::{fresh, sign_up};
+use testkit::{fresh, sign_up};
 
 async fn send(backend: &backend::Backend, project: domain::ProjectId, values: serde_json::Value) {
     let raw: Vec<RawEvent> = serde_json::from_value(values).unwrap();

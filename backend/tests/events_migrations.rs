@@ -1,7 +1,5 @@
 //! The events store's schema migrations on real DuckDB files.
 
-mod support;
-
 use backend::events::MIGRATIONS;
 use backend::ingest::NewEvent;
 use backend::{Error, EventsStore};
@@ -177,7 +175,7 @@ async fn a_backend_opens_and_ingests_into_a_file_made_before_recorded_migrations
         .unwrap();
     let url = format!("sqlite://{}", dir.path().join("meta.db").display());
     let backend = backend::Backend::open(&url, &events).await.unwrap();
-    let ada = support::sign_up(&backend, "ada@example.com").await;
+    let ada = testkit::sign_up(&backend, "ada@example.com").await;
     let pageview = NewEvent {
         uuid: uuid::Uuid::new_v4(),
         event: "$pageview".into(),

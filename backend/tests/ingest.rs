@@ -1,5 +1,3 @@
-mod support;
-
 use backend::demo_data::DemoData;
 use backend::ingest::{normalize, IngestError, Ingestor, NewEvent, QueueLimits, RawEvent};
 use backend::EventsStore;
@@ -9,7 +7,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::Poll;
 use std::time::Duration;
-use support::{fresh, sign_up};
+use testkit::{fresh, sign_up};
 
 fn events(values: serde_json::Value) -> Vec<NewEvent> {
     let raw: Vec<RawEvent> = serde_json::from_value(values).unwrap();

@@ -1,10 +1,8 @@
-mod support;
-
 use backend::ingest::{normalize, RawEvent};
 use chrono::Utc;
 use domain::insight::{InsightKind, InsightResult};
 use serde_json::json;
-use support::{fresh, sign_up};
+use testkit::{fresh, sign_up};
 
 fn pageview(distinct_id: &str) -> Vec<backend::ingest::NewEvent> {
     let raw: Vec<RawEvent> =

@@ -5,7 +5,6 @@
 
 #[path = "support/reference.rs"]
 mod reference;
-mod support;
 
 use backend::demo_data::DemoData;
 use backend::events::{EventRow, PersonRow};
@@ -20,7 +19,7 @@ use domain::insight::{
 use domain::project::{ProjectName, TimeZone};
 use domain::ProjectId;
 use serde_json::{json, Value};
-use support::{fresh, sign_up, TestBackend};
+use testkit::{fresh, sign_up, TestBackend};
 
 /// The demo data's end, and the moment every query runs at: a Wednesday
 /// afternoon, 18 days after New York left daylight saving time.

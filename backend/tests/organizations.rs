@@ -1,10 +1,8 @@
-mod support;
-
 use backend::meta::NewInvite;
 use backend::Error;
 use domain::account::{Email, NewPassword, PersonName};
 use domain::organization::Role;
-use support::{add_teammate, fresh, sign_up, PASSWORD};
+use testkit::{add_teammate, fresh, sign_up, PASSWORD};
 
 #[tokio::test]
 async fn an_invited_teammate_joins_with_the_invited_role_and_lands_in_the_first_project() {

@@ -2,8 +2,6 @@
 //! asker goes away, a few at once per user, and global query slots that keep
 //! a refresh storm from starving ingestion.
 
-mod support;
-
 use backend::insights::QueryLimits;
 use backend::{Backend, Error};
 use chrono::Utc;
@@ -11,7 +9,7 @@ use domain::insight::InsightQuery;
 use domain::ProjectId;
 use serde_json::json;
 use std::time::{Duration, Instant};
-use support::{fresh, sign_up, Account, TestBackend};
+use testkit::{fresh, sign_up, Account, TestBackend};
 
 /// Events written straight into the store, enough that [`slow_query`]
 /// takes seconds.

@@ -1,10 +1,8 @@
-mod support;
-
 use backend::Error;
 use domain::insight::{
     InsightDraft, InsightKind, InsightListQuery, InsightQuery, InsightTab, PropertyScope,
 };
-use support::{fresh, sign_up};
+use testkit::{fresh, sign_up};
 
 fn breakdown_query() -> InsightQuery {
     InsightQuery::from_json(

@@ -3,8 +3,6 @@
 //! connection would hold SQLite's write lock for good and every later write
 //! would fail with "database is locked".
 
-mod support;
-
 use domain::dashboard::{DashboardDraft, TileLayout};
 use domain::insight::{InsightDraft, InsightKind};
 use rand::Rng;
@@ -13,7 +11,7 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::Poll;
 use std::time::Duration;
-use support::{fresh, sign_up};
+use testkit::{fresh, sign_up};
 
 /// Polls `future` until it has returned `Pending` `pendings` times, then
 /// drops it: a cancellation at exactly that await point. Returns whether it

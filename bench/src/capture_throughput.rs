@@ -12,7 +12,6 @@ use backend::demo_data::DemoData;
 use chrono::Utc;
 use clap::Parser;
 use flate2::write::GzEncoder;
-use leptos::prelude::LeptosOptions;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::sync::Arc;
@@ -97,24 +96,8 @@ async fn main() {
     };
 
     // Huddle: the real server on loopback.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    let config = server::Config {
-        database_url: format!("sqlite://{}", dir.path().join("meta.db").display()),
-        events_path: dir.path().join("events.duckdb"),
-        public_url: address.clone(),
-        trust_forwarded_for: false,
-        live: server::LiveLimits::default(),
-        query_timeout: backend::insights::DEFAULT_TIME_LIMIT,
-        sign_ups_per_hour: backend::accounts::SIGN_UPS_PER_CLIENT,
-    };
-    let (router, backend) = server::router(
-        &config,
-        LeptosOptions::builder().output_name("huddle").build(),
-    )
-    .await
-    .unwrap();
-    tokio::spawn(async move { axum_serve(listener, router).await });
+    let (address, backend) =
+        testkit::serve_in(dir.path(), |_| {}, testkit::default_options()).await;
     let (token, scope) = bench_project(&backend).await;
 
     let bodies: Vec<Vec<u8>> = events
@@ -224,21 +207,8 @@ async fn main() {
     }
 }
 
-async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) {
-    axum::serve(listener, router).await.unwrap();
-}
-
 /// A project to send to, and its capture key.
 async fn bench_project(backend: &backend::Backend) -> (String, backend::ProjectScope) {
-    let form = backend::accounts::SignUp {
-        name: domain::account::PersonName::parse("Bench").unwrap(),
-        email: domain::account::Email::parse("bench@example.com").unwrap(),
-        password: domain::account::NewPassword::parse("bench password").unwrap(),
-        organization: domain::organization::OrganizationName::parse("Bench").unwrap(),
-        project: domain::project::ProjectName::parse("Bench").unwrap(),
-        time_zone: domain::project::TimeZone::utc(),
-    };
-    let (user, project) = backend.sign_up(form).await.unwrap();
-    let scope = backend.meta.scope(user.id, project).await.unwrap();
-    (scope.project().api_token.clone(), scope)
+    let bench = testkit::sign_up(backend, "bench@example.com").await;
+    (bench.api_key().to_owned(), bench.scope)
 }

@@ -20,7 +20,6 @@ use backend::ingest::QUEUE_CAPACITY;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use clap::Parser;
 use domain::insight::{InsightResult, QueryOutcome, BREAKDOWN_NULL, BREAKDOWN_OTHER};
-use leptos::prelude::LeptosOptions;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -40,7 +39,6 @@ const SEED: u64 = 20_261_130;
 const END: &str = "2026-11-30T00:00:00Z";
 const BATCH: usize = 1_000;
 const EMAIL: &str = "bench@example.com";
-const PASSWORD: &str = "bench password";
 
 /// Trends and funnel range: the 30 whole days before the end (UTC project).
 const FROM: &str = "2026-10-31";
@@ -61,25 +59,7 @@ async fn main() {
     let insights = insights(data.project);
 
     // Huddle: the real server on loopback, with those files.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    let config = server::Config {
-        database_url: format!("sqlite://{}", data.dir.join("meta.db").display()),
-        events_path: data.dir.join("events.duckdb"),
-        public_url: address.clone(),
-        trust_forwarded_for: false,
-        live: server::LiveLimits::default(),
-        query_timeout: backend::insights::DEFAULT_TIME_LIMIT,
-        sign_ups_per_hour: backend::accounts::SIGN_UPS_PER_CLIENT,
-    };
-    let (router, backend) = server::router(
-        &config,
-        LeptosOptions::builder().output_name("huddle").build(),
-    )
-    .await
-    .unwrap();
-    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
+    let (address, backend) = testkit::serve_in(&data.dir, |_| {}, testkit::default_options()).await;
     let browser = Browser::log_in(&address).await;
     // The baseline runs on a connection to the same database instance (one
     // process may open a DuckDB file once).
@@ -210,15 +190,8 @@ async fn prepare(dir: &Path, events: usize) {
     )
     .await
     .unwrap();
-    let form = backend::accounts::SignUp {
-        name: domain::account::PersonName::parse("Bench").unwrap(),
-        email: domain::account::Email::parse(EMAIL).unwrap(),
-        password: domain::account::NewPassword::parse(PASSWORD).unwrap(),
-        organization: domain::organization::OrganizationName::parse("Bench").unwrap(),
-        project: domain::project::ProjectName::parse("Bench").unwrap(),
-        time_zone: domain::project::TimeZone::utc(),
-    };
-    let (user, project) = backend.sign_up(form).await.unwrap();
+    let bench = testkit::sign_up(&backend, EMAIL).await;
+    let (scope, project) = (bench.scope, bench.project);
 
     let started = Instant::now();
     // Several requests in flight, as concurrent senders would have: the
@@ -258,7 +231,6 @@ async fn prepare(dir: &Path, events: usize) {
         done.unwrap();
     }
     assert_eq!(sent, events, "the generator made enough events");
-    let scope = backend.meta.scope(user.id, project).await.unwrap();
     let stored = backend.events.count_events(&scope).await.unwrap();
     assert_eq!(stored as usize, sent, "every event is stored");
     let seconds = started.elapsed().as_secs_f64();
@@ -707,7 +679,7 @@ impl Browser {
         let response = client
             .post(format!("{address}/api/login"))
             .header("Accept", "application/json")
-            .form(&[("email", EMAIL), ("password", PASSWORD)])
+            .form(&[("email", EMAIL), ("password", testkit::PASSWORD)])
             .send()
             .await
             .unwrap();

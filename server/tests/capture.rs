@@ -1,7 +1,5 @@
 //! The capture API over real HTTP, as the SDKs call it.
 
-mod support;
-
 use flate2::write::GzEncoder;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -12,28 +10,18 @@ struct TestApp {
     backend: backend::Backend,
     scope: backend::ProjectScope,
     token: String,
-    _server: support::Running,
+    _server: testkit::Running,
 }
 
 async fn spawn() -> TestApp {
-    let server = support::start().await;
+    let server = testkit::start().await;
     let (address, backend) = (server.address.clone(), server.backend.clone());
-    let form = backend::accounts::SignUp {
-        name: domain::account::PersonName::parse("Ada").unwrap(),
-        email: domain::account::Email::parse("ada@example.com").unwrap(),
-        password: domain::account::NewPassword::parse("a long enough password").unwrap(),
-        organization: domain::organization::OrganizationName::parse("Org").unwrap(),
-        project: domain::project::ProjectName::parse("Shop").unwrap(),
-        time_zone: domain::project::TimeZone::utc(),
-    };
-    let (user, project) = backend.sign_up(form).await.unwrap();
-    let scope = backend.meta.scope(user.id, project).await.unwrap();
-    let token = scope.project().api_token.clone();
+    let ada = testkit::sign_up(&backend, "ada@example.com").await;
     TestApp {
         address,
         backend,
-        scope,
-        token,
+        token: ada.api_key().to_owned(),
+        scope: ada.scope,
         _server: server,
     }
 }

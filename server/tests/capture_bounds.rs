@@ -3,8 +3,6 @@
 //! The server runs in this process, so its memory is this process's memory;
 //! the tests here take turns so that one's allocations do not blur another's.
 
-mod support;
-
 use base64::Engine;
 use flate2::write::GzEncoder;
 use proptest::prelude::*;
@@ -45,7 +43,7 @@ fn peak_memory() -> u64 {
 
 struct Server {
     runtime: tokio::runtime::Runtime,
-    running: support::Running,
+    running: testkit::Running,
     token: String,
     client: reqwest::Client,
 }
@@ -57,18 +55,10 @@ fn server() -> Server {
         .build()
         .unwrap();
     let (running, token) = runtime.block_on(async {
-        let running = support::start().await;
-        let form = backend::accounts::SignUp {
-            name: domain::account::PersonName::parse("Ada").unwrap(),
-            email: domain::account::Email::parse("ada@example.com").unwrap(),
-            password: domain::account::NewPassword::parse("a long enough password").unwrap(),
-            organization: domain::organization::OrganizationName::parse("Org").unwrap(),
-            project: domain::project::ProjectName::parse("Shop").unwrap(),
-            time_zone: domain::project::TimeZone::utc(),
-        };
-        let (user, project) = running.backend.sign_up(form).await.unwrap();
-        let access = running.backend.meta.scope(user.id, project).await;
-        (running, access.unwrap().project().api_token.clone())
+        let running = testkit::start().await;
+        let ada = testkit::sign_up(&running.backend, "ada@example.com").await;
+        let token = ada.api_key().to_owned();
+        (running, token)
     });
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))

@@ -1,15 +1,13 @@
 //! The server over real HTTP: a fresh SQLite database and a real listener per
 //! test, driven like a browser would (cookies, form posts to server functions).
 
-mod support;
-
 use reqwest::{Client, StatusCode};
 
-struct TestApp(support::Running);
+struct TestApp(testkit::Running);
 
 impl TestApp {
     async fn spawn() -> Self {
-        TestApp(support::start().await)
+        TestApp(testkit::start().await)
     }
 
     /// A client with its own cookie jar, like a separate browser.
@@ -580,7 +578,7 @@ async fn wrong_passwords_get_a_429_that_a_forged_forwarded_for_header_does_not_e
 #[tokio::test]
 async fn behind_a_trusted_proxy_each_forwarded_client_is_throttled_on_its_own() {
     let app = TestApp(
-        support::start_with(
+        testkit::start_with(
             |config| config.trust_forwarded_for = true,
             leptos::prelude::LeptosOptions::builder()
                 .output_name("huddle")
@@ -897,7 +895,7 @@ fn site_with_public_files() -> leptos::prelude::LeptosOptions {
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
-    let app = TestApp(support::start_with(|_| {}, site_with_public_files()).await);
+    let app = TestApp(testkit::start_with(|_| {}, site_with_public_files()).await);
     let visitor = app.browser();
 
     let page = visitor.get("/login").await;
@@ -981,7 +979,7 @@ async fn every_inline_script_of_a_page_carries_that_responses_nonce() {
 #[tokio::test]
 async fn over_https_browsers_are_told_to_keep_to_it() {
     let app = TestApp(
-        support::start_with(
+        testkit::start_with(
             |config| config.public_url = "https://huddle.example".into(),
             leptos::prelude::LeptosOptions::builder()
                 .output_name("huddle")

@@ -1,14 +1,12 @@
 //! The live events stream ends when its viewer may no longer see the
 //! project, and one person cannot open streams without end.
 
-mod support;
-
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::time::Duration;
 
-async fn start() -> support::Running {
-    support::start_with(
+async fn start() -> testkit::Running {
+    testkit::start_with(
         |config| {
             config.live = server::LiveLimits {
                 recheck: Duration::from_millis(100),
@@ -23,7 +21,7 @@ async fn start() -> support::Running {
 }
 
 async fn open_stream(
-    running: &support::Running,
+    running: &testkit::Running,
     client: &reqwest::Client,
     project: domain::ProjectId,
 ) -> reqwest::Response {

@@ -2,8 +2,6 @@
 //! app registers has a row here (the test fails on one without), and each row
 //! runs over HTTP, as the UI calls it, for every kind of actor.
 
-mod support;
-
 use backend::accounts::SignUp;
 use backend::meta::{CreatedInvite, NewInvite};
 use backend::Backend;
@@ -183,13 +181,14 @@ enum Op {
     InsightTaxonomy,
     RunInsight,
     ViewInsight,
+    OpenInsightEditor,
     EditInsight,
     SaveNewInsight,
     FavoriteInsight,
     Insights,
 }
 
-const OPS: [Op; 49] = [
+const OPS: [Op; 50] = [
     Op::Navigation,
     Op::NewProjectOptions,
     Op::CreateProject,
@@ -235,6 +234,7 @@ const OPS: [Op; 49] = [
     Op::InsightTaxonomy,
     Op::RunInsight,
     Op::ViewInsight,
+    Op::OpenInsightEditor,
     Op::EditInsight,
     Op::SaveNewInsight,
     Op::FavoriteInsight,
@@ -289,6 +289,7 @@ impl Op {
             Op::InsightTaxonomy => "insight_taxonomy",
             Op::RunInsight => "run_insight",
             Op::ViewInsight => "insight_page",
+            Op::OpenInsightEditor => "saved_insight",
             Op::EditInsight | Op::SaveNewInsight => "save_insight",
             Op::FavoriteInsight => "favorite_insight",
             Op::Insights => "insights",
@@ -340,6 +341,7 @@ impl Op {
             | Op::InsightTaxonomy
             | Op::RunInsight
             | Op::ViewInsight
+            | Op::OpenInsightEditor
             | Op::SaveNewInsight
             | Op::FavoriteInsight
             | Op::Insights => Rule::UsesProject,
@@ -380,7 +382,7 @@ async fn account(backend: &Backend, email: &str) -> (UserId, ProjectId) {
 }
 
 impl World {
-    async fn new(running: &support::Running) -> Self {
+    async fn new(running: &testkit::Running) -> Self {
         let backend = running.backend.clone();
         let (owner, project) = account(&backend, "owner@example.com").await;
         let access = backend.meta.scope(owner, project).await.unwrap();
@@ -571,7 +573,7 @@ impl World {
         (id, tile, insight.short_id)
     }
 
-    async fn browser(&self, running: &support::Running, who: Who) -> Client {
+    async fn browser(&self, running: &testkit::Running, who: Who) -> Client {
         let client = running.browser();
         let Some(email) = who.email() else {
             return client;
@@ -799,7 +801,7 @@ impl World {
                 ])
                 .await
             }
-            Op::ViewInsight => {
+            Op::ViewInsight | Op::OpenInsightEditor => {
                 form(vec![
                     ("project_id", project.to_string()),
                     ("short_id", short_id.clone()),
@@ -902,7 +904,7 @@ fn every_registered_server_function_has_a_row_in_the_matrix() {
 
 #[tokio::test]
 async fn every_actor_gets_exactly_the_access_the_rules_give() {
-    let running = support::start().await;
+    let running = testkit::start().await;
     let world = World::new(&running).await;
     let mut mismatches = Vec::new();
     for who in EVERYONE {
@@ -922,7 +924,7 @@ async fn every_actor_gets_exactly_the_access_the_rules_give() {
 
 #[tokio::test]
 async fn refused_changes_leave_the_dashboard_as_it_was() {
-    let running = support::start().await;
+    let running = testkit::start().await;
     let world = World::new(&running).await;
     let (dashboard, _, _) = world.dashboard().await;
     let client = world.browser(&running, Who::Member).await;
@@ -1011,7 +1013,7 @@ fn page_rule(pattern: &str, who: Who) -> Answer {
 
 #[tokio::test]
 async fn every_page_and_route_answers_each_actor_as_the_rules_give() {
-    let running = support::start().await;
+    let running = testkit::start().await;
     let world = World::new(&running).await;
     let (dashboard, _, short_id) = world.dashboard().await;
     let token = world.invite("page@example.com", Role::Member).await.token;

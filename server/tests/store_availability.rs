@@ -1,8 +1,6 @@
 //! The metadata store stays writable when browsers go away mid-request, and
 //! says so honestly when it cannot write.
 
-mod support;
-
 use rand::Rng;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -10,7 +8,7 @@ use sqlx::{ConnectOptions, Connection, SqliteConnection};
 use std::time::Duration;
 
 /// A connection of its own (like another process) holding the write lock.
-async fn hold_write_lock(running: &support::Running) -> SqliteConnection {
+async fn hold_write_lock(running: &testkit::Running) -> SqliteConnection {
     let mut outside = (*running.backend.meta.sqlite_pool().connect_options())
         .clone()
         .connect()
@@ -24,7 +22,7 @@ async fn hold_write_lock(running: &support::Running) -> SqliteConnection {
 }
 
 async fn add_text_tile(
-    running: &support::Running,
+    running: &testkit::Running,
     client: &reqwest::Client,
     project: domain::ProjectId,
     dashboard: domain::dashboard::DashboardId,
@@ -42,7 +40,7 @@ async fn add_text_tile(
 }
 
 async fn new_dashboard(
-    running: &support::Running,
+    running: &testkit::Running,
     user: domain::UserId,
     project: domain::ProjectId,
 ) -> domain::dashboard::DashboardId {
@@ -59,7 +57,7 @@ async fn new_dashboard(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writes_still_succeed_after_many_browsers_went_away_mid_request() {
-    let running = support::start().await;
+    let running = testkit::start().await;
     let browser = running.browser();
     let (user, project) = running.sign_up(&browser, "ada@example.com").await;
     let dashboard = new_dashboard(&running, user, project).await;
@@ -115,7 +113,7 @@ async fn writes_still_succeed_after_many_browsers_went_away_mid_request() {
 
 #[tokio::test]
 async fn a_write_that_cannot_get_the_lock_answers_busy_with_retry_after() {
-    let running = support::start().await;
+    let running = testkit::start().await;
     let browser = running.browser();
     let (user, project) = running.sign_up(&browser, "ada@example.com").await;
     let dashboard = new_dashboard(&running, user, project).await;
@@ -136,7 +134,7 @@ async fn a_write_that_cannot_get_the_lock_answers_busy_with_retry_after() {
 
 #[tokio::test]
 async fn the_health_check_reports_a_metadata_store_that_cannot_write() {
-    let running = support::start().await;
+    let running = testkit::start().await;
     let client = reqwest::Client::new();
     let health = || async {
         client

@@ -112,6 +112,22 @@ pub async fn load_insight_page(
     })
 }
 
+/// A saved insight without its result, for the edit page, whose workbench
+/// computes the result of the query in its link. Opening it counts as a view.
+#[server(prefix = "/api", endpoint = "saved_insight")]
+pub async fn load_saved_insight(
+    project_id: ProjectId,
+    short_id: String,
+) -> Result<Insight, AppError> {
+    if !domain::insight::is_short_id(&short_id) {
+        return Err(AppError::NotFound);
+    }
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    let insight = backend.meta.insight(&scope, &short_id).await?;
+    backend.meta.record_insight_view(&scope, insight.id).await?;
+    Ok(insight)
+}
+
 /// Saves a new insight (`short_id` None) or changes one, refusing to
 /// overwrite an edit newer than `seen_modified_at`.
 #[server(prefix = "/api", endpoint = "save_insight")]

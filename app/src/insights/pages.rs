@@ -2,8 +2,8 @@
 //! page, and the saved insights list.
 
 use super::api::{
-    favorite_insight, list_insights, load_insight_page, load_taxonomy, run_insight, InsightList,
-    InsightPageData, SaveInsight, Taxonomy,
+    favorite_insight, list_insights, load_insight_page, load_saved_insight, load_taxonomy,
+    run_insight, InsightList, InsightPageData, SaveInsight, Taxonomy,
 };
 use super::editor::QueryEditor;
 use super::format::age;
@@ -77,7 +77,7 @@ pub fn EditInsightPage() -> impl IntoView {
     let refresh = RwSignal::new(false);
     let saved = Resource::new(
         move || (project_id.get(), short_id.get()),
-        |(p, s)| load_insight_page(p, s),
+        |(p, s)| load_saved_insight(p, s),
     );
     let taxonomy = Resource::new(move || project_id.get(), load_taxonomy);
     let query = Memo::new(move |_| match from_url.get() {
@@ -110,12 +110,12 @@ pub fn EditInsightPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match saved.await {
                         Err(error) => view! { <LoadError error/> }.into_any(),
-                        Ok(data) if from_url.get().is_none() => {
-                            let to = paths::insight_edit(data.insight.project_id, &data.insight.short_id, &data.insight.query);
+                        Ok(insight) if from_url.get().is_none() => {
+                            let to = paths::insight_edit(insight.project_id, &insight.short_id, &insight.query);
                             view! { <Redirect path=to/> }.into_any()
                         }
-                        Ok(data) => view! {
-                            <Workbench query refresh taxonomy outcome path saved=Some(data.insight)/>
+                        Ok(insight) => view! {
+                            <Workbench query refresh taxonomy outcome path saved=Some(insight)/>
                         }.into_any(),
                     }
                 })}

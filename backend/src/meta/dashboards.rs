@@ -1,6 +1,8 @@
-//! Dashboards, tiles, collaborators and primary dashboards. Every change asks
-//! `domain::permissions` first, inside the write transaction where it
-//! matters.
+//! Dashboards, tiles, collaborators and primary dashboards. Every change
+//! asks `domain::permissions` first, about the dashboard as read just before
+//! (on the pool, never inside a write transaction, which waits on nothing
+//! but its own statements); the caller's [`ProjectScope`] already proved
+//! they may use the project.
 
 use super::insights::insert_insight;
 use super::{now, MetaStore};
@@ -613,10 +615,9 @@ impl MetaStore {
     pub(crate) async fn check_insight_editable(
         &self,
         scope: &ProjectScope,
-        short_id: &str,
+        insight: &Insight,
     ) -> Result<()> {
-        let insight = self.insight(scope, short_id).await?;
-        match self.insight_edit_denied(scope, &insight).await? {
+        match self.insight_edit_denied(scope, insight).await? {
             None => Ok(()),
             Some(reason) => Err(Error::Forbidden(reason)),
         }

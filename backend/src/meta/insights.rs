@@ -146,7 +146,7 @@ impl MetaStore {
         seen_modified_at: DateTime<Utc>,
     ) -> Result<Insight> {
         let current = self.insight(scope, short_id).await?;
-        self.check_insight_editable(scope, short_id).await?;
+        self.check_insight_editable(scope, &current).await?;
         let mut tx = self.write().await?;
         let updated = sqlx::query(
             "UPDATE insights SET name = $1, derived_name = $2, description = $3, tags = $4, query = $5,
@@ -243,7 +243,7 @@ impl MetaStore {
     /// Removes an insight from every list (kept for its activity history).
     pub async fn delete_insight(&self, scope: &ProjectScope, short_id: &str) -> Result<()> {
         let insight = self.insight(scope, short_id).await?;
-        self.check_insight_editable(scope, short_id).await?;
+        self.check_insight_editable(scope, &insight).await?;
         sqlx::query("UPDATE insights SET deleted = 1, last_modified_by = $1, last_modified_at = $2 WHERE id = $3")
             .bind(scope.user())
             .bind(now())

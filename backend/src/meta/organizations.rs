@@ -78,6 +78,10 @@ impl MetaStore {
         self.role_in(actor, organization)
             .await?
             .ok_or(Error::NotFound)?;
+        self.members_of(organization).await
+    }
+
+    async fn members_of(&self, organization: OrganizationId) -> Result<Vec<Member>> {
         #[derive(sqlx::FromRow)]
         struct Row {
             user_id: UserId,
@@ -110,7 +114,7 @@ impl MetaStore {
 
     /// The people who can use a project: its organization's members.
     pub async fn project_members(&self, scope: &ProjectScope) -> Result<Vec<Member>> {
-        self.members(scope.user(), scope.organization().id).await
+        self.members_of(scope.organization().id).await
     }
 
     /// Gives `target` the role `new`, if the organization's rules allow `actor` to.

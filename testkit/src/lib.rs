@@ -1,0 +1,10 @@
+//! What Huddle's tests and benchmarks set up, written once: fresh stores in a
+//! temporary folder, accounts in them, and a real server on a free port.
+
+mod accounts;
+mod server;
+mod stores;
+
+pub use accounts::{add_teammate, sign_up, Account, PASSWORD};
+pub use server::{default_options, serve_in, start, start_with, Running};
+pub use stores::{fresh, TestBackend};
