@@ -139,6 +139,9 @@ pub struct DashboardDraft {
 }
 
 impl DashboardDraft {
+    /// The longest name a dashboard may have, in characters.
+    pub const MAX_NAME_CHARS: usize = 100;
+
     pub fn parse(name: &str, description: &str, tags: &str) -> Result<Self, Invalid> {
         let description = description.trim();
         if description.chars().count() > 400 {
@@ -148,7 +151,7 @@ impl DashboardDraft {
             ));
         }
         Ok(Self {
-            name: trimmed_text(name, "name", "Name", 400)?,
+            name: trimmed_text(name, "name", "Name", Self::MAX_NAME_CHARS)?,
             description: description.to_owned(),
             tags: crate::tags::parse_tags(tags)?,
         })

@@ -109,7 +109,7 @@ pub fn SignupPage() -> impl IntoView {
         <AuthCard title="Create your Huddle account">
             <ActionForm action=action attr:class="form">
                 <Field label="Your name" error=field_error(action, "name")>
-                    <input type="text" name="name" required maxlength="100" autocomplete="name" autofocus/>
+                    <input type="text" name="name" required autocomplete="name" autofocus/>
                 </Field>
                 <Field label="Work email" error=field_error(action, "email")>
                     <input type="email" name="email" required autocomplete="email"/>
@@ -118,10 +118,10 @@ pub fn SignupPage() -> impl IntoView {
                     <input type="password" name="password" required minlength="8" maxlength="128" autocomplete="new-password"/>
                 </Field>
                 <Field label="Organization" hint="Your company or team." error=field_error(action, "organization_name")>
-                    <input type="text" name="organization_name" required maxlength="64"/>
+                    <input type="text" name="organization_name" required/>
                 </Field>
                 <Field label="First project" error=field_error(action, "project_name")>
-                    <input type="text" name="project_name" required maxlength="64" value="Default project"/>
+                    <input type="text" name="project_name" required value="Default project"/>
                 </Field>
                 <Field label="Time zone" hint="Days and weeks in charts follow it." error=field_error(action, "time_zone")>
                     <TimeZoneSelect selected=time_zone/>

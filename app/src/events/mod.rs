@@ -34,7 +34,7 @@ pub struct EventFilter {
 #[server(prefix = "/api", endpoint = "latest_events")]
 pub async fn latest_events(
     project_id: ProjectId,
-    filter: EventFilter,
+    #[server(default)] filter: EventFilter,
 ) -> Result<Vec<EventView>, AppError> {
     /// How many events the explorer shows.
     const LIMIT: usize = 100;

@@ -138,6 +138,9 @@ pub fn InsightChart(id: String, result: InsightResult, display: Display) -> impl
         Effect::new(move |_| {
             let (id, chart) = (id.clone(), chart.clone());
             echarts::when_loaded(move || {
+                // A chart drawn here before would merge the new option into its
+                // own and keep series the result no longer has.
+                echarts::dispose(&id);
                 if let Err(err) = charming::WasmRenderer::new_opt(None, None).render(&id, &chart) {
                     leptos::logging::error!("cannot draw the chart: {err:?}");
                 }
@@ -158,6 +161,22 @@ mod echarts {
     /// The bundled ECharts build, a static asset of the site.
     const SCRIPT: &str = "/vendor/echarts.min.js";
     const SCRIPT_ID: &str = "echarts-script";
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = echarts, js_name = dispose)]
+        fn dispose_element(element: &web_sys::Element);
+    }
+
+    /// Drops the chart drawn in the element `id`, if any.
+    pub fn dispose(id: &str) {
+        let element = web_sys::window()
+            .and_then(|window| window.document())
+            .and_then(|document| document.get_element_by_id(id));
+        if let Some(element) = element {
+            dispose_element(&element);
+        }
+    }
 
     /// Runs `draw` once ECharts is available, adding its script to the page
     /// the first time a chart needs it.

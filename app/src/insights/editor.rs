@@ -12,6 +12,7 @@ use domain::insight::{
     DEFAULT_FUNNEL_WINDOW, DEFAULT_RETENTION_INTERVALS, MAX_BREAKDOWN_LIMIT, MAX_FUNNEL_STEPS,
     MAX_RETENTION_INTERVALS, MAX_SERIES, MIN_FUNNEL_STEPS,
 };
+use domain::Invalid;
 use leptos::prelude::*;
 
 /// A handler that applies `apply(query, value of the control)` to a copy of
@@ -43,12 +44,28 @@ fn on_click<E>(
     }
 }
 
+/// What is wrong with the query being edited, for [`FieldProblem`].
+#[derive(Clone)]
+struct QueryProblem(Option<Invalid>);
+
+/// The problem with one field of the query, shown beside that field.
+#[component]
+fn FieldProblem(field: &'static str) -> impl IntoView {
+    let problem = use_context::<QueryProblem>()
+        .and_then(|QueryProblem(problem)| problem)
+        .filter(|problem| problem.field == field);
+    problem.map(|problem| {
+        view! { <p class="field-error" role="alert" data-testid=format!("problem-{field}")>{problem.message}</p> }
+    })
+}
+
 #[component]
 pub fn QueryEditor(
     query: InsightQuery,
     taxonomy: Taxonomy,
     on_change: Callback<InsightQuery>,
 ) -> impl IntoView {
+    provide_context(QueryProblem(query.validate().err()));
     let kind = query.kind();
     let tabs = InsightKind::ALL
         .into_iter()
@@ -96,6 +113,7 @@ pub fn QueryEditor(
             <section class="editor-section">
                 <h3>"Filters"</h3>
                 <FiltersEditor filters=properties taxonomy=taxonomy.clone() on_change=set_filters testid="global-filters"/>
+                <FieldProblem field="properties"/>
             </section>
             {breakdown}
             <DisplayOptions query=query.clone() on_change/>
@@ -216,8 +234,11 @@ fn SeriesEditor(
             let filter = f.funnels_filter.clone();
             let set_window = on_value(&query, on_change, |q, value| {
                 if let InsightQuery::Funnels(f) = q {
-                    f.funnels_filter.funnel_window_interval =
-                        value.trim().parse().unwrap_or(DEFAULT_FUNNEL_WINDOW).max(1);
+                    // Below 1 is stored as 0, which validation points out.
+                    f.funnels_filter.funnel_window_interval = value
+                        .trim()
+                        .parse::<i64>()
+                        .map_or(DEFAULT_FUNNEL_WINDOW, |n| u32::try_from(n).unwrap_or(0));
                 }
             });
             let set_unit = on_value(&query, on_change, |q, value| {
@@ -237,6 +258,7 @@ fn SeriesEditor(
                     <label>"Conversion window "
                         <input class="input input-narrow" type="number" min="1" value=filter.funnel_window_interval.to_string() data-testid="funnel-window" on:change=set_window/>
                     </label>
+                    <FieldProblem field="funnelWindowInterval"/>
                     <select class="input" aria-label="Window unit" on:change=set_unit>
                         {WindowUnit::ALL.into_iter().map(|u| view! { <option value=u.as_str() selected={u == filter.funnel_window_interval_unit}>{format!("{}s", u.as_str())}</option> }).collect_view()}
                     </select>
@@ -254,6 +276,8 @@ fn SeriesEditor(
         <section class="editor-section">
             <h3>{if is_trends { "Series" } else { "Steps" }}</h3>
             <ol class="series-list">{rows}</ol>
+            <FieldProblem field="series"/>
+            <FieldProblem field="math_property"/>
             {add}
             {funnel_options}
         </section>
@@ -301,11 +325,13 @@ fn RetentionEditor(
     });
     let set_intervals = on_value(&query, on_change, |q, value| {
         if let InsightQuery::Retention(r) = q {
+            // Kept as typed; validation says when it is out of bounds.
             r.retention_filter.total_intervals = value
                 .trim()
-                .parse()
-                .unwrap_or(DEFAULT_RETENTION_INTERVALS)
-                .clamp(1, MAX_RETENTION_INTERVALS);
+                .parse::<i64>()
+                .map_or(DEFAULT_RETENTION_INTERVALS, |n| {
+                    u32::try_from(n).unwrap_or(0)
+                });
         }
     });
     view! {
@@ -323,6 +349,7 @@ fn RetentionEditor(
             <select class="input" aria-label="Period" on:change=set_period>
                 {RetentionPeriod::ALL.into_iter().map(|p| view! { <option value=p.as_str() selected={p == filter.period}>{format!("{}s", p.as_str().to_lowercase())}</option> }).collect_view()}
             </select>
+            <FieldProblem field="totalIntervals"/>
         </section>
     }
     .into_any()
@@ -356,7 +383,8 @@ fn BreakdownEditor(
         let value = current.as_ref().map_or(DEFAULT_BREAKDOWN_LIMIT, BreakdownFilter::limit);
         let set_limit = on_value(&query, on_change, |q, value| {
             if let Some(Some(b)) = q.breakdown_mut() {
-                b.breakdown_limit = value.trim().parse().ok().map(|n: u32| n.clamp(1, MAX_BREAKDOWN_LIMIT));
+                // Kept as typed; validation says when it is out of bounds.
+                b.breakdown_limit = value.trim().parse::<i64>().ok().map(|n| u32::try_from(n).unwrap_or(0));
             }
         });
         view! {
@@ -364,6 +392,7 @@ fn BreakdownEditor(
                 <input class="input input-narrow" type="number" min="1" max=MAX_BREAKDOWN_LIMIT.to_string() value=value.to_string() data-testid="breakdown-limit" on:change=set_limit/>
                 " values, the rest as Other"
             </label>
+            <FieldProblem field="breakdown_limit"/>
         }
     });
     view! {
@@ -446,6 +475,8 @@ fn DisplayOptions(query: InsightQuery, on_change: Callback<InsightQuery>) -> imp
             <label>"Formula "
                 <input class="input" placeholder="e.g. A / B * 100" value=t.trends_filter.formula.clone().unwrap_or_default() data-testid="formula" on:change=set_formula/>
             </label>
+            <FieldProblem field="formula"/>
+            <FieldProblem field="interval"/>
             <label>"Chart "
                 <select class="input" data-testid="display" on:change=set_display>
                     {Display::ALL.into_iter().map(|d| view! { <option value=d.as_str() selected={d == t.trends_filter.display}>{d.label()}</option> }).collect_view()}
@@ -462,6 +493,7 @@ fn DisplayOptions(query: InsightQuery, on_change: Callback<InsightQuery>) -> imp
                     <option value="custom" selected=!is_preset>"Custom dates"</option>
                 </select>
                 {custom}
+                <FieldProblem field="dateRange"/>
             })}
             {trend_options}
         </section>

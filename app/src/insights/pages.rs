@@ -26,13 +26,14 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 
-/// The query in the URL (`?q=`), if there is one and it parses.
+/// The query in the URL (`?q=`), if there is one and it parses. Values out
+/// of their limits are kept: the editor points at them.
 fn url_query() -> Memo<Option<Result<InsightQuery, String>>> {
     let params = use_query_map();
     Memo::new(move |_| {
         params
             .with(|p| p.get("q"))
-            .map(|text| InsightQuery::from_json(&text).map_err(|e| e.message))
+            .map(|text| InsightQuery::from_json_as_written(&text).map_err(|e| e.message))
     })
 }
 

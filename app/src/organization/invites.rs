@@ -134,7 +134,7 @@ fn JoinWithNewAccount(email: String, token: String) -> impl IntoView {
                 <input type="email" value=email readonly/>
             </Field>
             <Field label="Your name" error=field_error(action, "name")>
-                <input type="text" name="name" required maxlength="100" autocomplete="name" autofocus/>
+                <input type="text" name="name" required autocomplete="name" autofocus/>
             </Field>
             <Field label="Choose a password" hint="At least 8 characters." error=field_error(action, "password")>
                 <input type="password" name="password" required minlength="8" maxlength="128" autocomplete="new-password"/>

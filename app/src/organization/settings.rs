@@ -6,7 +6,7 @@ use crate::components::status::{LoadError, Loading};
 use crate::error::AppError;
 use crate::navigation::NavData;
 use domain::invite::Invite;
-use domain::organization::{Member, Organization, Role};
+use domain::organization::{Member, MembershipChange, Organization, Role};
 use domain::{InviteId, OrganizationId, UserId};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -188,6 +188,11 @@ fn SettingsView(
 ) -> impl IntoView {
     let org = settings.organization.clone();
     let manages = settings.role.manages_members();
+    let owners = settings
+        .members
+        .iter()
+        .filter(|m| m.role == Role::Owner)
+        .count();
     let member_error = Signal::derive(move || {
         form_error(actions.change_role)
             .get()
@@ -220,8 +225,10 @@ fn SettingsView(
                 <table class="table" data-testid="members">
                     <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th><th>"Joined"</th><th></th></tr></thead>
                     <tbody>
-                        {settings.members.into_iter().map(|member| view! {
-                            <MemberRow member organization=org.id manages actions/>
+                        {settings.members.into_iter().map(|member| {
+                            let removal = MembershipChange { actor: settings.role, target: member.role, owners };
+                            let removable = removal.check_removal().is_ok();
+                            view! { <MemberRow member organization=org.id manages removable actions/> }
                         }).collect_view()}
                     </tbody>
                 </table>
@@ -238,6 +245,8 @@ fn MemberRow(
     member: Member,
     organization: OrganizationId,
     manages: bool,
+    /// Whether the rules let the viewer remove this member (never the last owner).
+    removable: bool,
     actions: Actions,
 ) -> impl IntoView {
     let user_id = member.user_id;
@@ -265,8 +274,8 @@ fn MemberRow(
             <td>{role_cell}</td>
             <td class="muted">{member.joined_at.format("%b %-d, %Y").to_string()}</td>
             <td class="cell-actions">
-                {manages.then(|| view! {
-                    <button type="button" class="btn btn-danger-ghost"
+                {removable.then(|| view! {
+                    <button type="button" class="btn btn-danger-ghost" data-testid="remove-member"
                         on:click=move |_| { actions.remove_member.dispatch(RemoveMember { organization, user_id }); }>
                         "Remove"
                     </button>

@@ -100,7 +100,7 @@ pub fn NewProjectPage() -> impl IntoView {
                                 </select>
                             </Field>
                             <Field label="Project name" hint="For example the product, app or site you analyse." error=field_error(action, "project_name")>
-                                <input type="text" name="project_name" required maxlength="64" autofocus/>
+                                <input type="text" name="project_name" required autofocus/>
                             </Field>
                             <Field label="Time zone" error=field_error(action, "time_zone")>
                                 <TimeZoneSelect selected=time_zone/>

@@ -138,7 +138,7 @@ pub fn ProjectSettingsPage() -> impl IntoView {
                     <ActionForm action=action attr:class="form">
                         <input type="hidden" name="project_id" value=project.id.to_string()/>
                         <Field label="Project name" error=field_error(action, "project_name")>
-                            <input type="text" name="project_name" required maxlength="64" value=project.name.clone() disabled=!can_edit/>
+                            <input type="text" name="project_name" required value=project.name.clone() disabled=!can_edit/>
                         </Field>
                         <Field label="Time zone" hint="Charts bucket days and weeks in this zone." error=field_error(action, "time_zone")>
                             <TimeZoneSelect selected=project.time_zone.as_str().to_owned() disabled=read_only/>

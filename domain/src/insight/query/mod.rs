@@ -106,10 +106,17 @@ impl InsightQuery {
 
     /// Parses stored or linked JSON and checks it.
     pub fn from_json(text: &str) -> Result<Self, Invalid> {
-        let query: Self = serde_json::from_str(text)
-            .map_err(|e| Invalid::new("query", format!("This insight query is not valid: {e}")))?;
+        let query = Self::from_json_as_written(text)?;
         query.validate()?;
         Ok(query)
+    }
+
+    /// The query as written, whether or not its values are within the limits:
+    /// for the editor, which keeps what the person wrote and shows what
+    /// [`Self::validate`] finds next to the field it is about.
+    pub fn from_json_as_written(text: &str) -> Result<Self, Invalid> {
+        serde_json::from_str(text)
+            .map_err(|e| Invalid::new("query", format!("This insight query is not valid: {e}")))
     }
 
     pub fn to_json(&self) -> String {

@@ -1,0 +1,142 @@
+import { expect, Page, test } from "@playwright/test";
+import { open, projectToken, signUp, uniqueEmail } from "./support";
+
+/** Collects every failed call to the server while a test runs. */
+function failedCalls(page: Page): string[] {
+  const failed: string[] = [];
+  page.on("response", (response) => {
+    if (response.url().includes("/api/") && response.status() >= 400) {
+      failed.push(`${response.status()} ${new URL(response.url()).pathname}`);
+    }
+  });
+  return failed;
+}
+
+/** How many series the drawn chart holds, read from ECharts itself. */
+async function drawnSeries(page: Page): Promise<number> {
+  await expect(page.getByTestId("insight-chart").locator("canvas")).toBeVisible();
+  return page.evaluate(() => {
+    const element = document.getElementById("insight-chart");
+    return (window as any).echarts.getInstanceByDom(element).getOption().series.length;
+  });
+}
+
+test("every page works the same reached by the navigation, Back and Forward as by a full load", async ({ page }) => {
+  const project = await signUp(page, { name: "Nav", email: uniqueEmail("nav"), organization: "Nav Co" });
+  const token = await projectToken(page, project);
+  const batch = [{ event: "clicked", distinct_id: "someone", properties: { plan: "pro" } }];
+  expect((await page.request.post("/batch", { data: { api_key: token, batch } })).ok()).toBeTruthy();
+  const failed = failedCalls(page);
+
+  const pages: [string, RegExp, string][] = [
+    ["Dashboards", /\/dashboards$/, "Starter dashboard"],
+    ["Insights", /\/insights$/, "Page views"],
+    ["Events", /\/events$/, "clicked"],
+    ["Persons", /\/persons$/, "Persons"],
+    ["Data management", /\/data-management\/events$/, "clicked"],
+    ["Project settings", /\/settings$/, "Project settings"],
+    ["Home", new RegExp(`/project/${project}$`), "Default project"],
+  ];
+  await open(page, `/project/${project}`);
+  const nav = page.getByRole("navigation", { name: "Project" });
+  for (const [link, url, shows] of pages) {
+    await nav.getByRole("link", { name: link, exact: true }).click();
+    await expect(page).toHaveURL(url);
+    await expect(page.locator("main")).toContainText(shows);
+  }
+  for (let i = pages.length - 2; i >= 0; i--) {
+    await page.goBack();
+    await expect(page).toHaveURL(pages[i][1]);
+    await expect(page.locator("main")).toContainText(pages[i][2]);
+  }
+  await page.goForward();
+  await expect(page).toHaveURL(pages[1][1]);
+  await expect(page.locator("main")).toContainText(pages[1][2]);
+
+  // The explorer's own controls after a client-side arrival.
+  await nav.getByRole("link", { name: "Events", exact: true }).click();
+  await page.getByRole("button", { name: "Refresh" }).click();
+  await expect(page.getByTestId("events")).toContainText("clicked");
+  await page.getByTestId("live-toggle").click();
+  await expect(page.getByTestId("live-toggle")).toHaveAttribute("aria-pressed", "true");
+  expect(failed).toEqual([]);
+});
+
+test("a chart shows exactly its current result after a breakdown is removed or the kind changes", async ({ page }) => {
+  const project = await signUp(page, { name: "Cha", email: uniqueEmail("chart"), organization: "Charts Co" });
+  const token = await projectToken(page, project);
+  const browsers = ["Chrome", "Firefox", "Safari"];
+  const batch = browsers.map((browser, i) => ({ event: "$pageview", distinct_id: `v${i}`, properties: { $browser: browser } }));
+  expect((await page.request.post("/batch", { data: { api_key: token, batch } })).ok()).toBeTruthy();
+
+  await expect(async () => {
+    await open(page, `/project/${project}/insights/new`);
+    await expect(page.getByTestId("breakdown").locator('option[value="event:$browser"]')).toHaveCount(1, { timeout: 1000 });
+  }).toPass();
+  await page.getByTestId("breakdown").selectOption("event:$browser");
+  await expect(page).toHaveURL(/breakdown/);
+  await expect.poll(() => drawnSeries(page)).toBe(3);
+
+  await page.getByTestId("breakdown").selectOption("");
+  await expect.poll(() => decodeURIComponent(page.url())).not.toContain('"breakdown":"$browser"');
+  await expect.poll(() => drawnSeries(page)).toBe(1);
+
+  await page.getByTestId("kind-retention").click();
+  await expect(page).toHaveURL(/RetentionQuery/);
+  await expect.poll(() => drawnSeries(page)).toBe(1);
+});
+
+test("an invalid part of an insight is shown beside its field and the rest of the query stays", async ({ page }) => {
+  const project = await signUp(page, { name: "Typ", email: uniqueEmail("typo"), organization: "Typos Co" });
+  await open(page, `/project/${project}/insights/new`);
+  await page.getByTestId("add-series").click();
+  await expect(page.getByTestId("series-row-editor")).toHaveCount(2);
+
+  await page.getByTestId("formula").fill("A +* B )");
+  await page.getByTestId("formula").press("Tab");
+  await expect(page.getByTestId("problem-formula")).toBeVisible();
+  await expect(page.getByText("could not be read")).toHaveCount(0);
+  await expect(page.getByTestId("series-row-editor")).toHaveCount(2);
+  await expect(page.getByTestId("formula")).toHaveValue("A +* B )");
+
+  // The link carries the query as written: a reload shows the same.
+  await open(page, page.url());
+  await expect(page.getByTestId("series-row-editor")).toHaveCount(2);
+  await expect(page.getByTestId("problem-formula")).toBeVisible();
+
+  await page.getByTestId("kind-funnels").click();
+  await expect(page).toHaveURL(/FunnelsQuery/);
+  await page.getByTestId("funnel-window").fill("-5");
+  await page.getByTestId("funnel-window").press("Tab");
+  await expect(page.getByTestId("problem-funnelWindowInterval")).toContainText("at least 1");
+});
+
+test("a breakdown limit beyond the maximum is pointed out, not silently changed", async ({ page }) => {
+  const project = await signUp(page, { name: "Lim", email: uniqueEmail("limit"), organization: "Limits Co" });
+  const token = await projectToken(page, project);
+  const batch = [{ event: "$pageview", distinct_id: "v", properties: { $browser: "Chrome" } }];
+  expect((await page.request.post("/batch", { data: { api_key: token, batch } })).ok()).toBeTruthy();
+  await expect(async () => {
+    await open(page, `/project/${project}/insights/new`);
+    await expect(page.getByTestId("breakdown").locator('option[value="event:$browser"]')).toHaveCount(1, { timeout: 1000 });
+  }).toPass();
+  await page.getByTestId("breakdown").selectOption("event:$browser");
+  await page.getByTestId("breakdown-limit").fill("5000");
+  await page.getByTestId("breakdown-limit").press("Tab");
+  await expect(page.getByTestId("problem-breakdown_limit")).toContainText("between 1 and 100");
+  await expect(page.getByTestId("breakdown-limit")).toHaveValue("5000");
+  await expect.poll(() => decodeURIComponent(page.url())).toContain('"breakdown_limit":5000');
+});
+
+test("names have one limit, said when passed; the only owner cannot be removed", async ({ page }) => {
+  const project = await signUp(page, { name: "Own", email: uniqueEmail("owner"), organization: "Owners Co" });
+  await open(page, `/project/${project}/dashboards`);
+  await page.getByTestId("new-dashboard-name").fill("D".repeat(300));
+  await page.getByTestId("new-dashboard").click();
+  await expect(page.getByRole("alert")).toContainText("at most 100 characters");
+  await expect(page).toHaveURL(/\/dashboards$/);
+
+  await open(page, "/organization/settings");
+  await expect(page.getByTestId("members")).toContainText("Own");
+  await expect(page.getByTestId("remove-member")).toHaveCount(0);
+});
