@@ -17,6 +17,7 @@ pub mod organization;
 pub mod paths;
 pub mod permissions;
 pub mod project;
+pub mod snippets;
 pub mod tags;
 pub mod validation;
 

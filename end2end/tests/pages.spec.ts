@@ -1,5 +1,8 @@
 import { expect, Page, test } from "@playwright/test";
+import { PostHog } from "posthog-node";
 import { open, projectToken, signUp, uniqueEmail } from "./support";
+
+const huddle = process.env.HUDDLE_URL ?? "http://127.0.0.1:3000";
 
 /** Collects every failed call to the server while a test runs. */
 function failedCalls(page: Page): string[] {
@@ -139,4 +142,28 @@ test("names have one limit, said when passed; the only owner cannot be removed",
   await open(page, "/organization/settings");
   await expect(page.getByTestId("members")).toContainText("Own");
   await expect(page.getByTestId("remove-member")).toHaveCount(0);
+});
+
+test("a new project shows how to send events, and the sign turns green when an SDK sends the first", async ({ page }) => {
+  const project = await signUp(page, { name: "New", email: uniqueEmail("first"), organization: "First Co" });
+  const token = await projectToken(page, project);
+  await open(page, `/project/${project}`);
+  const help = page.getByTestId("send-first-event");
+  await expect(help).toBeVisible();
+  await expect(page.getByTestId("snippet-html")).toContainText(`posthog.init("${token}", { api_host: "${huddle}" })`);
+  await page.getByTestId("snippet-tab-python").click();
+  await expect(page.getByTestId("snippet-python")).toBeVisible();
+  await expect(page.getByTestId("snippet-python")).toContainText(`Posthog("${token}", host="${huddle}")`);
+  await expect(page.getByTestId("snippet-html")).toBeHidden();
+  await expect(page.getByTestId("first-event")).toContainText("Waiting for your first event");
+
+  const client = new PostHog(token, { host: huddle, flushAt: 1, flushInterval: 0 });
+  client.capture({ distinctId: "user-1", event: "signed up" });
+  await client.shutdown();
+  await expect(page.getByTestId("first-event")).toContainText("First event received: signed up", { timeout: 10_000 });
+  await expect(page.getByTestId("first-event")).toHaveClass(/first-event-received/);
+
+  await open(page, `/project/${project}`);
+  await expect(page.getByTestId("project-title")).toBeVisible();
+  await expect(help).toHaveCount(0);
 });

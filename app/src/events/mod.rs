@@ -190,7 +190,7 @@ pub fn EventsPage() -> impl IntoView {
 
 /// Opens the live stream of new events; each arrives at the top of
 /// `arrived` until the returned sender is used or dropped.
-fn listen(
+pub(crate) fn listen(
     project: ProjectId,
     arrived: RwSignal<Vec<EventView>>,
 ) -> Result<futures::channel::oneshot::Sender<()>, String> {

@@ -1,3 +1,4 @@
+use super::first_event::{InstallHelp, SendFirstEvent};
 use super::{use_project_id, with_project};
 use crate::components::status::Loading;
 use crate::dashboards::{DashboardView, LoadedDashboard};
@@ -13,6 +14,8 @@ use leptos_meta::Title;
 pub struct HomeData {
     pub activity: HomeActivity,
     pub primary: Option<DashboardView>,
+    /// How to send events, while the project has none.
+    pub install: Option<InstallHelp>,
 }
 
 #[server(prefix = "/api", endpoint = "home")]
@@ -25,13 +28,29 @@ pub async fn load_home(project_id: ProjectId) -> Result<HomeData, AppError> {
         }
         None => None,
     };
-    Ok(HomeData { activity, primary })
+    let install = match backend.events.has_events(&scope).await? {
+        true => None,
+        false => Some(InstallHelp {
+            api_key: scope.project().api_token.clone(),
+            host: crate::server::absolute_url("")?,
+        }),
+    };
+    Ok(HomeData {
+        activity,
+        primary,
+        install,
+    })
 }
 
 /// The primary dashboard and what the team has been looking at.
 #[component]
 fn HomeActivityView(data: HomeData, project: ProjectId, reload: RwSignal<u32>) -> impl IntoView {
-    let HomeData { activity, primary } = data;
+    let HomeData {
+        activity,
+        primary,
+        install,
+    } = data;
+    let install = install.map(|help| view! { <SendFirstEvent project help/> });
     let no_primary = primary.is_none().then(|| view! {
         <section class="card">
             <h2>"No home dashboard yet"</h2>
@@ -47,6 +66,7 @@ fn HomeActivityView(data: HomeData, project: ProjectId, reload: RwSignal<u32>) -
         }
     });
     view! {
+        {install}
         {primary}
         {no_primary}
         <div class="grid-3">

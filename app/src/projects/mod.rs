@@ -1,6 +1,7 @@
 //! Project pages: the layout every `/project/:project_id/...` page shares, the
 //! project home, settings, and creating a project.
 
+mod first_event;
 mod home;
 mod new;
 mod settings;

@@ -248,6 +248,19 @@ impl EventsStore {
         .await
     }
 
+    /// Whether a project has received any event.
+    pub async fn has_events(&self, scope: &ProjectScope) -> Result<bool> {
+        let project = scope.project_id().get();
+        self.with_connection(move |db| {
+            db.query_row(
+                "SELECT EXISTS (SELECT 1 FROM events WHERE project_id = ?)",
+                [project],
+                |row| row.get::<_, bool>(0),
+            )
+        })
+        .await
+    }
+
     /// How many events a project has.
     pub async fn count_events(&self, scope: &ProjectScope) -> Result<u64> {
         let project = scope.project_id().get();
