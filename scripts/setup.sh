@@ -105,7 +105,9 @@ else
 fi
 
 # ECharts, which charming drives in the browser: served from the site's own
-# assets (public/vendor, not committed) so pages never depend on a CDN.
+# assets (public/vendor, not committed) so pages never depend on a CDN. The
+# folder is named with the version (app/src/insights/chart.rs loads it from
+# there), so browsers may cache it for good.
 step "ECharts $ECHARTS_VERSION"
 echarts_cache="$HUDDLE_CACHE/echarts-$ECHARTS_VERSION"
 if [ ! -f "$echarts_cache/node_modules/echarts/dist/echarts.min.js" ]; then
@@ -113,11 +115,13 @@ if [ ! -f "$echarts_cache/node_modules/echarts/dist/echarts.min.js" ]; then
   npm install --silent --no-audit --no-fund --prefix "$echarts_cache" "echarts@$ECHARTS_VERSION" \
     || fail "could not install ECharts from npm"
 fi
-mkdir -p public/vendor
-if cmp -s "$echarts_cache/node_modules/echarts/dist/echarts.min.js" public/vendor/echarts.min.js; then
+echarts_dir="public/vendor/echarts-$ECHARTS_VERSION"
+rm -f public/vendor/echarts.min.js
+mkdir -p "$echarts_dir"
+if cmp -s "$echarts_cache/node_modules/echarts/dist/echarts.min.js" "$echarts_dir/echarts.min.js"; then
   echo "present"
 else
-  cp "$echarts_cache/node_modules/echarts/dist/echarts.min.js" public/vendor/echarts.min.js
+  cp "$echarts_cache/node_modules/echarts/dist/echarts.min.js" "$echarts_dir/echarts.min.js"
 fi
 
 # The CLI must match the wasm-bindgen crate in Cargo.lock exactly.

@@ -12,6 +12,7 @@ mod headers;
 mod health;
 mod live;
 mod short_links;
+mod static_cache;
 
 use anyhow::Context;
 use app::auth::session::{AuthSession, Authn};
@@ -136,6 +137,7 @@ pub async fn router(
             guard::pages,
         ))
         .layer(axum::middleware::from_fn(api_errors::statuses))
+        .layer(axum::middleware::from_fn(static_cache::static_files))
         .layer(auth)
         // Refused before a session is loaded or anything runs.
         .layer(axum::middleware::from_fn_with_state(

@@ -1077,3 +1077,66 @@ async fn an_insight_whose_date_range_overflows_the_calendar_answers_400_naming_t
         );
     }
 }
+
+#[tokio::test]
+async fn static_files_revalidate_by_etag_and_versioned_ones_are_immutable() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    std::fs::create_dir_all(site.path().join("vendor/chartlib-2.1.0")).unwrap();
+    std::fs::write(site.path().join("pkg/app.js"), "console.log('app')").unwrap();
+    std::fs::write(
+        site.path().join("vendor/chartlib-2.1.0/chart.js"),
+        "/* chart */",
+    )
+    .unwrap();
+    let options = leptos::prelude::LeptosOptions::builder()
+        .output_name("huddle")
+        .site_root(site.path().to_str().unwrap())
+        .build();
+    let app = TestApp(testkit::start_with(|_| {}, options).await);
+    let visitor = app.browser();
+
+    let first = visitor.get("/pkg/app.js").await;
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(first.headers()["cache-control"], "no-cache");
+    let tag = first.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(tag.starts_with("W/\""), "{tag}");
+    assert_eq!(first.text().await.unwrap(), "console.log('app')");
+
+    let again = visitor
+        .client
+        .get(format!("{}/pkg/app.js", visitor.address))
+        .header("If-None-Match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(again.headers()["etag"], tag.as_str());
+    assert!(again.text().await.unwrap().is_empty());
+
+    std::fs::write(site.path().join("pkg/app.js"), "console.log('rebuilt app')").unwrap();
+    let changed = visitor
+        .client
+        .get(format!("{}/pkg/app.js", visitor.address))
+        .header("If-None-Match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        changed.status(),
+        StatusCode::OK,
+        "a rebuilt file is sent again"
+    );
+
+    let vendored = visitor.get("/vendor/chartlib-2.1.0/chart.js").await;
+    assert_eq!(vendored.status(), StatusCode::OK);
+    assert_eq!(
+        vendored.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let page = visitor.get("/login").await;
+    assert!(
+        page.headers().get("etag").is_none(),
+        "pages are not static files"
+    );
+}

@@ -158,8 +158,9 @@ mod echarts {
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
 
-    /// The bundled ECharts build, a static asset of the site.
-    const SCRIPT: &str = "/vendor/echarts.min.js";
+    /// The bundled ECharts build, a static asset of the site, in the
+    /// versioned folder `scripts/setup.sh` fills (ECHARTS_VERSION there).
+    const SCRIPT: &str = "/vendor/echarts-5.5.1/echarts.min.js";
     const SCRIPT_ID: &str = "echarts-script";
 
     #[wasm_bindgen]
