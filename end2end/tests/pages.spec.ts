@@ -167,3 +167,49 @@ test("a new project shows how to send events, and the sign turns green when an S
   await expect(page.getByTestId("project-title")).toBeVisible();
   await expect(help).toHaveCount(0);
 });
+
+/** The sum of the drawn chart's first series. */
+async function drawnTotal(page: Page): Promise<number> {
+  await expect(page.getByTestId("insight-chart").locator("canvas")).toBeVisible();
+  return page.evaluate(() => {
+    const element = document.getElementById("insight-chart");
+    const data: number[] = (window as any).echarts.getInstanceByDom(element).getOption().series[0].data;
+    return data.reduce((sum, value) => sum + Number(value), 0);
+  });
+}
+
+test("viewers change a saved insight's dates and filter without changing it, and the editor keeps the chart in view", async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  const project = await signUp(page, { name: "Vi", email: uniqueEmail("viewer"), organization: "Views Co" });
+  const token = await projectToken(page, project);
+  const browsers = ["Chrome", "Chrome", "Firefox"];
+  const batch = browsers.map((browser, i) => ({ event: "$pageview", distinct_id: `v${i}`, properties: { $browser: browser } }));
+  expect((await page.request.post("/batch", { data: { api_key: token, batch } })).ok()).toBeTruthy();
+
+  await open(page, `/project/${project}/insights/new`);
+  const chart = page.getByTestId("insight-chart");
+  await expect(chart.locator("canvas")).toBeVisible();
+  const box = await chart.boundingBox();
+  expect(box!.y).toBeLessThan(768);
+  await page.getByTestId("save-insight").click();
+  await expect(page).toHaveURL(new RegExp(`/project/${project}/insights/[A-Za-z0-9]{8}$`));
+  const saved = page.url();
+  await expect.poll(() => drawnTotal(page)).toBe(3);
+
+  const overrides = page.getByTestId("filter-overrides");
+  await overrides.getByLabel("Date range").selectOption("-30d");
+  await overrides.getByLabel("Filter property").fill("$browser");
+  await overrides.getByLabel("Filter value").fill("Firefox");
+  await overrides.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/property=/);
+  await expect(page.getByTestId("override-note")).toBeVisible();
+  await expect.poll(() => drawnTotal(page)).toBe(1);
+
+  await open(page, page.url());
+  await expect(page.getByTestId("override-note")).toBeVisible();
+  await expect.poll(() => drawnTotal(page)).toBe(1);
+
+  await open(page, saved);
+  await expect(page.getByTestId("override-note")).toHaveCount(0);
+  await expect.poll(() => drawnTotal(page)).toBe(3);
+});

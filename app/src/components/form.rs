@@ -113,3 +113,19 @@ fn browser_time_zone() -> Option<String> {
         .ok()?
         .as_string()
 }
+
+/// The value of a form's input or select named `name` ("" when it has none).
+pub fn input_value(form: &web_sys::HtmlFormElement, name: &str) -> String {
+    let element = form.elements().named_item(name);
+    element
+        .as_ref()
+        .and_then(|el| {
+            wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlInputElement>(el).map(|i| i.value())
+        })
+        .or_else(|| {
+            element.as_ref().and_then(|el| {
+                wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlSelectElement>(el).map(|s| s.value())
+            })
+        })
+        .unwrap_or_default()
+}

@@ -2,32 +2,18 @@
 
 use super::api::{
     change_dashboard, create_dashboard, duplicate_dashboard, list_dashboards, load_dashboard,
-    DashboardChange, DashboardFilters, DashboardView,
+    DashboardChange, DashboardView,
 };
 use super::grid::TileGrid;
-use crate::components::form::FormAlert;
+use crate::components::form::{input_value, FormAlert};
+use crate::components::overrides::{use_url_filters, FilterOverrides};
 use crate::components::status::{LoadError, Loading};
 use crate::projects::use_project_id;
 use domain::permissions::Restriction;
 use domain::{paths, ProjectId};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-
-fn input_value(form: &web_sys::HtmlFormElement, name: &str) -> String {
-    let element = form.elements().named_item(name);
-    element
-        .as_ref()
-        .and_then(|el| {
-            wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlInputElement>(el).map(|i| i.value())
-        })
-        .or_else(|| {
-            element.as_ref().and_then(|el| {
-                wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlSelectElement>(el).map(|s| s.value())
-            })
-        })
-        .unwrap_or_default()
-}
+use leptos_router::hooks::{use_navigate, use_params_map};
 
 /// `/project/:id/dashboards`
 #[component]
@@ -123,16 +109,7 @@ pub fn DashboardPage() -> impl IntoView {
             .and_then(|d| d.parse::<domain::DashboardId>().ok())
             .unwrap_or_default()
     });
-    let query = use_query_map();
-    let filters = Memo::new(move |_| {
-        query.with(|q| DashboardFilters {
-            date_from: q.get("date_from").filter(|d| !d.is_empty()),
-            property: q
-                .get("property")
-                .filter(|p| !p.is_empty())
-                .map(|p| (p, q.get("value").unwrap_or_default())),
-        })
-    });
+    let filters = use_url_filters();
     let reload = RwSignal::new(0u32);
     let data = Resource::new(
         move || {
@@ -221,21 +198,6 @@ fn DashboardBody(
             navigate(&paths::dashboard(project, copy), Default::default());
         }
     });
-    let navigate = use_navigate();
-    let apply_filters = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let form = event_target::<web_sys::HtmlFormElement>(&ev);
-        let pairs: Vec<String> = ["date_from", "property", "value"]
-            .into_iter()
-            .map(|k| (k, input_value(&form, k)))
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", paths::encode_query_value(&v)))
-            .collect();
-        navigate(
-            &format!("{}?{}", paths::dashboard(project, id), pairs.join("&")),
-            Default::default(),
-        );
-    };
     let read_only = rights.edit_denied.clone().map(|reason| view! {
         <div class="alert alert-info" data-testid="read-only">"You can view this dashboard but not edit it. " {reason}</div>
     });
@@ -331,20 +293,11 @@ fn DashboardBody(
         </div>
         {read_only}
         {manage}
-        <form class="filters inline-fields" on:submit=apply_filters>
-            <select class="input" name="date_from" aria-label="Date range for every tile">
-                <option value="">"Each insight's own dates"</option>
-                <option value="-7d">"Last 7 days"</option>
-                <option value="-30d">"Last 30 days"</option>
-                <option value="-90d">"Last 90 days"</option>
-                <option value="mStart">"This month"</option>
-            </select>
-            <input class="input" name="property" placeholder="Event property" aria-label="Filter property"/>
-            <input class="input" name="value" placeholder="equals" aria-label="Filter value"/>
-            <button type="submit" class="btn btn-secondary btn-small">"Apply to all tiles"</button>
+        <FilterOverrides path=paths::dashboard(project, id) current=filters.clone()
+            range_label="Date range for every tile" apply_label="Apply to all tiles">
             <button type="button" class="btn btn-ghost btn-small" data-testid="refresh-all"
                 on:click=move |_| refresh_all.update(|n| *n += 1)>"Refresh all"</button>
-        </form>
+        </FilterOverrides>
         {add_text}
         {empty.then(|| view! {
             <div class="card empty-state"><h3>"This dashboard is empty"</h3>

@@ -9,11 +9,12 @@ use super::editor::QueryEditor;
 use super::format::age;
 use super::results::{Freshness, InsightResults};
 use crate::components::form::FormAlert;
+use crate::components::overrides::{use_url_filters, FilterOverrides};
 use crate::components::status::{LoadError, Loading};
 use crate::dashboards::{change_dashboard, DashboardChange};
 use crate::error::AppError;
 use crate::projects::use_project_id;
-use domain::dashboard::DashboardId;
+use domain::dashboard::{DashboardFilters, DashboardId};
 use domain::insight::naming::{derived_name, event_label, property_label};
 use domain::insight::{
     Display, Insight, InsightKind, InsightListQuery, InsightOrder, InsightQuery, InsightTab,
@@ -218,20 +219,28 @@ fn Workbench(
             </div>
             <FormAlert error=save_error/>
         </form>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match taxonomy.await {
-                    Ok(taxonomy) => view! {
-                        {move || view! { <QueryEditor query=query.get() taxonomy=taxonomy.clone() on_change/> }}
-                    }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
-        <ResultCard outcome display=Signal::derive(move || query.get().display()) on_refresh=Callback::new(move |_| {
-            refresh.set(true);
-            outcome.refetch();
-        })/>
+        // The editor beside the result on wide screens, so the chart is in
+        // view while the query changes.
+        <div class="workbench">
+            <div class="workbench-editor">
+                <Transition fallback=Loading>
+                    {move || Suspend::new(async move {
+                        match taxonomy.await {
+                            Ok(taxonomy) => view! {
+                                {move || view! { <QueryEditor query=query.get() taxonomy=taxonomy.clone() on_change/> }}
+                            }.into_any(),
+                            Err(error) => view! { <LoadError error/> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
+            <div class="workbench-result">
+                <ResultCard outcome display=Signal::derive(move || query.get().display()) on_refresh=Callback::new(move |_| {
+                    refresh.set(true);
+                    outcome.refetch();
+                })/>
+            </div>
+        </div>
     }
 }
 
@@ -281,12 +290,13 @@ pub fn InsightPage() -> impl IntoView {
         move || (project_id.get(), short_id.get(), reload.get()),
         |(p, s, _)| load_insight_page(p, s),
     );
+    let filters = use_url_filters();
     view! {
         <main class="page insight-page">
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(data) => view! { <SavedInsight data reload/> }.into_any(),
+                        Ok(data) => view! { <SavedInsight data reload filters/> }.into_any(),
                         Err(error) => view! { <LoadError error/> }.into_any(),
                     }
                 })}
@@ -295,8 +305,14 @@ pub fn InsightPage() -> impl IntoView {
     }
 }
 
+/// A saved insight as a viewer sees it; `filters` (from the URL) change its
+/// date range or add a filter for this viewer without saving anything.
 #[component]
-fn SavedInsight(data: InsightPageData, reload: RwSignal<u32>) -> impl IntoView {
+fn SavedInsight(
+    data: InsightPageData,
+    reload: RwSignal<u32>,
+    filters: Memo<DashboardFilters>,
+) -> impl IntoView {
     let InsightPageData {
         insight,
         outcome,
@@ -315,6 +331,18 @@ fn SavedInsight(data: InsightPageData, reload: RwSignal<u32>) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(())) = favorite.value().get() {
             reload.update(|n| *n += 1);
+        }
+    });
+    let overridden = Action::new({
+        let query = insight.query.clone();
+        move |filters: &DashboardFilters| {
+            run_insight(project, filters.apply_to(query.clone()).to_json(), false)
+        }
+    });
+    Effect::new(move |_| {
+        let filters = filters.get();
+        if filters != DashboardFilters::default() {
+            overridden.dispatch(filters);
         }
     });
     let refreshed = Action::new({
@@ -410,13 +438,20 @@ fn SavedInsight(data: InsightPageData, reload: RwSignal<u32>) -> impl IntoView {
             </div>
         </div>
         {edit_denied.map(|reason| view! { <div class="alert alert-info" data-testid="read-only">{reason}</div> })}
+        <FilterOverrides path=paths::insight(project, &short_id) current=filters.get_untracked()
+            range_label="Date range" apply_label="Apply"/>
         <section class="card insight-result">
             {move || {
-                let outcome = match refreshed.value().get() {
-                    Some(fresh) => fresh,
-                    None => outcome.clone(),
+                let overriding = filters.get() != DashboardFilters::default();
+                let outcome = match (overriding.then(|| overridden.value().get()).flatten(), refreshed.value().get()) {
+                    (Some(overridden), _) => overridden,
+                    (None, Some(fresh)) => fresh,
+                    (None, None) => outcome.clone(),
                 };
-                match outcome {
+                let note = overriding.then(|| view! {
+                    <p class="muted small" data-testid="override-note">"Shown with your date range and filter; the saved insight is unchanged."</p>
+                });
+                let shown = match outcome {
                     Ok(outcome) => view! {
                         <div class="result-toolbar">
                             <Freshness outcome=outcome.clone()/>
@@ -434,7 +469,8 @@ fn SavedInsight(data: InsightPageData, reload: RwSignal<u32>) -> impl IntoView {
                             <p>{error.to_string()}</p>
                         </div>
                     }.into_any(),
-                }
+                };
+                view! { {note} {shown} }
             }}
         </section>
         <section class="card">
