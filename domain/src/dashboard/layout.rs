@@ -38,12 +38,6 @@ impl TileLayout {
         }
     }
 
-    /// Where a new tile goes: below everything on the dashboard.
-    pub fn below(existing: &[TileLayout], w: u32, h: u32) -> Self {
-        let y = existing.iter().map(|l| l.y + l.h).max().unwrap_or(0);
-        Self { x: 0, y, w, h }
-    }
-
     /// Whether the two share a cell.
     pub fn overlaps(&self, other: &TileLayout) -> bool {
         self.shares_columns(other) && self.y < other.bottom() && other.y < self.bottom()
