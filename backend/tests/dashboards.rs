@@ -171,9 +171,14 @@ async fn duplicating_copies_tiles_and_optionally_the_insights_and_deleting_can_b
         .await
         .unwrap();
     assert_eq!(
-        tiles[1].layout.y,
-        tiles[0].layout.y + tiles[0].layout.h,
-        "new tiles go below"
+        tiles[1].layout,
+        TileLayout {
+            x: 6,
+            y: 0,
+            w: 6,
+            h: 5
+        },
+        "a new half-width tile goes beside a lone one"
     );
 
     meta.save_layout(
@@ -202,6 +207,63 @@ async fn duplicating_copies_tiles_and_optionally_the_insights_and_deleting_can_b
             w: 6,
             h: 4
         }));
+
+    // Overlapping places are stored compacted: the lower tile goes below.
+    meta.save_layout(
+        &backend.meta.scope(user, project).await.unwrap(),
+        board,
+        &[
+            (
+                tiles[0].id,
+                TileLayout {
+                    x: 0,
+                    y: 2,
+                    w: 6,
+                    h: 5,
+                },
+            ),
+            (
+                tiles[1].id,
+                TileLayout {
+                    x: 3,
+                    y: 0,
+                    w: 6,
+                    h: 4,
+                },
+            ),
+        ],
+    )
+    .await
+    .unwrap();
+    let compacted = meta
+        .tiles(&backend.meta.scope(user, project).await.unwrap(), board)
+        .await
+        .unwrap();
+    let place_of = |id: domain::TileId| {
+        compacted
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| t.layout)
+            .unwrap()
+    };
+    assert_eq!(
+        place_of(tiles[1].id),
+        TileLayout {
+            x: 3,
+            y: 0,
+            w: 6,
+            h: 4
+        }
+    );
+    assert_eq!(
+        place_of(tiles[0].id),
+        TileLayout {
+            x: 0,
+            y: 4,
+            w: 6,
+            h: 5
+        }
+    );
 
     let shared = meta
         .duplicate_dashboard(

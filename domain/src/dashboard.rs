@@ -9,10 +9,10 @@ use crate::{ProjectId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use crate::{DashboardId, TileId};
+mod layout;
 
-/// The grid is this many columns wide; tiles are placed in whole cells.
-pub const GRID_COLUMNS: u32 = 12;
+pub use crate::{DashboardId, TileId};
+pub use layout::{compact, first_free_spot, move_tile, TileLayout, GRID_COLUMNS, MAX_TILE_ROWS};
 
 /// Tiles one dashboard may hold: each insight tile is a query on every load.
 pub const MAX_TILES: usize = 100;
@@ -56,34 +56,6 @@ pub struct DashboardRights {
 impl DashboardRights {
     pub fn can_edit(&self) -> bool {
         self.edit_denied.is_none()
-    }
-}
-
-/// A tile's place on the grid, in cells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TileLayout {
-    pub x: u32,
-    pub y: u32,
-    pub w: u32,
-    pub h: u32,
-}
-
-impl TileLayout {
-    /// Keeps a tile on the grid and at least one cell by one.
-    pub fn clamped(self) -> Self {
-        let w = self.w.clamp(2, GRID_COLUMNS);
-        Self {
-            w,
-            h: self.h.clamp(2, 12),
-            x: self.x.min(GRID_COLUMNS - w),
-            y: self.y.min(1_000),
-        }
-    }
-
-    /// Where a new tile goes: below everything on the dashboard.
-    pub fn below(existing: &[TileLayout], w: u32, h: u32) -> Self {
-        let y = existing.iter().map(|l| l.y + l.h).max().unwrap_or(0);
-        Self { x: 0, y, w, h }
     }
 }
 
@@ -168,45 +140,6 @@ pub struct Collaborator {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tiles_stay_on_the_grid_and_new_ones_go_below() {
-        let wide = TileLayout {
-            x: 10,
-            y: 0,
-            w: 20,
-            h: 0,
-        }
-        .clamped();
-        assert_eq!(
-            wide,
-            TileLayout {
-                x: 0,
-                y: 0,
-                w: 12,
-                h: 2
-            }
-        );
-        let placed = TileLayout::below(
-            &[
-                TileLayout {
-                    x: 0,
-                    y: 0,
-                    w: 6,
-                    h: 5,
-                },
-                TileLayout {
-                    x: 6,
-                    y: 2,
-                    w: 6,
-                    h: 4,
-                },
-            ],
-            6,
-            5,
-        );
-        assert_eq!(placed.y, 6);
-    }
 
     #[test]
     fn a_full_dashboard_takes_no_more_tiles() {

@@ -1,4 +1,4 @@
-import { Browser, expect, Page, test } from "@playwright/test";
+import { Browser, expect, Locator, Page, test } from "@playwright/test";
 import { open, PASSWORD, projectIdOf, signUp, uniqueEmail, waitForHydration } from "./support";
 
 // Tall enough that a dashboard's first rows of tiles fit without scrolling.
@@ -27,6 +27,49 @@ async function newDashboard(page: Page, project: number, name: string): Promise<
   await expect(page).toHaveURL(new RegExp(`/project/${project}/dashboard/\\d+$`));
   await waitForHydration(page);
   return page.url();
+}
+
+/** Adds text tiles one after the other. */
+async function addTextTiles(page: Page, texts: string[]) {
+  const before = await page.getByTestId("tile").count();
+  for (const [added, text] of texts.entries()) {
+    await page.getByTestId("text-tile-input").fill(text);
+    await page.getByTestId("add-text-tile").click();
+    // The dashboard reloads after each change; wait before typing the next.
+    await expect(page.getByTestId("tile")).toHaveCount(before + added + 1);
+  }
+}
+
+/** Drags a tile by its header: `right` in grid widths (negative: left), `rowsUp` in rows. */
+async function dragHandle(page: Page, tile: Locator, by: { right: number; rowsUp: number }) {
+  const box = (await tile.getByTestId("tile-handle").boundingBox())!;
+  const grid = (await page.getByTestId("tile-grid").boundingBox())!;
+  await page.mouse.move(box.x + 20, box.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 20 + by.right * grid.width, box.y + 10 - by.rowsUp * 72, { steps: 8 });
+  await page.mouse.up();
+}
+
+type Box = { x: number; y: number; width: number; height: number };
+
+/** Every tile's box on the page, with its text. */
+async function tileBoxes(page: Page): Promise<{ text: string; box: Box }[]> {
+  const boxes: { text: string; box: Box }[] = [];
+  for (const tile of await page.getByTestId("tile").all()) {
+    boxes.push({ text: (await tile.innerText()).trim(), box: (await tile.boundingBox())! });
+  }
+  return boxes;
+}
+
+/** No two tiles share any area (a pixel of rounding allowed). */
+function expectNoOverlaps(tiles: { text: string; box: Box }[]) {
+  const apart = (a: Box, b: Box) =>
+    a.x + a.width <= b.x + 1 || b.x + b.width <= a.x + 1 || a.y + a.height <= b.y + 1 || b.y + b.height <= a.y + 1;
+  for (const [i, a] of tiles.entries()) {
+    for (const b of tiles.slice(i + 1)) {
+      expect(apart(a.box, b.box), `"${a.text}" overlaps "${b.text}"`).toBe(true);
+    }
+  }
 }
 
 test("a restricted dashboard is read-only for others until they are invited to edit it", async ({ page, browser }) => {
@@ -59,29 +102,20 @@ test("a restricted dashboard is read-only for others until they are invited to e
 test("a dragged tile keeps its place after a reload, and the home shows the primary dashboard", async ({ page }) => {
   const project = await signUp(page, { name: "Lin", email: uniqueEmail("lin"), organization: "Grid Org" });
   await newDashboard(page, project, "Team board");
-  for (const [added, text] of ["First note", "Second note"].entries()) {
-    await page.getByTestId("text-tile-input").fill(text);
-    await page.getByTestId("add-text-tile").click();
-    // The dashboard reloads after each change; wait before typing the next.
-    await expect(page.getByTestId("tile")).toHaveCount(added + 1);
-  }
-  const second = page.getByTestId("tile").filter({ hasText: "Second note" });
-  await expect(second).toHaveAttribute("style", /grid-column: 1 \/ span 6; grid-row: 6 \/ span 5/);
+  await addTextTiles(page, ["First note", "Second note", "Third note"]);
+  // Two side by side, the third below the first.
+  const third = page.getByTestId("tile").filter({ hasText: "Third note" });
+  await expect(third).toHaveAttribute("style", /grid-column: 1 \/ span 6; grid-row: 6 \/ span 5/);
 
-  // Drag the second tile's header up and to the right half.
-  const handle = second.getByTestId("tile-handle");
-  const box = (await handle.boundingBox())!;
-  const grid = (await page.getByTestId("tile-grid").boundingBox())!;
-  await page.mouse.move(box.x + 20, box.y + 10);
-  await page.mouse.down();
-  await page.mouse.move(box.x + 20 + grid.width / 2, box.y + 10 - 5 * 72, { steps: 8 });
-  await page.mouse.up();
-  await expect(second).toHaveAttribute("style", /grid-column: 7 \/ span 6; grid-row: 1 \/ span 5/);
+  // Drag the third tile's header up and to the right half, onto the second.
+  await dragHandle(page, third, { right: 0.5, rowsUp: 5 });
+  await expect(third).toHaveAttribute("style", /grid-column: 7 \/ span 6; grid-row: 1 \/ span 5/);
 
   await page.waitForTimeout(500);
   await page.reload();
   await waitForHydration(page);
-  await expect(page.getByTestId("tile").filter({ hasText: "Second note" })).toHaveAttribute("style", /grid-column: 7 \/ span 6; grid-row: 1 \/ span 5/);
+  await expect(page.getByTestId("tile").filter({ hasText: "Third note" })).toHaveAttribute("style", /grid-column: 7 \/ span 6; grid-row: 1 \/ span 5/);
+  await expect(page.getByTestId("tile").filter({ hasText: "Second note" })).toHaveAttribute("style", /grid-column: 7 \/ span 6; grid-row: 6 \/ span 5/);
 
   await page.getByTestId("make-primary").click();
   await expect(page.getByTestId("home-badge")).toBeVisible();
@@ -94,6 +128,42 @@ test("a dragged tile keeps its place after a reload, and the home shows the prim
   await expect(page.getByTestId("deleted-notice")).toBeVisible();
   await page.getByTestId("undo-delete").click();
   await expect(page.getByTestId("dashboard-name")).toContainText("Team board");
+});
+
+test("a tile dropped on another pushes it down, nothing overlaps after a reload, and a new tile fills the free half of the top row", async ({ page }) => {
+  const project = await signUp(page, { name: "Mo", email: uniqueEmail("mo"), organization: "Layout Org" });
+  await newDashboard(page, project, "Packed board");
+  await addTextTiles(page, ["Left note", "Right note"]);
+  const left = page.getByTestId("tile").filter({ hasText: "Left note" });
+  const right = page.getByTestId("tile").filter({ hasText: "Right note" });
+  // A new half-width tile goes beside a lone one, not below it.
+  await expect(right).toHaveAttribute("style", /grid-column: 7 \/ span 6; grid-row: 1 \/ span 5/);
+
+  // Drop the right tile onto the left one: the left one makes way below it.
+  const saved = page.waitForResponse((response) => response.url().includes("/api/change_dashboard"));
+  await dragHandle(page, right, { right: -0.5, rowsUp: 0 });
+  await expect(right).toHaveAttribute("style", /grid-column: 1 \/ span 6; grid-row: 1 \/ span 5/);
+  await expect(left).toHaveAttribute("style", /grid-column: 1 \/ span 6; grid-row: 6 \/ span 5/);
+  expect((await saved).ok()).toBe(true);
+
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByTestId("tile")).toHaveCount(2);
+  await expect(right).toHaveAttribute("style", /grid-column: 1 \/ span 6; grid-row: 1 \/ span 5/);
+  await expect(left).toHaveAttribute("style", /grid-column: 1 \/ span 6; grid-row: 6 \/ span 5/);
+  expectNoOverlaps(await tileBoxes(page));
+
+  // The top row's right half is free: a new text tile goes there.
+  await addTextTiles(page, ["New note"]);
+  const added = page.getByTestId("tile").filter({ hasText: "New note" });
+  await expect(added).toHaveAttribute("style", /grid-column: 7 \/ span 6; grid-row: 1 \/ span 5/);
+  const first = page.getByTestId("tile").first();
+  await expect(first).toContainText("Right note");
+  const top = (await first.boundingBox())!;
+  const spot = (await added.boundingBox())!;
+  expect(Math.abs(spot.y - top.y)).toBeLessThan(2);
+  expect(spot.x).toBeGreaterThanOrEqual(top.x + top.width);
+  expectNoOverlaps(await tileBoxes(page));
 });
 
 test("a link into another project lands there and leaves the other tab where it was", async ({ page, browser }) => {

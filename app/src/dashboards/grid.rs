@@ -1,10 +1,14 @@
 //! The tile grid: tiles placed on a 12-column grid, moved by dragging their
-//! header and resized by their corner, the layout saved when a drag ends.
+//! header and resized by their corner. While a tile is dragged the tiles it
+//! lands on make way and the rest close up (`move_tile`); the layout is
+//! saved when the drag ends.
 
 use super::api::{change_dashboard, tile_result, DashboardChange, DashboardFilters, TileView};
 use crate::error::AppError;
 use crate::insights::{Freshness, InsightResults};
-use domain::dashboard::{DashboardId, TileContent, TileId, TileLayout, GRID_COLUMNS};
+use domain::dashboard::{
+    compact, move_tile, DashboardId, TileContent, TileId, TileLayout, GRID_COLUMNS,
+};
 use domain::insight::{Display, QueryOutcome};
 use domain::{paths, ProjectId};
 use leptos::prelude::*;
@@ -18,12 +22,15 @@ enum DragMode {
     Resize,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Drag {
     tile: TileId,
     mode: DragMode,
     start: (f64, f64),
     origin: TileLayout,
+    /// Every tile's place when the drag began: each step rearranges this,
+    /// so dragging back puts the others back.
+    before: Vec<(TileId, TileLayout)>,
     cell_width: f64,
 }
 
@@ -40,12 +47,16 @@ pub fn TileGrid(
     refresh_all: RwSignal<u32>,
 ) -> impl IntoView {
     let filters = StoredValue::new(filters);
-    let layouts = RwSignal::new(
-        tiles
+    let layouts = RwSignal::new({
+        let mut initial = tiles
             .iter()
             .map(|t| (t.tile.id, t.tile.layout))
-            .collect::<Vec<_>>(),
-    );
+            .collect::<Vec<_>>();
+        // Shown without overlaps or gaps even if stored before layouts
+        // were compacted; the next save stores it so.
+        compact(&mut initial);
+        initial
+    });
     let drag = RwSignal::new(None::<Drag>);
     let grid = NodeRef::<leptos::html::Div>::new();
     let layout_of =
@@ -71,14 +82,14 @@ pub fn TileGrid(
             },
         }
         .clamped();
-        layouts.update(|l| {
-            if let Some(entry) = l.iter_mut().find(|(t, _)| *t == d.tile) {
-                entry.1 = next;
-            }
-        });
+        // The tiles it lands on make way and the rest close up, live.
+        let arranged = move_tile(&d.before, d.tile, next);
+        if layouts.with_untracked(|l| *l != arranged) {
+            layouts.set(arranged);
+        }
     });
     let on_up = window_event_listener(leptos::ev::pointerup, move |_| {
-        if drag.get_untracked().is_none() {
+        if drag.with_untracked(Option::is_none) {
             return;
         }
         drag.set(None);
@@ -110,6 +121,7 @@ pub fn TileGrid(
                 mode,
                 start: (f64::from(ev.client_x()), f64::from(ev.client_y())),
                 origin,
+                before: layouts.get_untracked(),
                 cell_width: width / f64::from(GRID_COLUMNS),
             }));
         }

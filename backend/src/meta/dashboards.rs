@@ -9,7 +9,8 @@ use super::{now, MetaStore};
 use crate::{Error, ProjectScope, Result};
 use chrono::{DateTime, Utc};
 use domain::dashboard::{
-    Dashboard, DashboardDraft, DashboardId, DashboardRights, Tile, TileContent, TileId, TileLayout,
+    compact, first_free_spot, Dashboard, DashboardDraft, DashboardId, DashboardRights, Tile,
+    TileContent, TileId, TileLayout,
 };
 use domain::insight::{Insight, InsightId};
 use domain::permissions::{
@@ -380,7 +381,6 @@ impl MetaStore {
         .fetch_all(&self.pool)
         .await?;
         let insights = self.dashboard_insights(scope.user(), id, only).await?;
-        let cell = |v: i64| u32::try_from(v).unwrap_or(0);
         Ok(rows
             .into_iter()
             .filter_map(|row| {
@@ -413,22 +413,23 @@ impl MetaStore {
         text: Option<&str>,
     ) -> Result<TileId> {
         let mut tx = self.write().await?;
-        let existing: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT y, h FROM dashboard_tiles WHERE dashboard_id = $1")
+        let existing: Vec<(i64, i64, i64, i64)> =
+            sqlx::query_as("SELECT x, y, w, h FROM dashboard_tiles WHERE dashboard_id = $1")
                 .bind(dashboard)
                 .fetch_all(&mut *tx)
                 .await?;
         domain::dashboard::check_room_for_tile(existing.len())?;
         let layouts: Vec<TileLayout> = existing
             .into_iter()
-            .map(|(y, h)| TileLayout {
-                x: 0,
-                y: y as u32,
-                w: 1,
-                h: h as u32,
+            .map(|(x, y, w, h)| TileLayout {
+                x: cell(x),
+                y: cell(y),
+                w: cell(w),
+                h: cell(h),
             })
             .collect();
-        let at = TileLayout::below(&layouts, NEW_TILE.0, NEW_TILE.1);
+        // The first free place from the top: beside a lone half-width tile.
+        let at = first_free_spot(&layouts, NEW_TILE.0, NEW_TILE.1);
         let id = sqlx::query_scalar(
             "INSERT INTO dashboard_tiles (dashboard_id, insight_id, text, x, y, w, h) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
@@ -489,7 +490,9 @@ impl MetaStore {
         Ok(())
     }
 
-    /// Saves where each tile is; tiles of other dashboards are ignored.
+    /// Saves where each tile is, compacted (see `domain::dashboard::compact`)
+    /// so that no two of them overlap; tiles of other dashboards and
+    /// repeats are ignored.
     pub async fn save_layout(
         &self,
         scope: &ProjectScope,
@@ -498,8 +501,19 @@ impl MetaStore {
     ) -> Result<()> {
         self.editable(scope, id).await?;
         let mut tx = self.write().await?;
-        for (tile, place) in layout {
-            let place = place.clamped();
+        let ours: Vec<TileId> =
+            sqlx::query_scalar("SELECT id FROM dashboard_tiles WHERE dashboard_id = $1")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+        let mut places: Vec<(TileId, TileLayout)> = Vec::with_capacity(layout.len());
+        for &(tile, place) in layout {
+            if ours.contains(&tile) && !places.iter().any(|(seen, _)| *seen == tile) {
+                places.push((tile, place));
+            }
+        }
+        compact(&mut places);
+        for (tile, place) in places {
             sqlx::query("UPDATE dashboard_tiles SET x = $1, y = $2, w = $3, h = $4 WHERE id = $5 AND dashboard_id = $6")
                 .bind(place.x)
                 .bind(place.y)
@@ -622,6 +636,11 @@ impl MetaStore {
             Some(reason) => Err(Error::Forbidden(reason)),
         }
     }
+}
+
+/// A stored grid coordinate; never negative once saved.
+fn cell(v: i64) -> u32 {
+    u32::try_from(v).unwrap_or(0)
 }
 
 /// What the permission rules need to know about a stored dashboard.
