@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("persons") view=persons::PersonsPage/>
                     <Route path=path!("persons/:person_id") view=persons::PersonPage/>
                     <Route path=path!("data-management/events") view=data_management::EventDefinitionsPage/>
+                    <Route path=path!("data-management/events/:definition_id") view=data_management::EventDefinitionPage/>
                     <Route path=path!("data-management/properties") view=data_management::PropertyDefinitionsPage/>
                 </ParentRoute>
             </Routes>

@@ -1,9 +1,10 @@
 //! Data management across both stores: definitions from the metadata store,
 //! volumes from the events store.
 
-use crate::{Backend, ProjectScope, Result};
+use crate::{Backend, Error, ProjectScope, Result};
 use chrono::{Duration, Utc};
 use domain::definitions::{verified_first, EventDefinition};
+use domain::DefinitionId;
 
 impl Backend {
     /// A project's event definitions with their 30-day volume, verified first.
@@ -22,5 +23,18 @@ impl Backend {
             |a, b| b.volume_30_days.cmp(&a.volume_30_days),
         );
         Ok(definitions)
+    }
+
+    /// One event definition of the project, with its 30-day volume.
+    pub async fn event_definition(
+        &self,
+        scope: &ProjectScope,
+        id: DefinitionId,
+    ) -> Result<EventDefinition> {
+        self.event_definitions(scope)
+            .await?
+            .into_iter()
+            .find(|definition| definition.id == id)
+            .ok_or(Error::NotFound)
     }
 }

@@ -19,6 +19,10 @@ pub fn data_management_events(project: ProjectId) -> String {
     format!("/project/{project}/data-management/events")
 }
 
+pub fn event_definition(project: ProjectId, definition: crate::DefinitionId) -> String {
+    format!("/project/{project}/data-management/events/{definition}")
+}
+
 pub fn data_management_properties(project: ProjectId) -> String {
     format!("/project/{project}/data-management/properties")
 }

@@ -150,6 +150,7 @@ enum Op {
     LatestEvents,
     AnnotateDefinition,
     EventDefinitions,
+    EventDefinition,
     PropertyDefinitions,
     Persons,
     Person,
@@ -188,7 +189,7 @@ enum Op {
     Insights,
 }
 
-const OPS: [Op; 50] = [
+const OPS: [Op; 51] = [
     Op::Navigation,
     Op::NewProjectOptions,
     Op::CreateProject,
@@ -203,6 +204,7 @@ const OPS: [Op; 50] = [
     Op::LatestEvents,
     Op::AnnotateDefinition,
     Op::EventDefinitions,
+    Op::EventDefinition,
     Op::PropertyDefinitions,
     Op::Persons,
     Op::Person,
@@ -258,6 +260,7 @@ impl Op {
             Op::LatestEvents => "latest_events",
             Op::AnnotateDefinition => "annotate_definition",
             Op::EventDefinitions => "event_definitions",
+            Op::EventDefinition => "event_definition",
             Op::PropertyDefinitions => "property_definitions",
             Op::Persons => "persons",
             Op::Person => "person",
@@ -329,6 +332,7 @@ impl Op {
             | Op::LatestEvents
             | Op::AnnotateDefinition
             | Op::EventDefinitions
+            | Op::EventDefinition
             | Op::PropertyDefinitions
             | Op::Persons
             | Op::Person
@@ -635,6 +639,13 @@ impl World {
             | Op::Dashboards
             | Op::ProjectMembers
             | Op::InsightTaxonomy => form(vec![("project_id", project.to_string())]).await,
+            Op::EventDefinition => {
+                form(vec![
+                    ("project_id", project.to_string()),
+                    ("definition_id", self.definition.to_string()),
+                ])
+                .await
+            }
             Op::UpdateProject => {
                 form(vec![
                     ("project_id", project.to_string()),

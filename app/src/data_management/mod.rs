@@ -1,12 +1,14 @@
 //! Data management: the events and properties a project sends, with the
 //! descriptions, tags, owners and verification people add to them.
 
+mod definition;
 mod editor;
 
 use crate::components::status::Loading;
 use crate::error::AppError;
 use crate::projects::use_project_id;
 use chrono::{DateTime, Utc};
+pub use definition::EventDefinitionPage;
 use domain::definitions::{Annotations, EventDefinition, PropertyDefinition, PropertyKind};
 use domain::insight::{definition_kind, PropertyScope};
 use domain::organization::Member;
@@ -121,6 +123,10 @@ trait DefinitionRow: Clone + Send + Sync + 'static {
     fn columns(&self) -> AnyView;
     /// The key [`InsightUse::key`] names this definition by.
     fn usage_key(&self) -> String;
+    /// The definition's own page, for kinds that have one.
+    fn page(&self, _project: ProjectId) -> Option<String> {
+        None
+    }
 }
 
 impl DefinitionRow for EventDefinition {
@@ -150,6 +156,9 @@ impl DefinitionRow for EventDefinition {
             <td class="muted">{self.annotations.owner.clone().unwrap_or_default()}</td>
         }
         .into_any()
+    }
+    fn page(&self, project: ProjectId) -> Option<String> {
+        Some(paths::event_definition(project, self.id))
     }
 }
 
@@ -277,7 +286,10 @@ fn DefinitionsPage<T: DefinitionRow + Serialize + for<'de> Deserialize<'de>>(
                                 view! {
                                     <tr data-testid="definition">
                                         <td>
-                                            <strong class="definition-name">{d.name().to_owned()}</strong>
+                                            {match d.page(project) {
+                                                Some(href) => view! { <a class="definition-name" href=href><strong>{d.name().to_owned()}</strong></a> }.into_any(),
+                                                None => view! { <strong class="definition-name">{d.name().to_owned()}</strong> }.into_any(),
+                                            }}
                                             {d.annotations().verified.as_ref().map(|v| view! { <span class="badge badge-verified" title=format!("Verified by {}", v.by)>"Verified"</span> })}
                                             <div class="muted small">{d.annotations().description.clone()}</div>
                                         </td>

@@ -248,6 +248,33 @@ impl EventsStore {
         .await
     }
 
+    /// The properties sent with the project's latest `SAMPLE` events named
+    /// `event`, most often sent first, with how many of those carried each.
+    pub async fn properties_seen_with(
+        &self,
+        scope: &ProjectScope,
+        event: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, u64)>> {
+        const SAMPLE: i64 = 1_000;
+        let (project, event) = (scope.project_id().get(), event.to_owned());
+        self.with_connection(move |db| {
+            let mut statement = db.prepare(
+                "SELECT key, COUNT(*) AS seen FROM (
+                     SELECT unnest(json_keys(properties)) AS key FROM (
+                         SELECT properties FROM events WHERE project_id = ? AND event = ?
+                         ORDER BY timestamp DESC LIMIT ?))
+                 GROUP BY key ORDER BY seen DESC, key LIMIT ?",
+            )?;
+            let rows = statement.query_map(
+                duckdb::params![project, event, SAMPLE, limit as i64],
+                |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64)),
+            )?;
+            rows.collect()
+        })
+        .await
+    }
+
     /// Whether a project has received any event.
     pub async fn has_events(&self, scope: &ProjectScope) -> Result<bool> {
         let project = scope.project_id().get();
