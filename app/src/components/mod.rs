@@ -3,5 +3,6 @@
 pub mod copy;
 pub mod form;
 pub mod nav;
+pub mod pager;
 pub mod status;
 pub mod theme;
