@@ -58,25 +58,34 @@ async fn submitted_events_are_readable_as_soon_as_submit_returns() {
 
     let latest = backend
         .events
-        .latest_events(&ada.scope, None, None, 10)
+        .latest_events(&ada.scope, None, None, None, 10)
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     assert_eq!(latest.len(), 2);
     let signed_up = latest.iter().find(|e| e.event == "signed up").unwrap();
     assert_eq!(signed_up.distinct_id, "visitor");
     assert_eq!(signed_up.properties["plan"], json!("pro"));
     let only_pageviews = backend
         .events
-        .latest_events(&ada.scope, Some("$pageview".into()), None, 10)
+        .latest_events(&ada.scope, Some("$pageview".into()), None, None, 10)
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     assert_eq!(only_pageviews.len(), 1);
     assert_eq!(only_pageviews[0].properties["$browser"], json!("Firefox"));
     let pro = backend
         .events
-        .latest_events(&ada.scope, None, Some(("plan".into(), "pro".into())), 10)
+        .latest_events(
+            &ada.scope,
+            None,
+            Some(("plan".into(), "pro".into())),
+            None,
+            10,
+        )
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     assert_eq!(pro.len(), 1);
     assert_eq!(pro[0].event, "signed up");
 }
@@ -133,9 +142,10 @@ async fn identify_merges_earlier_anonymous_events_into_the_identified_person() {
     // Every event, stored before or after the merge, now counts for that person.
     let latest = backend
         .events
-        .latest_events(&ada.scope, None, None, 10)
+        .latest_events(&ada.scope, None, None, None, 10)
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     assert_eq!(latest.len(), 3);
     assert!(
         latest.iter().all(|e| e.person_id == person.id),
@@ -366,9 +376,10 @@ async fn merging_persons_loaded_after_a_restart_moves_only_their_ids() {
     assert_eq!(person("someone else").await.distinct_ids, ["someone else"]);
     let latest = backend
         .events
-        .latest_events(&scope, None, None, 10)
+        .latest_events(&scope, None, None, None, 10)
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     let of_user = latest.iter().filter(|e| e.person_id == user.id).count();
     assert_eq!(of_user, 4, "{latest:?}");
 }

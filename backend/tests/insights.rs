@@ -48,14 +48,16 @@ async fn with_events(batches: impl IntoIterator<Item = Vec<NewEvent>>) -> Fixtur
     }
     let events = backend
         .events
-        .latest_events(&ada.scope, None, None, 10_000_000)
+        .latest_events(&ada.scope, None, None, None, 10_000_000)
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     let persons = backend
         .events
-        .persons(&ada.scope, None, 10_000_000)
+        .persons(&ada.scope, None, None, 10_000_000)
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     Fixture {
         backend,
         project: ada.project,

@@ -182,10 +182,10 @@ async fn main() {
     while sent.elapsed() < Duration::from_secs(5) {
         let found = backend
             .events
-            .latest_events(&scope, Some("visibility probe".into()), None, 1)
+            .latest_events(&scope, Some("visibility probe".into()), None, None, 1)
             .await
             .unwrap();
-        if !found.is_empty() {
+        if !found.items.is_empty() {
             visible_after = Some(sent.elapsed());
             break;
         }

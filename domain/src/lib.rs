@@ -14,6 +14,7 @@ mod ids;
 pub mod insight;
 pub mod invite;
 pub mod organization;
+pub mod paging;
 pub mod paths;
 pub mod permissions;
 pub mod project;

@@ -1,6 +1,7 @@
 //! Builders for Huddle's page URLs, so that links are spelled in one place.
 
 use crate::insight::InsightQuery;
+use crate::paging::{Cursor, AFTER};
 use crate::{DashboardId, ProjectId};
 
 pub fn project_home(project: ProjectId) -> String {
@@ -13,6 +14,56 @@ pub fn project_settings(project: ProjectId) -> String {
 
 pub fn project_events(project: ProjectId) -> String {
     format!("/project/{project}/events")
+}
+
+/// The events explorer with its filters (an event name, a property and the
+/// value it equals) from the page after `after`. Blank filters are left out.
+pub fn project_events_page(
+    project: ProjectId,
+    event: &str,
+    property: &str,
+    value: &str,
+    after: Option<&Cursor>,
+) -> String {
+    let after = after.map(Cursor::encode).unwrap_or_default();
+    with_query(
+        project_events(project),
+        &[
+            ("event", event),
+            ("property", property),
+            ("value", value),
+            (AFTER, &after),
+        ],
+    )
+}
+
+pub fn project_persons(project: ProjectId) -> String {
+    format!("/project/{project}/persons")
+}
+
+/// The persons list matching `search` from the page after `after`.
+pub fn project_persons_page(project: ProjectId, search: &str, after: Option<&Cursor>) -> String {
+    let after = after.map(Cursor::encode).unwrap_or_default();
+    with_query(
+        project_persons(project),
+        &[("search", search), (AFTER, &after)],
+    )
+}
+
+/// `path` with the pairs whose values are not blank as its query, values
+/// trimmed.
+fn with_query(path: String, pairs: &[(&str, &str)]) -> String {
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(key, value)| (key, value.trim()))
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(key, value)| format!("{key}={}", encode_query_value(value)))
+        .collect();
+    if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{}", query.join("&"))
+    }
 }
 
 pub fn data_management_events(project: ProjectId) -> String {
@@ -145,6 +196,34 @@ mod tests {
             "/login?next=/project/2%3Ftab%3Da%20b"
         );
         assert_eq!(login_then("https://evil.example"), "/login");
+    }
+
+    #[test]
+    fn explorer_links_keep_their_filters_and_their_page() {
+        let project = crate::ProjectId(3);
+        assert_eq!(
+            project_events_page(project, "", " ", "", None),
+            "/project/3/events"
+        );
+        let cursor =
+            Cursor::parse("1714979289123456_0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b").unwrap();
+        assert_eq!(
+            project_events_page(project, " $pageview ", "plan", "pro & co", Some(&cursor)),
+            "/project/3/events?event=%24pageview&property=plan&value=pro%20%26%20co\
+             &after=1714979289123456_0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
+        );
+        assert_eq!(
+            project_events_page(project, "", "", "", Some(&cursor)),
+            format!("/project/3/events?after={cursor}")
+        );
+        assert_eq!(
+            project_persons_page(project, "", None),
+            "/project/3/persons"
+        );
+        assert_eq!(
+            project_persons_page(project, "ana@example.com", Some(&cursor)),
+            format!("/project/3/persons?search=ana%40example.com&after={cursor}")
+        );
     }
 
     #[test]

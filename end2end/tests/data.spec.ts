@@ -1,6 +1,6 @@
 import { expect, Page, test } from "@playwright/test";
 import { PostHog } from "posthog-node";
-import { open, signUp, uniqueEmail } from "./support";
+import { open, projectToken, signUp, uniqueEmail, waitForHydration } from "./support";
 
 const huddle = process.env.HUDDLE_URL ?? "http://127.0.0.1:3000";
 
@@ -87,4 +87,61 @@ test("live mode streams new events into the explorer without a reload", async ({
   const live = page.getByTestId("live-events");
   await expect(live).toContainText("went live", { timeout: 5_000 });
   await expect(live).toContainText("streamer");
+});
+
+test("the explorer pages through many events, its place and filter kept in the URL", async ({ page }) => {
+  const project = await signUp(page, { name: "Pag", email: uniqueEmail("pager"), organization: "Paging Co" });
+  const token = await projectToken(page, project);
+  const batch = [
+    ...Array.from({ length: 150 }, (_, i) => ({ event: "scrolled", distinct_id: `reader-${i}`, properties: { depth: i } })),
+    ...Array.from({ length: 5 }, (_, i) => ({ event: "left", distinct_id: `leaver-${i}` })),
+  ];
+  expect((await page.request.post("/batch", { data: { api_key: token, batch } })).ok()).toBeTruthy();
+
+  const summary = page.getByTestId("page-summary");
+  const rows = page.getByTestId("events").locator("tbody tr.row-clickable");
+  const people = () => rows.locator("td:nth-child(2)").allTextContents();
+  await expect(async () => {
+    await open(page, `/project/${project}/events?event=scrolled`);
+    await expect(summary).toContainText("of 150", { timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+  await expect(summary).toHaveText("Showing 1–100 of 150 events");
+  await expect(rows).toHaveCount(100);
+  const first = await people();
+
+  await page.getByRole("link", { name: "Next page", exact: true }).click();
+  await expect(page).toHaveURL(/[?&]after=[^&]+/);
+  await expect(page).toHaveURL(/[?&]event=scrolled(&|$)/);
+  await expect(summary).toHaveText("Showing 101–150 of 150 events");
+  await expect(rows).toHaveCount(50);
+  await expect(page.getByRole("link", { name: "Next page", exact: true })).toHaveCount(0);
+  const second = await people();
+  // The two pages hold every scrolled event once, and nothing else.
+  expect(new Set([...first, ...second]).size).toBe(150);
+  expect([...first, ...second].every((id) => id.startsWith("reader-"))).toBeTruthy();
+
+  // A reload stays on the second page.
+  const secondUrl = page.url();
+  await page.reload();
+  await waitForHydration(page);
+  expect(page.url()).toBe(secondUrl);
+  await expect(summary).toHaveText("Showing 101–150 of 150 events");
+  await expect(rows).toHaveCount(50);
+  expect(await people()).toEqual(second);
+
+  // Back returns to the first page, Forward to the second.
+  await page.goBack();
+  await expect(page).not.toHaveURL(/after=/);
+  await expect(page).toHaveURL(/[?&]event=scrolled(&|$)/);
+  await expect(summary).toHaveText("Showing 1–100 of 150 events");
+  await expect(rows).toHaveCount(100);
+  expect(await people()).toEqual(first);
+  await page.goForward();
+  await expect(summary).toHaveText("Showing 101–150 of 150 events");
+
+  // Newer leads back to the first page too.
+  await page.getByRole("link", { name: "Newer", exact: true }).click();
+  await expect(page).not.toHaveURL(/after=/);
+  await expect(summary).toHaveText("Showing 1–100 of 150 events");
+  await expect(page.getByRole("link", { name: "Newer", exact: true })).toHaveCount(0);
 });

@@ -483,10 +483,12 @@ impl World {
                         .await
                         .unwrap(),
                     None,
+                    None,
                     10,
                 )
                 .await
-                .unwrap();
+                .unwrap()
+                .items;
             let definitions = self
                 .backend
                 .meta

@@ -4,5 +4,6 @@ pub mod copy;
 pub mod form;
 pub mod nav;
 pub mod overrides;
+pub mod pager;
 pub mod status;
 pub mod theme;

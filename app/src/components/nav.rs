@@ -30,7 +30,7 @@ pub fn TopBar(nav: NavData, #[prop(optional)] current: Option<ProjectAccess>) ->
             <NavLink href=paths::dashboards(id) label="Dashboards" exact=false/>
             <NavLink href=paths::insights(id) label="Insights" exact=false/>
             <NavLink href=paths::project_events(id) label="Events" exact=false/>
-            <NavLink href=format!("/project/{id}/persons") label="Persons" exact=false/>
+            <NavLink href=paths::project_persons(id) label="Persons" exact=false/>
             <NavLink href=paths::data_management_events(id) label="Data management" exact=false/>
             <NavLink href=paths::project_settings(id) label="Project settings" exact=false/>
         }

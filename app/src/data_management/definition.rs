@@ -60,8 +60,9 @@ pub async fn load_event_definition(
         .await?;
     let recent = backend
         .events
-        .latest_events(&scope, Some(name.clone()), None, EVENTS_SHOWN)
+        .latest_events(&scope, Some(name.clone()), None, None, EVENTS_SHOWN)
         .await?
+        .items
         .into_iter()
         .map(EventView::from)
         .collect();

@@ -1,11 +1,13 @@
-//! The events explorer: a project's latest events, filtered by name and by
-//! one property.
+//! The events explorer: a project's events, newest first, a page at a time,
+//! filtered by name and by one property.
 
+use crate::components::pager::{page_summary, pager_links};
 use crate::components::status::Loading;
 use crate::error::AppError;
 use crate::projects::use_project_id;
 use chrono::{DateTime, Utc};
-use domain::ProjectId;
+use domain::paging::{Cursor, Page, AFTER};
+use domain::{paths, ProjectId};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -31,13 +33,31 @@ pub struct EventFilter {
     pub value: Option<String>,
 }
 
+impl EventFilter {
+    /// The explorer's address with this filter, from the page after `after`.
+    pub fn link(&self, project: ProjectId, after: Option<&Cursor>) -> String {
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        paths::project_events_page(
+            project,
+            &text(&self.event),
+            &text(&self.property),
+            &text(&self.value),
+            after,
+        )
+    }
+}
+
+/// A page of the explorer: the newest matching events, or those after the
+/// cursor `after` (as the URL carries it).
 #[server(prefix = "/api", endpoint = "latest_events")]
 pub async fn latest_events(
     project_id: ProjectId,
     #[server(default)] filter: EventFilter,
-) -> Result<Vec<EventView>, AppError> {
-    /// How many events the explorer shows.
+    #[server(default)] after: Option<String>,
+) -> Result<Page<EventView>, AppError> {
+    /// How many events a page shows.
     const LIMIT: usize = 100;
+    let after = Cursor::parse_optional(after.as_deref())?;
     let (backend, scope) = crate::server::project_scope(project_id).await?;
     let property = match (filter.property.filter(|p| !p.is_empty()), filter.value) {
         (Some(key), Some(value)) => Some((key, value)),
@@ -49,10 +69,11 @@ pub async fn latest_events(
             &scope,
             filter.event.filter(|e| !e.is_empty()),
             property,
+            after,
             LIMIT,
         )
         .await?;
-    Ok(rows.into_iter().map(EventView::from).collect())
+    Ok(rows.map(EventView::from))
 }
 
 #[cfg(feature = "ssr")]
@@ -87,6 +108,11 @@ pub fn EventsPage() -> impl IntoView {
             value: q.get("value"),
         })
     };
+    let after = move || {
+        query
+            .with(|q| q.get(AFTER))
+            .filter(|a| !a.trim().is_empty())
+    };
     let refresh = RwSignal::new(0u32);
     let live = RwSignal::new(false);
     let arrived = RwSignal::new(Vec::<EventView>::new());
@@ -107,8 +133,8 @@ pub fn EventsPage() -> impl IntoView {
         }
     };
     let events = Resource::new(
-        move || (project_id.get(), filter(), refresh.get()),
-        |(project, filter, _)| latest_events(project, filter),
+        move || (project_id.get(), filter(), after(), refresh.get()),
+        |(project, filter, after, _)| latest_events(project, filter, after),
     );
     let navigate = use_navigate();
     let apply = move |ev: leptos::ev::SubmitEvent| {
@@ -121,15 +147,15 @@ pub fn EventsPage() -> impl IntoView {
                 .map(|input| input.value())
                 .unwrap_or_default()
         };
-        let search: String = form_urlencoded_pairs(&[
-            ("event", field("event")),
-            ("property", field("property")),
-            ("value", field("value")),
-        ]);
-        navigate(
-            &format!("/project/{}/events{search}", project_id.get_untracked()),
-            Default::default(),
+        // A new filter starts again from the newest events.
+        let target = paths::project_events_page(
+            project_id.get_untracked(),
+            &field("event"),
+            &field("property"),
+            &field("value"),
+            None,
         );
+        navigate(&target, Default::default());
     };
     view! {
         <Title text="Events · Huddle"/>
@@ -171,14 +197,24 @@ pub fn EventsPage() -> impl IntoView {
             <section class="card">
                 <Transition fallback=Loading>
                     {move || Suspend::new(async move {
+                        let project = project_id.get();
+                        let filter = filter();
                         match events.await {
-                            Ok(events) if events.is_empty() => view! {
+                            Ok(page) if page.total == 0 => view! {
                                 <div class="empty-state" data-testid="no-events">
                                     <h2>"No events yet"</h2>
                                     <p>"Send events with a PostHog SDK and this project's API key (see Project settings); they appear here within a second."</p>
                                 </div>
                             }.into_any(),
-                            Ok(events) => view! { <EventsTable events/> }.into_any(),
+                            Ok(page) => {
+                                let summary = page_summary(&page, "event", "events");
+                                let links = pager_links(&page, move |after| filter.link(project, after));
+                                view! {
+                                    {summary}
+                                    <EventsTable events=page.items/>
+                                    {links}
+                                }.into_any()
+                            }
                             Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
                         }
                     })}
@@ -221,19 +257,6 @@ pub(crate) fn listen(
         source.close();
     });
     Ok(stop)
-}
-
-fn form_urlencoded_pairs(pairs: &[(&str, String)]) -> String {
-    let encoded: Vec<String> = pairs
-        .iter()
-        .filter(|(_, value)| !value.trim().is_empty())
-        .map(|(key, value)| format!("{key}={}", js_sys::encode_uri_component(value.trim())))
-        .collect();
-    if encoded.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", encoded.join("&"))
-    }
 }
 
 #[component]

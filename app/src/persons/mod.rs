@@ -1,12 +1,14 @@
 //! Persons: who the events came from, searchable by property, each with
 //! their events.
 
+use crate::components::pager::{page_summary, pager_links};
 use crate::components::status::Loading;
 use crate::error::AppError;
 use crate::events::{EventView, EventsTable};
 use crate::projects::use_project_id;
 use chrono::{DateTime, Utc};
-use domain::ProjectId;
+use domain::paging::{Page, AFTER};
+use domain::{paths, ProjectId};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -60,19 +62,23 @@ impl From<backend::events::PersonRow> for PersonView {
     }
 }
 
+/// A page of the persons list: the newest matching persons, or those after
+/// the cursor `after` (as the URL carries it).
 #[server(prefix = "/api", endpoint = "persons")]
 pub async fn load_persons(
     project_id: ProjectId,
     search: Option<String>,
-) -> Result<Vec<PersonView>, AppError> {
+    #[server(default)] after: Option<String>,
+) -> Result<Page<PersonView>, AppError> {
+    /// How many persons a page shows.
+    const LIMIT: usize = 100;
+    let after = domain::paging::Cursor::parse_optional(after.as_deref())?;
     let (backend, scope) = crate::server::project_scope(project_id).await?;
     Ok(backend
         .events
-        .persons(&scope, search, 100)
+        .persons(&scope, search, after, LIMIT)
         .await?
-        .into_iter()
-        .map(PersonView::from)
-        .collect())
+        .map(PersonView::from))
 }
 
 #[server(prefix = "/api", endpoint = "person")]
@@ -101,9 +107,10 @@ pub fn PersonsPage() -> impl IntoView {
     let project_id = use_project_id();
     let query = use_query_map();
     let search = move || query.read().get("search");
+    let after = move || query.read().get(AFTER).filter(|a| !a.trim().is_empty());
     let persons = Resource::new(
-        move || (project_id.get(), search()),
-        |(project, search)| load_persons(project, search),
+        move || (project_id.get(), search(), after()),
+        |(project, search, after)| load_persons(project, search, after),
     );
     let navigate = use_navigate();
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -115,15 +122,8 @@ pub fn PersonsPage() -> impl IntoView {
             .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(el).ok())
             .map(|input| input.value())
             .unwrap_or_default();
-        let project = project_id.get_untracked();
-        let target = if value.trim().is_empty() {
-            format!("/project/{project}/persons")
-        } else {
-            format!(
-                "/project/{project}/persons?search={}",
-                js_sys::encode_uri_component(value.trim())
-            )
-        };
+        // A new search starts again from the newest persons.
+        let target = paths::project_persons_page(project_id.get_untracked(), &value, None);
         navigate(&target, Default::default());
     };
     view! {
@@ -139,23 +139,32 @@ pub fn PersonsPage() -> impl IntoView {
                 <Transition fallback=Loading>
                     {move || Suspend::new(async move {
                         let project = project_id.get();
+                        let search = search().unwrap_or_default();
                         match persons.await {
-                            Ok(persons) if persons.is_empty() => view! { <p class="muted">"No persons match."</p> }.into_any(),
-                            Ok(persons) => view! {
-                                <table class="table" data-testid="persons">
-                                    <thead><tr><th>"Person"</th><th>"Distinct ids"</th><th>"Identified"</th><th>"First seen"</th></tr></thead>
-                                    <tbody>
-                                        {persons.into_iter().map(|p| view! {
-                                            <tr>
-                                                <td><a href=format!("/project/{project}/persons/{}", p.id)>{p.label}</a></td>
-                                                <td class="muted">{p.distinct_ids.len()}</td>
-                                                <td class="muted">{if p.is_identified { "Yes" } else { "Anonymous" }}</td>
-                                                <td class="muted">{p.created_at.format("%b %-d, %Y").to_string()}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            }.into_any(),
+                            Ok(page) if page.total == 0 => view! { <p class="muted">"No persons match."</p> }.into_any(),
+                            Ok(page) => {
+                                let summary = page_summary(&page, "person", "persons");
+                                let links = pager_links(&page, move |after| {
+                                    paths::project_persons_page(project, &search, after)
+                                });
+                                view! {
+                                    {summary}
+                                    <table class="table" data-testid="persons">
+                                        <thead><tr><th>"Person"</th><th>"Distinct ids"</th><th>"Identified"</th><th>"First seen"</th></tr></thead>
+                                        <tbody>
+                                            {page.items.into_iter().map(|p| view! {
+                                                <tr>
+                                                    <td><a href=format!("/project/{project}/persons/{}", p.id)>{p.label}</a></td>
+                                                    <td class="muted">{p.distinct_ids.len()}</td>
+                                                    <td class="muted">{if p.is_identified { "Yes" } else { "Anonymous" }}</td>
+                                                    <td class="muted">{p.created_at.format("%b %-d, %Y").to_string()}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                    {links}
+                                }.into_any()
+                            }
                             Err(error) => view! { <p class="alert alert-error">{error.to_string()}</p> }.into_any(),
                         }
                     })}

@@ -3,6 +3,8 @@
 use super::EventsStore;
 use crate::{ProjectScope, Result};
 use chrono::{DateTime, NaiveDateTime, Utc};
+use domain::paging::{Cursor, Page};
+use duckdb::{Connection, ToSql};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -25,11 +27,36 @@ pub struct PersonRow {
     pub created_at: DateTime<Utc>,
 }
 
-const PERSON_SELECT: &str =
-    "SELECT p.id::VARCHAR, p.properties::VARCHAR, p.is_identified, p.created_at,
+const PERSON_COLUMNS: &str = "p.id::VARCHAR, p.properties::VARCHAR, p.is_identified, p.created_at,
         (SELECT list(d2.distinct_id ORDER BY d2.distinct_id) FROM person_distinct_ids d2
-         WHERE d2.project_id = p.project_id AND d2.person_id = p.id)::VARCHAR[]
-     FROM persons p";
+         WHERE d2.project_id = p.project_id AND d2.person_id = p.id)::VARCHAR[]";
+
+const EVENT_COLUMNS: &str = "e.uuid::VARCHAR, e.event, e.distinct_id,
+        COALESCE(o.new_person_id, e.person_id)::VARCHAR, e.timestamp, e.properties::VARCHAR";
+
+/// The events explorer's list. Filters: the project, an event name (twice)
+/// and a JSON path (twice) with the value it must equal.
+const EVENTS: Keyset = Keyset {
+    columns: EVENT_COLUMNS,
+    from: "events e
+        LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id",
+    matches: "e.project_id = ? AND (? IS NULL OR e.event = ?)
+        AND (? IS NULL OR json_extract_string(e.properties, ?) = ?)",
+    at: "e.timestamp",
+    id: "e.uuid",
+};
+
+/// The persons list. Filters: the project and a search pattern (three times).
+const PERSONS: Keyset = Keyset {
+    columns: PERSON_COLUMNS,
+    from: "persons p",
+    matches: "p.project_id = ?
+        AND (? IS NULL OR p.properties::VARCHAR ILIKE ? OR EXISTS (
+             SELECT 1 FROM person_distinct_ids d WHERE d.project_id = p.project_id
+             AND d.person_id = p.id AND d.distinct_id ILIKE ?))",
+    at: "p.created_at",
+    id: "p.id",
+};
 
 fn person_row(row: &duckdb::Row<'_>) -> duckdb::Result<PersonRow> {
     let ids: duckdb::types::Value = row.get(4)?;
@@ -65,36 +92,32 @@ fn object(text: Option<String>) -> Map<String, Value> {
 }
 
 impl EventsStore {
-    /// The newest events of a project, newest first, optionally only those of
-    /// one name and with one property equal to a value.
+    /// A page of a project's events, newest first (ties broken by UUID,
+    /// descending), optionally only those of one name and with one property
+    /// equal to a value: up to `limit` events after the cursor `after`, or
+    /// the newest without one, with the count of all that match.
     pub async fn latest_events(
         &self,
         scope: &ProjectScope,
         event: Option<String>,
         property: Option<(String, String)>,
+        after: Option<Cursor>,
         limit: usize,
-    ) -> Result<Vec<EventRow>> {
+    ) -> Result<Page<EventRow>> {
         let project = scope.project_id().get();
         let (path, value) = match property {
             Some((key, value)) => (Some(json_path(&key)), Some(value)),
             None => (None, None),
         };
-        self.with_connection(move |db| {
-            let mut statement = db.prepare(
-                "SELECT e.uuid::VARCHAR, e.event, e.distinct_id,
-                        COALESCE(o.new_person_id, e.person_id)::VARCHAR, e.timestamp, e.properties::VARCHAR
-                 FROM events e
-                 LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id
-                 WHERE e.project_id = ? AND (? IS NULL OR e.event = ?)
-                   AND (? IS NULL OR json_extract_string(e.properties, ?) = ?)
-                 ORDER BY e.timestamp DESC
-                 LIMIT ?",
-            )?;
-            let params = duckdb::params![project, event, event, path, path, value, limit as i64];
-            let rows = statement.query_map(params, event_row)?;
-            rows.collect()
-        })
-        .await
+        let limit = limit.max(1);
+        let after = after.map(|cursor| (cursor.at().naive_utc(), cursor.id().to_owned()));
+        let found = self
+            .with_connection(move |db| {
+                let filters: [&dyn ToSql; 6] = [&project, &event, &event, &path, &path, &value];
+                EVENTS.read(db, &filters, after, limit, event_row)
+            })
+            .await?;
+        found.into_page(limit, |row| (row.timestamp, &row.uuid))
     }
 
     /// Events stored after `after` (the moment of an earlier write), oldest
@@ -138,35 +161,30 @@ impl EventsStore {
         .await
     }
 
-    /// A project's persons, newest first; `search` matches distinct ids and
-    /// property values.
+    /// A page of a project's persons, newest first (ties broken by id,
+    /// descending); `search` matches distinct ids and property values. Up to
+    /// `limit` persons after the cursor `after`, or the newest without one,
+    /// with the count of all that match.
     pub async fn persons(
         &self,
         scope: &ProjectScope,
         search: Option<String>,
+        after: Option<Cursor>,
         limit: usize,
-    ) -> Result<Vec<PersonRow>> {
+    ) -> Result<Page<PersonRow>> {
         let project = scope.project_id().get();
         let pattern = search
             .filter(|s| !s.trim().is_empty())
             .map(|s| format!("%{}%", s.trim()));
-        self.with_connection(move |db| {
-            let mut statement = db.prepare(&format!(
-                "{PERSON_SELECT}
-                 WHERE p.project_id = ?
-                   AND (? IS NULL OR p.properties::VARCHAR ILIKE ? OR EXISTS (
-                        SELECT 1 FROM person_distinct_ids d WHERE d.project_id = p.project_id
-                        AND d.person_id = p.id AND d.distinct_id ILIKE ?))
-                 ORDER BY p.created_at DESC
-                 LIMIT ?"
-            ))?;
-            let rows = statement.query_map(
-                duckdb::params![project, pattern, pattern, pattern, limit as i64],
-                person_row,
-            )?;
-            rows.collect()
-        })
-        .await
+        let limit = limit.max(1);
+        let after = after.map(|cursor| (cursor.at().naive_utc(), cursor.id().to_owned()));
+        let found = self
+            .with_connection(move |db| {
+                let filters: [&dyn ToSql; 4] = [&project, &pattern, &pattern, &pattern];
+                PERSONS.read(db, &filters, after, limit, person_row)
+            })
+            .await?;
+        found.into_page(limit, |row| (row.created_at, &row.id))
     }
 
     /// One person of a project.
@@ -175,7 +193,7 @@ impl EventsStore {
         let id = id.to_owned();
         self.with_connection(move |db| {
             let mut statement = db.prepare(&format!(
-                "{PERSON_SELECT} WHERE p.project_id = ? AND p.id::VARCHAR = ?"
+                "SELECT {PERSON_COLUMNS} FROM persons p WHERE p.project_id = ? AND p.id::VARCHAR = ?"
             ))?;
             let mut rows = statement.query_map(duckdb::params![project, id], person_row)?;
             rows.next().transpose()
@@ -218,7 +236,7 @@ impl EventsStore {
         let distinct_id = distinct_id.to_owned();
         self.with_connection(move |db| {
             let mut statement = db.prepare(&format!(
-                "{PERSON_SELECT}
+                "SELECT {PERSON_COLUMNS} FROM persons p
                  WHERE p.project_id = ? AND p.id = (SELECT d.person_id FROM person_distinct_ids d
                                                     WHERE d.project_id = ? AND d.distinct_id = ?)"
             ))?;
@@ -318,5 +336,136 @@ fn text_list(value: duckdb::types::Value) -> Vec<String> {
             })
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// A list read a page at a time by keyset, newest first: ordered by a moment
+/// and a UUID, both descending, and continued strictly after a cursor. The
+/// pieces are constant SQL; every value is bound.
+struct Keyset {
+    /// What a row is read from.
+    columns: &'static str,
+    /// The table, aliased, with its joins.
+    from: &'static str,
+    /// The condition of the list, its filters as parameters.
+    matches: &'static str,
+    /// The ordering: a TIMESTAMP column and a UUID column.
+    at: &'static str,
+    id: &'static str,
+}
+
+/// What one page's queries found, before cursors are made of it.
+struct Found<T> {
+    /// Up to one more than the page holds: whether there is a next page.
+    rows: Vec<T>,
+    offset: u64,
+    total: u64,
+    /// Where the previous page begins, when that is not the first page.
+    previous: Option<(NaiveDateTime, String)>,
+}
+
+impl Keyset {
+    /// Up to `limit` (plus one) rows after `after`, the count of rows before
+    /// them and of all, and where the page before begins: in one transaction,
+    /// so the counts agree with the rows while events arrive.
+    fn read<T>(
+        &self,
+        db: &Connection,
+        filters: &[&dyn ToSql],
+        after: Option<(NaiveDateTime, String)>,
+        limit: usize,
+        row: impl FnMut(&duckdb::Row<'_>) -> duckdb::Result<T>,
+    ) -> duckdb::Result<Found<T>> {
+        let Keyset {
+            columns,
+            from,
+            matches,
+            at,
+            id,
+        } = self;
+        let (moment, uuid) = match &after {
+            Some((moment, uuid)) => (Some(*moment), Some(uuid.clone())),
+            None => (None, None),
+        };
+        // Strictly after the cursor in the list's order; everything without one.
+        let older = format!(
+            "(CAST(? AS TIMESTAMP) IS NULL OR {at} < ? OR ({at} = ? AND {id} < CAST(? AS UUID)))"
+        );
+        // At or before the cursor in the list's order: the rows of earlier pages.
+        let not_older = format!("({at} > ? OR ({at} = ? AND {id} >= CAST(? AS UUID)))");
+        let fetch = i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX);
+        let page_size = i64::try_from(limit).unwrap_or(i64::MAX);
+
+        db.execute_batch("BEGIN TRANSACTION")?;
+        let keyset: [&dyn ToSql; 5] = [&moment, &moment, &moment, &uuid, &fetch];
+        let params = [filters, &keyset].concat();
+        let rows = db
+            .prepare(&format!(
+                "SELECT {columns} FROM {from} WHERE {matches} AND {older}
+                 ORDER BY {at} DESC, {id} DESC LIMIT ?"
+            ))?
+            .query_map(&params[..], row)?
+            .collect::<duckdb::Result<Vec<T>>>()?;
+
+        let keyset: [&dyn ToSql; 3] = [&moment, &moment, &uuid];
+        let params = [&keyset, filters].concat();
+        let (total, offset) = db.query_row(
+            &format!(
+                "SELECT COUNT(*), COUNT(*) FILTER (WHERE {not_older}) FROM {from} WHERE {matches}"
+            ),
+            &params[..],
+            |row| Ok((row.get::<_, i64>(0)? as u64, row.get::<_, i64>(1)? as u64)),
+        )?;
+
+        // The previous page is the `limit` rows just before this one; it
+        // begins after the row before those, if there is one.
+        let previous = if after.is_some() {
+            let keyset: [&dyn ToSql; 4] = [&moment, &moment, &uuid, &page_size];
+            let params = [filters, &keyset].concat();
+            let mut statement = db.prepare(&format!(
+                "SELECT {at}, {id}::VARCHAR FROM {from} WHERE {matches} AND {not_older}
+                 ORDER BY {at}, {id} LIMIT 1 OFFSET ?"
+            ))?;
+            let mut found =
+                statement.query_map(&params[..], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            found.next().transpose()?
+        } else {
+            None
+        };
+        db.execute_batch("COMMIT")?;
+        Ok(Found {
+            rows,
+            offset,
+            total,
+            previous,
+        })
+    }
+}
+
+impl<T> Found<T> {
+    /// The page of `limit` rows, its cursors made from each row's moment and
+    /// UUID (`key`).
+    fn into_page(self, limit: usize, key: impl Fn(&T) -> (DateTime<Utc>, &str)) -> Result<Page<T>> {
+        let mut items = self.rows;
+        let more = items.len() > limit;
+        items.truncate(limit);
+        let next = match items.last() {
+            Some(last) if more => {
+                let (at, id) = key(last);
+                Some(Cursor::new(at, id)?)
+            }
+            _ => None,
+        };
+        let previous = self
+            .previous
+            .map(|(at, id)| Cursor::new(utc(at), &id))
+            .transpose()?;
+        Ok(Page {
+            items,
+            next,
+            previous,
+            offset: self.offset,
+            total: self.total,
+        })
     }
 }
