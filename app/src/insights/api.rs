@@ -86,12 +86,7 @@ pub async fn load_insight_page(
     project_id: ProjectId,
     short_id: String,
 ) -> Result<InsightPageData, AppError> {
-    if !domain::insight::is_short_id(&short_id) {
-        return Err(AppError::NotFound);
-    }
-    let (backend, scope) = crate::server::project_scope(project_id).await?;
-    let insight = backend.meta.insight(&scope, &short_id).await?;
-    backend.meta.record_insight_view(&scope, insight.id).await?;
+    let (backend, scope, insight) = open_insight(project_id, &short_id).await?;
     let outcome = backend
         .insight_outcome(&scope, &insight.query, false)
         .await
@@ -119,13 +114,23 @@ pub async fn load_saved_insight(
     project_id: ProjectId,
     short_id: String,
 ) -> Result<Insight, AppError> {
-    if !domain::insight::is_short_id(&short_id) {
+    let (_, _, insight) = open_insight(project_id, &short_id).await?;
+    Ok(insight)
+}
+
+/// A saved insight its viewer opens: checked, loaded, and counted as a view.
+#[cfg(feature = "ssr")]
+async fn open_insight(
+    project_id: ProjectId,
+    short_id: &str,
+) -> Result<(backend::Backend, backend::ProjectScope, Insight), AppError> {
+    if !domain::insight::is_short_id(short_id) {
         return Err(AppError::NotFound);
     }
     let (backend, scope) = crate::server::project_scope(project_id).await?;
-    let insight = backend.meta.insight(&scope, &short_id).await?;
+    let insight = backend.meta.insight(&scope, short_id).await?;
     backend.meta.record_insight_view(&scope, insight.id).await?;
-    Ok(insight)
+    Ok((backend, scope, insight))
 }
 
 /// Saves a new insight (`short_id` None) or changes one, refusing to

@@ -19,15 +19,11 @@ pub fn SendFirstEvent(project: ProjectId, help: InstallHelp) -> impl IntoView {
     let snippets = install_snippets(&help.api_key, &help.host);
     let shown = RwSignal::new(snippets[0].id);
     let arrived = RwSignal::new(Vec::<EventView>::new());
-    // The live stream runs in the browser only, for as long as this shows.
-    Effect::new(move |started: Option<bool>| {
-        if started.is_none() {
-            match listen(project, arrived) {
-                Ok(stop) => on_cleanup(move || drop(stop)),
-                Err(err) => leptos::logging::error!("cannot wait for events: {err}"),
-            }
-        }
-        true
+    // Effects run in the browser only, and this one reads no signal, so the
+    // live stream opens once and closes when this stops showing.
+    Effect::new(move |_| match listen(project, arrived) {
+        Ok(stop) => on_cleanup(move || drop(stop)),
+        Err(err) => leptos::logging::error!("cannot wait for events: {err}"),
     });
     let tabs = snippets
         .iter()

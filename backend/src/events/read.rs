@@ -34,12 +34,15 @@ const PERSON_COLUMNS: &str = "p.id::VARCHAR, p.properties::VARCHAR, p.is_identif
 const EVENT_COLUMNS: &str = "e.uuid::VARCHAR, e.event, e.distinct_id,
         COALESCE(o.new_person_id, e.person_id)::VARCHAR, e.timestamp, e.properties::VARCHAR";
 
+/// Events with the person each belongs to now (merges applied).
+const EVENTS_WITH_PERSONS: &str = "events e
+        LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id";
+
 /// The events explorer's list. Filters: the project, an event name (twice)
 /// and a JSON path (twice) with the value it must equal.
 const EVENTS: Keyset = Keyset {
     columns: EVENT_COLUMNS,
-    from: "events e
-        LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id",
+    from: EVENTS_WITH_PERSONS,
     matches: "e.project_id = ? AND (? IS NULL OR e.event = ?)
         AND (? IS NULL OR json_extract_string(e.properties, ?) = ?)",
     at: "e.timestamp",
@@ -133,15 +136,12 @@ impl EventsStore {
         let project = scope.project_id().get();
         let after_naive = after.naive_utc();
         self.with_connection(move |db| {
-            let mut statement = db.prepare(
-                "SELECT e.uuid::VARCHAR, e.event, e.distinct_id,
-                        COALESCE(o.new_person_id, e.person_id)::VARCHAR, e.timestamp, e.properties::VARCHAR, e.inserted_at
-                 FROM events e
-                 LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id
+            let mut statement = db.prepare(&format!(
+                "SELECT {EVENT_COLUMNS}, e.inserted_at FROM {EVENTS_WITH_PERSONS}
                  WHERE e.project_id = ? AND e.inserted_at > ?
                  ORDER BY e.inserted_at, e.timestamp
-                 LIMIT ?",
-            )?;
+                 LIMIT ?"
+            ))?;
             let mut newest = after;
             let rows = statement
                 .query_map(duckdb::params![project, after_naive, limit as i64], |row| {
@@ -211,16 +211,14 @@ impl EventsStore {
         let project = scope.project_id().get();
         let person = person.to_owned();
         self.with_connection(move |db| {
-            let mut statement = db.prepare(
-                "SELECT e.uuid::VARCHAR, e.event, e.distinct_id,
-                        COALESCE(o.new_person_id, e.person_id)::VARCHAR AS person, e.timestamp, e.properties::VARCHAR
-                 FROM events e
-                 LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id
+            let mut statement = db.prepare(&format!(
+                "SELECT {EVENT_COLUMNS} FROM {EVENTS_WITH_PERSONS}
                  WHERE e.project_id = ? AND COALESCE(o.new_person_id, e.person_id)::VARCHAR = ?
                  ORDER BY e.timestamp DESC
-                 LIMIT ?",
-            )?;
-            let rows = statement.query_map(duckdb::params![project, person, limit as i64], event_row)?;
+                 LIMIT ?"
+            ))?;
+            let rows =
+                statement.query_map(duckdb::params![project, person, limit as i64], event_row)?;
             rows.collect()
         })
         .await
