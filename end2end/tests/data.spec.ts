@@ -145,3 +145,33 @@ test("the explorer pages through many events, its place and filter kept in the U
   await expect(summary).toHaveText("Showing 1–100 of 150 events");
   await expect(page.getByRole("link", { name: "Newer", exact: true })).toHaveCount(0);
 });
+
+test("an event's page shows its volume, properties, latest events and the insights using it, reached from the list or by its link", async ({ page }) => {
+  const project = await signUp(page, { name: "Def", email: uniqueEmail("definition"), organization: "Definitions Co" });
+  await sendEvents(page, project);
+  await expect(async () => {
+    await open(page, `/project/${project}/data-management/events`);
+    await expect(page.getByTestId("definition").filter({ hasText: "checkout started" })).toBeVisible({ timeout: 1000 });
+  }).toPass();
+
+  // Client-side, from the list.
+  await page.getByTestId("definition").filter({ hasText: "checkout started" }).getByRole("link", { name: "checkout started" }).click();
+  await expect(page).toHaveURL(new RegExp(`/project/${project}/data-management/events/\\d+$`));
+  const details = page.getByTestId("definition-details");
+  await expect(details).toContainText("checkout started");
+  await expect(page.getByTestId("definition-volume-total")).toHaveText("1");
+  await expect(page.getByTestId("definition-properties")).toContainText("cart_value");
+  await expect(page.getByTestId("events")).toContainText("checkout started");
+  await expect(page.locator("#definition-volume canvas")).toBeVisible();
+
+  // The same page by a full load of its link; "Page views" on the starter
+  // dashboard reads $pageview, so that event's page names it.
+  const pageview = page.url().replace(/\d+$/, "");
+  await open(page, `/project/${project}/data-management/events`);
+  await page.getByTestId("definition").filter({ hasText: "$pageview" }).getByRole("link").first().click();
+  await expect(page.getByTestId("definition-used-in")).toContainText("Page views");
+  const link = page.url();
+  expect(link.startsWith(pageview)).toBeTruthy();
+  await open(page, link);
+  await expect(page.getByTestId("definition-used-in")).toContainText("Page views");
+});
