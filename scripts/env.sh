@@ -10,6 +10,10 @@ export PATH="$HOME/.cargo/bin:$HUDDLE_CACHE/tools/node_modules/.bin:$PATH"
 export DUCKDB_VERSION=1.5.6
 export DUCKDB_LIB_DIR="$HUDDLE_CACHE/duckdb-$DUCKDB_VERSION"
 export LD_LIBRARY_PATH="$DUCKDB_LIB_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# cargo-leptos builds the server with this set, and Leptos reads it at
+# compile time; setting it for `cargo test` too lets both builds share one
+# cache instead of rebuilding Leptos and everything above it in turn.
+export LEPTOS_OUTPUT_NAME=huddle
 # The Python that runs the PostHog Python SDK in the capture tests.
 export HUDDLE_PYTHON="$HUDDLE_CACHE/venv/bin/python"
 # When rustup could not download and Debian's Rust is used, setup.sh writes

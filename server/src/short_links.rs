@@ -30,7 +30,7 @@ pub async fn insight(
     {
         Ok(Some(project)) => Redirect::to(&paths::insight(project, &short_id)).into_response(),
         Ok(None) => Redirect::to(paths::NO_ACCESS).into_response(),
-        Err(err) => return api_errors::json(err.into()),
+        Err(err) => api_errors::json(err.into()),
     }
 }
 
@@ -53,6 +53,6 @@ pub async fn dashboard(
     {
         Ok(Some(project)) => Redirect::to(&paths::dashboard(project, id)).into_response(),
         Ok(None) => Redirect::to(paths::NO_ACCESS).into_response(),
-        Err(err) => return api_errors::json(err.into()),
+        Err(err) => api_errors::json(err.into()),
     }
 }

@@ -187,7 +187,7 @@ impl InsightListQuery {
                     .then(b.last_modified_at.cmp(&a.last_modified_at))
             });
         } else {
-            insights.sort_by(|a, b| b.last_modified_at.cmp(&a.last_modified_at));
+            insights.sort_by_key(|i| std::cmp::Reverse(i.last_modified_at));
         }
     }
 }
