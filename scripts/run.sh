@@ -17,5 +17,7 @@ step "Starting Huddle"
 # cargo-leptos writes the site inside the checkout, whatever CARGO_TARGET_DIR says.
 export LEPTOS_SITE_ROOT=target/site
 export LEPTOS_OUTPUT_NAME=huddle
+# The build names its files by content; the server reads hash.txt beside it.
+export LEPTOS_HASH_FILES=true
 export LEPTOS_SITE_ADDR="${HUDDLE_ADDR:-127.0.0.1:3000}"
 exec "$CARGO_TARGET_DIR/release/huddle" serve --demo

@@ -22,7 +22,7 @@ pub mod server;
 use components::status::NotFoundPage;
 use components::theme;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -38,6 +38,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // request's nonce only.
                 <script nonce=leptos::nonce::use_nonce()>{theme::HEAD_SCRIPT}</script>
                 <AutoReload options=options.clone()/>
+                // Named by their content when the build hashes file names.
+                <HashedStylesheet id="leptos" options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -52,7 +54,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/huddle.css"/>
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
         <Title text="Huddle"/>
         <Router>

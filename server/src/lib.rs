@@ -119,6 +119,7 @@ pub async fn router(
         }
     };
     let content_policy = headers::ContentPolicy::new(&leptos_options);
+    let build = static_cache::Build::new(&leptos_options);
     let routes = generate_route_list(App);
     let router = routes_outside_leptos()
         .into_iter()
@@ -137,7 +138,10 @@ pub async fn router(
             guard::pages,
         ))
         .layer(axum::middleware::from_fn(api_errors::statuses))
-        .layer(axum::middleware::from_fn(static_cache::static_files))
+        .layer(axum::middleware::from_fn_with_state(
+            build,
+            static_cache::static_files,
+        ))
         .layer(auth)
         // Refused before a session is loaded or anything runs.
         .layer(axum::middleware::from_fn_with_state(

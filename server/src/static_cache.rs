@@ -1,13 +1,15 @@
 //! Caching for the site's static files (the wasm, its JavaScript, styles,
 //! vendored scripts, icons).
 //!
-//! Their names carry no content hash in this build, so browsers must check
-//! back before reusing one: `Cache-Control: no-cache` with an `ETag` (and the
-//! `Last-Modified` the file server sets) makes that check a bodiless 304.
-//! Files under a versioned folder (`/vendor/<name>-<version>/`) never change
-//! and are cached as immutable for a year.
+//! A file whose name says its content is cached as immutable for a year:
+//! the client's build (`/pkg/huddle.<hash>.js`, `.wasm`, `.css`, named by
+//! cargo-leptos's `hash-files`) and files under a versioned folder
+//! (`/vendor/<name>-<version>/`). Any other file may change under its name,
+//! so browsers check back before reusing it: `Cache-Control: no-cache` with
+//! an `ETag` (and the `Last-Modified` the file server sets) makes that check
+//! a bodiless 304.
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -16,7 +18,30 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 const REVALIDATE: &str = "no-cache";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-pub async fn static_files(request: Request, next: Next) -> Response {
+/// Where the client's build lives: `/<site_pkg_dir>/<output_name>.`.
+#[derive(Debug, Clone)]
+pub struct Build {
+    prefix: String,
+}
+
+impl Build {
+    pub fn new(options: &leptos::config::LeptosOptions) -> Self {
+        Self {
+            prefix: format!("/{}/{}.", options.site_pkg_dir, options.output_name),
+        }
+    }
+
+    /// `/pkg/huddle.<hash>.<extension>`: a build file named by its content.
+    fn is_hashed(&self, path: &str) -> bool {
+        path.strip_prefix(&self.prefix)
+            .and_then(|rest| rest.split_once('.'))
+            .is_some_and(|(hash, extension)| {
+                !hash.is_empty() && !extension.is_empty() && !extension.contains('.')
+            })
+    }
+}
+
+pub async fn static_files(State(build): State<Build>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     if !matches!(*request.method(), Method::GET | Method::HEAD) || !is_static(&path) {
         return next.run(request).await;
@@ -29,7 +54,7 @@ pub async fn static_files(request: Request, next: Next) -> Response {
     let Some(tag) = entity_tag(response.headers()) else {
         return response;
     };
-    let policy = HeaderValue::from_static(if is_versioned(&path) {
+    let policy = HeaderValue::from_static(if is_versioned(&path) || build.is_hashed(&path) {
         IMMUTABLE
     } else {
         REVALIDATE
@@ -93,5 +118,22 @@ mod tests {
         assert!(is_versioned("/vendor/echarts-5.5.1/echarts.min.js"));
         assert!(!is_versioned("/vendor/echarts.min.js"));
         assert!(!is_versioned("/pkg/huddle.js"));
+    }
+
+    #[test]
+    fn build_files_named_by_their_content_are_told_apart() {
+        let build = Build::new(
+            &leptos::config::LeptosOptions::builder()
+                .output_name("huddle")
+                .build(),
+        );
+        assert!(build.is_hashed("/pkg/huddle.Rk3x_9-aZ.js"));
+        assert!(build.is_hashed("/pkg/huddle.Rk3x_9-aZ.wasm"));
+        assert!(build.is_hashed("/pkg/huddle.Rk3x_9-aZ.css"));
+        assert!(!build.is_hashed("/pkg/huddle.js"));
+        assert!(!build.is_hashed("/pkg/huddle_bg.wasm"));
+        assert!(!build.is_hashed("/pkg/huddle.css"));
+        assert!(!build.is_hashed("/pkg/other.Rk3x.js"));
+        assert!(!build.is_hashed("/huddle.Rk3x.js"));
     }
 }
