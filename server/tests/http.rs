@@ -1079,11 +1079,12 @@ async fn an_insight_whose_date_range_overflows_the_calendar_answers_400_naming_t
 }
 
 #[tokio::test]
-async fn static_files_revalidate_by_etag_and_versioned_ones_are_immutable() {
+async fn static_files_revalidate_by_etag_and_those_named_by_content_or_version_are_immutable() {
     let site = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(site.path().join("pkg")).unwrap();
     std::fs::create_dir_all(site.path().join("vendor/chartlib-2.1.0")).unwrap();
     std::fs::write(site.path().join("pkg/app.js"), "console.log('app')").unwrap();
+    std::fs::write(site.path().join("pkg/huddle.Xk3_q-9.js"), "/* built */").unwrap();
     std::fs::write(
         site.path().join("vendor/chartlib-2.1.0/chart.js"),
         "/* chart */",
@@ -1128,12 +1129,15 @@ async fn static_files_revalidate_by_etag_and_versioned_ones_are_immutable() {
         "a rebuilt file is sent again"
     );
 
-    let vendored = visitor.get("/vendor/chartlib-2.1.0/chart.js").await;
-    assert_eq!(vendored.status(), StatusCode::OK);
-    assert_eq!(
-        vendored.headers()["cache-control"],
-        "public, max-age=31536000, immutable"
-    );
+    for named_by_content in ["/vendor/chartlib-2.1.0/chart.js", "/pkg/huddle.Xk3_q-9.js"] {
+        let file = visitor.get(named_by_content).await;
+        assert_eq!(file.status(), StatusCode::OK, "{named_by_content}");
+        assert_eq!(
+            file.headers()["cache-control"],
+            "public, max-age=31536000, immutable",
+            "{named_by_content}"
+        );
+    }
     let page = visitor.get("/login").await;
     assert!(
         page.headers().get("etag").is_none(),
