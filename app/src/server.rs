@@ -102,9 +102,10 @@ fn last_forwarded_for(headers: &http::HeaderMap) -> Option<std::net::IpAddr> {
 /// The paths of the server functions whose arguments come as JSON; every
 /// other server function takes Leptos's default, a URL-encoded form. The
 /// server refuses a body in the other encoding before it reaches them.
-pub fn json_input_server_fn_paths() -> [&'static str; 4] {
+pub fn json_input_server_fn_paths() -> [&'static str; 5] {
     use leptos::server_fn::ServerFn;
     [
+        crate::events::LatestEvents::PATH,
         crate::dashboards::LoadDashboard::PATH,
         crate::dashboards::TileResult::PATH,
         crate::dashboards::ChangeDashboard::PATH,

@@ -2,6 +2,7 @@ use backend::demo_data::DemoData;
 use backend::ingest::{normalize, IngestError, Ingestor, NewEvent, QueueLimits, RawEvent};
 use backend::EventsStore;
 use chrono::Utc;
+use domain::explorer::EventsFilter;
 use serde_json::json;
 use std::future::Future;
 use std::pin::Pin;
@@ -58,7 +59,7 @@ async fn submitted_events_are_readable_as_soon_as_submit_returns() {
 
     let latest = backend
         .events
-        .latest_events(&ada.scope, None, None, None, 10)
+        .latest_events(&ada.scope, &EventsFilter::default(), None, 10)
         .await
         .unwrap()
         .items;
@@ -68,7 +69,7 @@ async fn submitted_events_are_readable_as_soon_as_submit_returns() {
     assert_eq!(signed_up.properties["plan"], json!("pro"));
     let only_pageviews = backend
         .events
-        .latest_events(&ada.scope, Some("$pageview".into()), None, None, 10)
+        .latest_events(&ada.scope, &EventsFilter::named("$pageview"), None, 10)
         .await
         .unwrap()
         .items;
@@ -78,8 +79,13 @@ async fn submitted_events_are_readable_as_soon_as_submit_returns() {
         .events
         .latest_events(
             &ada.scope,
-            None,
-            Some(("plan".into(), "pro".into())),
+            &EventsFilter {
+                properties: serde_json::from_value(
+                    json!([{"key": "plan", "value": "pro", "operator": "exact"}]),
+                )
+                .unwrap(),
+                ..Default::default()
+            },
             None,
             10,
         )
@@ -142,7 +148,7 @@ async fn identify_merges_earlier_anonymous_events_into_the_identified_person() {
     // Every event, stored before or after the merge, now counts for that person.
     let latest = backend
         .events
-        .latest_events(&ada.scope, None, None, None, 10)
+        .latest_events(&ada.scope, &EventsFilter::default(), None, 10)
         .await
         .unwrap()
         .items;
@@ -376,7 +382,7 @@ async fn merging_persons_loaded_after_a_restart_moves_only_their_ids() {
     assert_eq!(person("someone else").await.distinct_ids, ["someone else"]);
     let latest = backend
         .events
-        .latest_events(&scope, None, None, None, 10)
+        .latest_events(&scope, &EventsFilter::default(), None, 10)
         .await
         .unwrap()
         .items;

@@ -12,6 +12,7 @@ use backend::ingest::NewEvent;
 use backend::ProjectScope;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use domain::explorer::EventsFilter;
 use domain::insight::{
     FunnelStep, FunnelsResult, InsightQuery, InsightResult, RetentionResult, TrendsResult,
     BREAKDOWN_NULL, BREAKDOWN_OTHER,
@@ -48,7 +49,7 @@ async fn with_events(batches: impl IntoIterator<Item = Vec<NewEvent>>) -> Fixtur
     }
     let events = backend
         .events
-        .latest_events(&ada.scope, None, None, None, 10_000_000)
+        .latest_events(&ada.scope, &EventsFilter::default(), None, 10_000_000)
         .await
         .unwrap()
         .items;

@@ -4,6 +4,7 @@ use backend::events::{EventRow, PersonRow};
 use backend::ingest::{normalize, NewEvent, RawEvent};
 use backend::{Backend, ProjectScope};
 use chrono::{DateTime, Utc};
+use domain::explorer::EventsFilter;
 use domain::paging::{Cursor, Page};
 use serde_json::json;
 use std::collections::HashSet;
@@ -37,12 +38,24 @@ fn batch(prefix: &str, count: usize, timestamp: &str) -> Vec<NewEvent> {
         .collect::<Vec<_>>()))
 }
 
+/// Events named `event` (all without one) whose `property` equals a value.
+fn matching(event: Option<&str>, property: Option<(&str, &str)>) -> EventsFilter {
+    let properties = property.map_or(
+        json!([]),
+        |(key, value)| json!([{"key": key, "value": value, "operator": "exact", "type": "event"}]),
+    );
+    EventsFilter {
+        event: event.map(str::to_owned),
+        properties: serde_json::from_value(properties).unwrap(),
+        ..Default::default()
+    }
+}
+
 /// Every page of the events list with these filters, following `next`.
 async fn event_pages(
     backend: &Backend,
     scope: &ProjectScope,
-    event: Option<&str>,
-    property: Option<(&str, &str)>,
+    filter: &EventsFilter,
     limit: usize,
 ) -> Vec<Page<EventRow>> {
     let mut pages = Vec::new();
@@ -50,13 +63,7 @@ async fn event_pages(
     loop {
         let page = backend
             .events
-            .latest_events(
-                scope,
-                event.map(str::to_owned),
-                property.map(|(k, v)| (k.to_owned(), v.to_owned())),
-                after,
-                limit,
-            )
+            .latest_events(scope, filter, after, limit)
             .await
             .unwrap();
         after = page.next.clone();
@@ -120,7 +127,7 @@ async fn pages_of_events_at_one_moment_visit_every_event_once_in_order() {
     let sent_ids: HashSet<String> = sent.iter().map(|e| e.uuid.to_string()).collect();
     backend.ingest.submit(ada.project, sent).await.unwrap();
 
-    let pages = event_pages(&backend, &ada.scope, None, None, 100).await;
+    let pages = event_pages(&backend, &ada.scope, &matching(None, None), 100).await;
     assert_eq!(
         shape(&pages),
         [(100, 0, 250), (100, 100, 250), (50, 200, 250)]
@@ -135,7 +142,7 @@ async fn pages_of_events_at_one_moment_visit_every_event_once_in_order() {
     // The same order as the whole list read at once.
     let whole = backend
         .events
-        .latest_events(&ada.scope, None, None, None, 1_000)
+        .latest_events(&ada.scope, &EventsFilter::default(), None, 1_000)
         .await
         .unwrap();
     assert_eq!(shape(std::slice::from_ref(&whole)), [(250, 0, 250)]);
@@ -155,13 +162,18 @@ async fn pages_of_events_at_one_moment_visit_every_event_once_in_order() {
     assert_eq!(pages[2].previous, pages[0].next);
     let back = backend
         .events
-        .latest_events(&ada.scope, None, None, pages[2].previous.clone(), 100)
+        .latest_events(
+            &ada.scope,
+            &EventsFilter::default(),
+            pages[2].previous.clone(),
+            100,
+        )
         .await
         .unwrap();
     assert_eq!(uuids(&[back]), uuids(&pages[1..2]));
 
     // Another project's list is empty.
-    let theirs = event_pages(&backend, &bob.scope, None, None, 100).await;
+    let theirs = event_pages(&backend, &bob.scope, &matching(None, None), 100).await;
     assert_eq!(shape(&theirs), [(0, 0, 0)]);
 }
 
@@ -181,7 +193,7 @@ async fn filtered_pages_count_and_show_only_matching_events() {
         .await
         .unwrap();
 
-    let clicked = event_pages(&backend, &ada.scope, Some("clicked"), None, 40).await;
+    let clicked = event_pages(&backend, &ada.scope, &matching(Some("clicked"), None), 40).await;
     assert_eq!(
         shape(&clicked),
         [(40, 0, 140), (40, 40, 140), (40, 80, 140), (20, 120, 140)]
@@ -195,15 +207,20 @@ async fn filtered_pages_count_and_show_only_matching_events() {
     assert!(rows[15..].iter().all(|e| e.distinct_id.starts_with('u')));
     assert!(rows.windows(2).all(|w| w[0].timestamp >= w[1].timestamp));
 
-    let pro = event_pages(&backend, &ada.scope, None, Some(("plan", "pro")), 100).await;
+    let pro = event_pages(
+        &backend,
+        &ada.scope,
+        &matching(None, Some(("plan", "pro"))),
+        100,
+    )
+    .await;
     assert_eq!(shape(&pro), [(56, 0, 56)]);
     assert!(pro[0].items.iter().all(|e| e.properties["plan"] == "pro"));
 
     let both = event_pages(
         &backend,
         &ada.scope,
-        Some("clicked"),
-        Some(("plan", "pro")),
+        &matching(Some("clicked"), Some(("plan", "pro"))),
         10,
     )
     .await;
@@ -214,7 +231,13 @@ async fn filtered_pages_count_and_show_only_matching_events() {
         .all(|e| e.event == "clicked" && e.properties["plan"] == "pro"));
     assert_distinct(&uuids(&both));
 
-    let none = event_pages(&backend, &ada.scope, Some("no such event"), None, 10).await;
+    let none = event_pages(
+        &backend,
+        &ada.scope,
+        &matching(Some("no such event"), None),
+        10,
+    )
+    .await;
     assert_eq!(shape(&none), [(0, 0, 0)]);
 }
 
@@ -227,7 +250,7 @@ async fn events_arriving_after_a_page_do_not_move_the_next_one() {
         .submit(ada.project, batch("u", 250, AT))
         .await
         .unwrap();
-    let before = event_pages(&backend, &ada.scope, None, None, 100).await;
+    let before = event_pages(&backend, &ada.scope, &matching(None, None), 100).await;
 
     backend
         .ingest
@@ -236,7 +259,12 @@ async fn events_arriving_after_a_page_do_not_move_the_next_one() {
         .unwrap();
     let second = backend
         .events
-        .latest_events(&ada.scope, None, None, before[0].next.clone(), 100)
+        .latest_events(
+            &ada.scope,
+            &EventsFilter::default(),
+            before[0].next.clone(),
+            100,
+        )
         .await
         .unwrap();
     assert_eq!(uuids(std::slice::from_ref(&second)), uuids(&before[1..2]));
@@ -255,7 +283,7 @@ async fn a_cursor_past_the_end_gives_an_empty_page() {
     let long_ago = Cursor::parse("0_00000000-0000-0000-0000-000000000000").unwrap();
     let page = backend
         .events
-        .latest_events(&ada.scope, None, None, Some(long_ago), 100)
+        .latest_events(&ada.scope, &EventsFilter::default(), Some(long_ago), 100)
         .await
         .unwrap();
     assert_eq!(shape(std::slice::from_ref(&page)), [(0, 5, 5)]);
@@ -309,4 +337,99 @@ async fn pages_of_persons_created_at_one_moment_visit_every_person_once() {
 
     let theirs = person_pages(&backend, &bob.scope, None, 100).await;
     assert_eq!(shape(&theirs), [(0, 0, 0)]);
+}
+
+/// `filters` in PostHog's JSON format.
+fn filters(filters: serde_json::Value) -> Vec<domain::insight::PropertyFilter> {
+    serde_json::from_value(filters).unwrap()
+}
+
+fn people(pages: &[Page<EventRow>]) -> Vec<String> {
+    let mut ids: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.items.iter().map(|e| e.distinct_id.clone()))
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn several_filters_with_the_insights_operators_and_a_time_range_narrow_the_list() {
+    let backend = fresh().await;
+    let ada = sign_up(&backend, "ada@example.com").await;
+    let ago = |hours: i64| (Utc::now() - chrono::Duration::hours(hours)).to_rfc3339();
+    let sent = events(json!([
+        {"event": "$identify", "distinct_id": "ana", "timestamp": ago(1),
+         "properties": {"$set": {"email": "ana@example.com"}}},
+        {"event": "bought", "distinct_id": "ana", "timestamp": ago(1), "properties": {"plan": "pro", "amount": 50}},
+        {"event": "bought", "distinct_id": "bo", "timestamp": ago(2), "properties": {"plan": "pro", "amount": 5}},
+        {"event": "bought", "distinct_id": "cy", "timestamp": ago(3),
+         "properties": {"plan": "free", "amount": 80, "coupon": "SPRING"}},
+        {"event": "bought", "distinct_id": "ana", "timestamp": ago(72), "properties": {"plan": "pro", "amount": 70}},
+    ]));
+    backend.ingest.submit(ada.project, sent).await.unwrap();
+    let bought = |properties: serde_json::Value, date_from: Option<&str>| EventsFilter {
+        event: Some("bought".into()),
+        properties: filters(properties),
+        date_from: date_from.map(str::to_owned),
+        date_to: None,
+    };
+    let list = |filter: EventsFilter| {
+        let backend = &backend;
+        let scope = &ada.scope;
+        async move { event_pages(backend, scope, &filter, 1).await }
+    };
+
+    let pro = list(bought(
+        json!([{"key": "plan", "value": "pro", "operator": "exact"}]),
+        None,
+    ))
+    .await;
+    assert_eq!(shape(&pro), [(1, 0, 3), (1, 1, 3), (1, 2, 3)]);
+    assert_distinct(&uuids(&pro));
+    assert_eq!(people(&pro), ["ana", "ana", "bo"]);
+
+    let pro_over_ten = json!([
+        {"key": "plan", "value": "pro", "operator": "exact"},
+        {"key": "amount", "value": 10, "operator": "gt"},
+    ]);
+    assert_eq!(
+        people(&list(bought(pro_over_ten.clone(), None)).await),
+        ["ana", "ana"]
+    );
+    let today = list(bought(pro_over_ten, Some("-24h"))).await;
+    assert_eq!(shape(&today), [(1, 0, 1)]);
+    assert_eq!(today[0].items[0].properties["amount"], 50);
+
+    let without_coupon = json!([{"key": "coupon", "operator": "is_not_set"}]);
+    assert_eq!(
+        people(&list(bought(without_coupon, None)).await),
+        ["ana", "ana", "bo"]
+    );
+
+    let anas =
+        json!([{"key": "email", "value": "ANA@", "operator": "icontains", "type": "person"}]);
+    let all_events = EventsFilter {
+        properties: filters(anas),
+        ..Default::default()
+    };
+    let found = list(all_events).await;
+    assert_eq!(
+        people(&found),
+        ["ana", "ana", "ana"],
+        "her purchases and her identify"
+    );
+
+    let bad = EventsFilter {
+        properties: filters(json!([{"key": "url", "value": "(unclosed", "operator": "regex"}])),
+        ..Default::default()
+    };
+    match backend
+        .events
+        .latest_events(&ada.scope, &bad, None, 10)
+        .await
+    {
+        Err(backend::Error::Invalid(invalid)) => assert_eq!(invalid.field, "properties"),
+        other => panic!("a bad pattern is refused, not run: {other:?}"),
+    }
 }

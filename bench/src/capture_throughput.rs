@@ -179,10 +179,11 @@ async fn main() {
     assert_eq!(status, 200);
     let acknowledged = sent.elapsed();
     let mut visible_after = None;
+    let probe = domain::explorer::EventsFilter::named("visibility probe");
     while sent.elapsed() < Duration::from_secs(5) {
         let found = backend
             .events
-            .latest_events(&scope, Some("visibility probe".into()), None, None, 1)
+            .latest_events(&scope, &probe, None, 1)
             .await
             .unwrap();
         if !found.items.is_empty() {

@@ -9,6 +9,7 @@ pub mod account;
 pub mod dashboard;
 pub mod definitions;
 mod enum_strings;
+pub mod explorer;
 pub mod home;
 mod ids;
 pub mod insight;

@@ -1,5 +1,6 @@
 //! Builders for Huddle's page URLs, so that links are spelled in one place.
 
+use crate::explorer::EventsFilter;
 use crate::insight::InsightQuery;
 use crate::paging::{Cursor, AFTER};
 use crate::{DashboardId, ProjectId};
@@ -20,21 +21,14 @@ pub fn project_events(project: ProjectId) -> String {
 /// value it equals) from the page after `after`. Blank filters are left out.
 pub fn project_events_page(
     project: ProjectId,
-    event: &str,
-    property: &str,
-    value: &str,
+    filter: &EventsFilter,
     after: Option<&Cursor>,
 ) -> String {
     let after = after.map(Cursor::encode).unwrap_or_default();
-    with_query(
-        project_events(project),
-        &[
-            ("event", event),
-            ("property", property),
-            ("value", value),
-            (AFTER, &after),
-        ],
-    )
+    let mut pairs = filter.query_pairs();
+    pairs.push((AFTER, after));
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    with_query(project_events(project), &pairs)
 }
 
 pub fn project_persons(project: ProjectId) -> String {
@@ -143,6 +137,18 @@ pub fn insight_new(project: ProjectId, query: &InsightQuery) -> String {
     )
 }
 
+/// The editor for a new insight that goes onto `dashboard` once saved.
+pub fn insight_new_on_dashboard(
+    project: ProjectId,
+    dashboard: DashboardId,
+    query: &InsightQuery,
+) -> String {
+    format!("{}&{DASHBOARD}={dashboard}", insight_new(project, query))
+}
+
+/// The query parameter naming the dashboard a new insight is for.
+pub const DASHBOARD: &str = "dashboard";
+
 pub fn insight(project: ProjectId, short_id: &str) -> String {
     format!("/project/{project}/insights/{short_id}")
 }
@@ -202,18 +208,23 @@ mod tests {
     fn explorer_links_keep_their_filters_and_their_page() {
         let project = crate::ProjectId(3);
         assert_eq!(
-            project_events_page(project, "", " ", "", None),
+            project_events_page(project, &EventsFilter::default(), None),
             "/project/3/events"
         );
+        let filter = EventsFilter {
+            event: Some(" $pageview ".into()),
+            date_from: Some("-24h".into()),
+            ..Default::default()
+        };
         let cursor =
             Cursor::parse("1714979289123456_0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b").unwrap();
         assert_eq!(
-            project_events_page(project, " $pageview ", "plan", "pro & co", Some(&cursor)),
-            "/project/3/events?event=%24pageview&property=plan&value=pro%20%26%20co\
+            project_events_page(project, &filter, Some(&cursor)),
+            "/project/3/events?event=%24pageview&date_from=-24h\
              &after=1714979289123456_0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
         );
         assert_eq!(
-            project_events_page(project, "", "", "", Some(&cursor)),
+            project_events_page(project, &EventsFilter::default(), Some(&cursor)),
             format!("/project/3/events?after={cursor}")
         );
         assert_eq!(

@@ -1,5 +1,5 @@
 import { Browser, expect, Locator, Page, test } from "@playwright/test";
-import { open, PASSWORD, projectIdOf, signUp, uniqueEmail, waitForHydration } from "./support";
+import { open, PASSWORD, pick, projectIdOf, signUp, uniqueEmail, waitForHydration } from "./support";
 
 // Tall enough that a dashboard's first rows of tiles fit without scrolling.
 test.use({ viewport: { width: 1280, height: 1400 } });
@@ -79,14 +79,20 @@ test("a restricted dashboard is read-only for others until they are invited to e
   await ada.getByTestId("add-text-tile").click();
   await expect(ada.getByTestId("tile")).toHaveCount(1);
 
+  // The permissions open from the line under the name.
+  await expect(ada.getByTestId("permissions")).toBeHidden();
+  await ada.getByTestId("who-can-edit").click();
   await ada.getByTestId("restriction").selectOption("invited");
   await expect(ada.getByTestId("collaborator-select")).toBeVisible();
 
   await open(grace, new URL(url).pathname);
   await expect(grace.getByTestId("read-only")).toContainText("only its creator, admins and invited collaborators");
+  await grace.getByTestId("dashboard-menu").click();
   await expect(grace.getByTestId("delete-dashboard")).toBeDisabled();
   await expect(grace.getByTestId("add-text-tile")).toHaveCount(0);
+  await expect(grace.getByTestId("add-insight")).toHaveCount(0);
   await expect(grace.getByTestId("permissions")).toHaveCount(0);
+  await expect(grace.getByTestId("who-can-edit")).toHaveCount(0);
 
   await ada.getByTestId("collaborator-select").selectOption({ label: "Grace" });
   await ada.getByTestId("add-collaborator").click();
@@ -117,6 +123,7 @@ test("a dragged tile keeps its place after a reload, and the home shows the prim
   await expect(page.getByTestId("tile").filter({ hasText: "Third note" })).toHaveAttribute("style", /grid-column: 7 \/ span 6; grid-row: 1 \/ span 5/);
   await expect(page.getByTestId("tile").filter({ hasText: "Second note" })).toHaveAttribute("style", /grid-column: 7 \/ span 6; grid-row: 6 \/ span 5/);
 
+  await page.getByTestId("dashboard-menu").click();
   await page.getByTestId("make-primary").click();
   await expect(page.getByTestId("home-badge")).toBeVisible();
   await open(page, `/project/${project}`);
@@ -124,6 +131,7 @@ test("a dragged tile keeps its place after a reload, and the home shows the prim
   await expect(page.getByTestId("home-dashboard")).toContainText("First note");
 
   // Delete with undo.
+  await page.getByTestId("home-dashboard").getByTestId("dashboard-menu").click();
   await page.getByTestId("home-dashboard").getByTestId("delete-dashboard").click();
   await expect(page.getByTestId("deleted-notice")).toBeVisible();
   await page.getByTestId("undo-delete").click();
@@ -197,8 +205,9 @@ test("a link into another project lands there and leaves the other tab where it 
 test("refresh all recomputes each tile on its own, and a pinned dashboard leads the list", async ({ page }) => {
   const project = await signUp(page, { name: "Kay", email: uniqueEmail("kay"), organization: "Tile Org" });
   // The starter home: four insight tiles; a second load answers them from the cache.
-  await open(page, `/project/${project}`);
   const home = page.getByTestId("home-dashboard");
+  await expect(home.getByTestId("freshness")).toHaveCount(4);
+  await open(page, `/project/${project}`);
   await expect(home.getByTestId("tile")).toHaveCount(4);
   await expect(home.getByTestId("freshness").filter({ hasText: "(cached)" })).toHaveCount(4);
 
@@ -228,8 +237,36 @@ test("refresh all recomputes each tile on its own, and a pinned dashboard leads 
   expect(requests).toBe(5);
 
   await newDashboard(page, project, "Zeta board");
+  await page.getByTestId("dashboard-menu").click();
   await page.getByTestId("pin").click();
   await expect(page.getByTestId("pinned-badge")).toBeVisible();
   await open(page, `/project/${project}/dashboards`);
   await expect(page.getByTestId("dashboard-row").first()).toContainText("Zeta board");
+});
+
+test("a dashboard adds a saved insight found by typing, or a new one made from it, and keeps its other actions in a menu", async ({ page }) => {
+  const project = await signUp(page, { name: "Ivy", email: uniqueEmail("ivy"), organization: "Adders Org" });
+  await newDashboard(page, project, "Growth");
+
+  // Secondary actions wait in the menu.
+  await expect(page.getByTestId("pin")).toBeHidden();
+  await page.getByTestId("dashboard-menu").click();
+  await expect(page.getByTestId("pin")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("pin")).toBeHidden();
+
+  // A saved insight (the starter ones are) is found by typing.
+  await pick(page, "add-insight", "Page views", "page vi");
+  await expect(page.getByTestId("tile")).toHaveCount(1);
+  await expect(page.getByTestId("tile")).toContainText("Page views");
+
+  // A new one made from here lands on the dashboard once saved.
+  await page.getByTestId("new-insight-here").click();
+  await expect(page).toHaveURL(/\/insights\/new\?q=.*dashboard=\d+/);
+  await waitForHydration(page);
+  await page.getByTestId("insight-name-input").fill("Made for growth");
+  await page.getByTestId("save-insight").click();
+  await expect(page).toHaveURL(new RegExp(`/project/${project}/dashboard/\\d+$`));
+  await expect(page.getByTestId("tile")).toHaveCount(2);
+  await expect(page.getByTestId("tile").filter({ hasText: "Made for growth" })).toBeVisible();
 });

@@ -1,6 +1,6 @@
 import { expect, Page, test } from "@playwright/test";
 import { PostHog } from "posthog-node";
-import { open, projectToken, signUp, uniqueEmail } from "./support";
+import { open, openWhenOffered, pick, projectToken, signUp, uniqueEmail } from "./support";
 
 const huddle = process.env.HUDDLE_URL ?? "http://127.0.0.1:3000";
 
@@ -72,15 +72,12 @@ test("a chart shows exactly its current result after a breakdown is removed or t
   const batch = browsers.map((browser, i) => ({ event: "$pageview", distinct_id: `v${i}`, properties: { $browser: browser } }));
   expect((await page.request.post("/batch", { data: { api_key: token, batch } })).ok()).toBeTruthy();
 
-  await expect(async () => {
-    await open(page, `/project/${project}/insights/new`);
-    await expect(page.getByTestId("breakdown").locator('option[value="event:$browser"]')).toHaveCount(1, { timeout: 1000 });
-  }).toPass();
-  await page.getByTestId("breakdown").selectOption("event:$browser");
+  await openWhenOffered(page, `/project/${project}/insights/new`, "breakdown", "Browser");
+  await pick(page, "breakdown", "Browser");
   await expect(page).toHaveURL(/breakdown/);
   await expect.poll(() => drawnSeries(page)).toBe(3);
 
-  await page.getByTestId("breakdown").selectOption("");
+  await pick(page, "breakdown", "No breakdown");
   await expect.poll(() => decodeURIComponent(page.url())).not.toContain('"breakdown":"$browser"');
   await expect.poll(() => drawnSeries(page)).toBe(1);
 
@@ -119,11 +116,8 @@ test("a breakdown limit beyond the maximum is pointed out, not silently changed"
   const token = await projectToken(page, project);
   const batch = [{ event: "$pageview", distinct_id: "v", properties: { $browser: "Chrome" } }];
   expect((await page.request.post("/batch", { data: { api_key: token, batch } })).ok()).toBeTruthy();
-  await expect(async () => {
-    await open(page, `/project/${project}/insights/new`);
-    await expect(page.getByTestId("breakdown").locator('option[value="event:$browser"]')).toHaveCount(1, { timeout: 1000 });
-  }).toPass();
-  await page.getByTestId("breakdown").selectOption("event:$browser");
+  await openWhenOffered(page, `/project/${project}/insights/new`, "breakdown", "Browser");
+  await pick(page, "breakdown", "Browser");
   await page.getByTestId("breakdown-limit").fill("5000");
   await page.getByTestId("breakdown-limit").press("Tab");
   await expect(page.getByTestId("problem-breakdown_limit")).toContainText("between 1 and 100");
@@ -212,4 +206,36 @@ test("viewers change a saved insight's dates and filter without changing it, and
   await open(page, saved);
   await expect(page.getByTestId("override-note")).toHaveCount(0);
   await expect.poll(() => drawnTotal(page)).toBe(3);
+});
+
+test("an insight without a name says what it is called", async ({ page }) => {
+  const project = await signUp(page, { name: "Nam", email: uniqueEmail("unnamed"), organization: "Names Co" });
+  await open(page, `/project/${project}/insights/new`);
+  const name = page.getByTestId("insight-name-input");
+  const automatic = (await name.getAttribute("placeholder"))!;
+  await expect(page.getByTestId("automatic-name-hint")).toContainText(automatic);
+  await name.fill("Weekly visitors");
+  await expect(page.getByTestId("automatic-name-hint")).toHaveCount(0);
+  await name.fill("");
+  await expect(page.getByTestId("automatic-name-hint")).toContainText(automatic);
+});
+
+test("the client's files are named by their content and cached as immutable; other files revalidate", async ({ page }) => {
+  const response = await page.goto("/login");
+  const html = await response!.text();
+  const built = ["js", "wasm", "css"].map((extension) => {
+    const found = html.match(new RegExp(`/pkg/huddle\\.[A-Za-z0-9_-]+\\.${extension}`));
+    expect(found, `the page names a hashed .${extension}`).not.toBeNull();
+    return found![0];
+  });
+  for (const path of built) {
+    const file = await page.request.get(path);
+    expect(file.ok(), path).toBeTruthy();
+    expect(file.headers()["cache-control"], path).toBe("public, max-age=31536000, immutable");
+  }
+  const icon = await page.request.get("/favicon.svg");
+  expect(icon.headers()["cache-control"]).toBe("no-cache");
+  expect(icon.headers()["etag"]).toBeTruthy();
+  // And the page runs from those files.
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
 });

@@ -47,3 +47,31 @@ export async function logIn(page: Page, email: string) {
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Log in" }).click();
 }
+
+/** Opens the searchable picker `testid` and types `search` into it. */
+export async function searchPicker(page: Page, testid: string, search: string) {
+  const picker = page.getByTestId(testid);
+  await picker.getByRole("button").first().click();
+  await picker.getByRole("combobox").fill(search);
+  return picker;
+}
+
+/** Picks `choice` (part of its label) in the searchable picker `testid`, found by typing `search`. */
+export async function pick(page: Page, testid: string, choice: string, search = choice) {
+  const picker = await searchPicker(page, testid, search);
+  await picker.getByRole("option", { name: choice }).first().click();
+  await expect(picker.getByRole("listbox")).toHaveCount(0);
+}
+
+/**
+ * Opens `path` once its picker `testid` offers `choice`: definitions are
+ * recorded just after ingestion, so the page is reloaded until they are.
+ */
+export async function openWhenOffered(page: Page, path: string, testid: string, choice: string) {
+  await expect(async () => {
+    await open(page, path);
+    const picker = await searchPicker(page, testid, choice);
+    await expect(picker.getByRole("option", { name: choice })).not.toHaveCount(0, { timeout: 1000 });
+  }).toPass();
+  await page.keyboard.press("Escape");
+}

@@ -1,5 +1,6 @@
 //! The capture API over real HTTP, as the SDKs call it.
 
+use domain::explorer::EventsFilter;
 use flate2::write::GzEncoder;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -89,7 +90,7 @@ async fn a_gzipped_batch_is_stored_and_answered_with_status_1() {
     let events = app
         .backend
         .events
-        .latest_events(&app.scope, Some("order completed".into()), None, None, 5)
+        .latest_events(&app.scope, &EventsFilter::named("order completed"), None, 5)
         .await
         .unwrap()
         .items;
@@ -337,7 +338,7 @@ async fn a_malformed_event_does_not_reject_the_valid_events_beside_it() {
     let events = app
         .backend
         .events
-        .latest_events(&app.scope, Some("kept".into()), None, None, 5)
+        .latest_events(&app.scope, &EventsFilter::named("kept"), None, 5)
         .await
         .unwrap()
         .items;

@@ -180,6 +180,7 @@ enum Op {
     CreateInvite,
     RevokeInvite,
     InsightTaxonomy,
+    PropertyValues,
     RunInsight,
     ViewInsight,
     OpenInsightEditor,
@@ -189,7 +190,7 @@ enum Op {
     Insights,
 }
 
-const OPS: [Op; 51] = [
+const OPS: [Op; 52] = [
     Op::Navigation,
     Op::NewProjectOptions,
     Op::CreateProject,
@@ -234,6 +235,7 @@ const OPS: [Op; 51] = [
     Op::CreateInvite,
     Op::RevokeInvite,
     Op::InsightTaxonomy,
+    Op::PropertyValues,
     Op::RunInsight,
     Op::ViewInsight,
     Op::OpenInsightEditor,
@@ -290,6 +292,7 @@ impl Op {
             Op::CreateInvite => "create_invite",
             Op::RevokeInvite => "revoke_invite",
             Op::InsightTaxonomy => "insight_taxonomy",
+            Op::PropertyValues => "property_values",
             Op::RunInsight => "run_insight",
             Op::ViewInsight => "insight_page",
             Op::OpenInsightEditor => "saved_insight",
@@ -343,6 +346,7 @@ impl Op {
             | Op::DuplicateDashboard
             | Op::ProjectMembers
             | Op::InsightTaxonomy
+            | Op::PropertyValues
             | Op::RunInsight
             | Op::ViewInsight
             | Op::OpenInsightEditor
@@ -680,9 +684,18 @@ impl World {
                 .await
             }
             Op::LatestEvents => {
+                json(
+                    json!({"project_id": project, "filter": {"event": "$pageview",
+                    "properties": [{"key": "$browser", "value": "Chrome", "operator": "exact"}],
+                    "date_from": "-7d"}}),
+                )
+                .await
+            }
+            Op::PropertyValues => {
                 form(vec![
                     ("project_id", project.to_string()),
-                    ("filter[event]", "$pageview".into()),
+                    ("scope", "event".into()),
+                    ("key", "$browser".into()),
                 ])
                 .await
             }

@@ -1,7 +1,9 @@
 //! Building blocks shared by the pages.
 
+pub mod combobox;
 pub mod copy;
 pub mod form;
+pub mod menu;
 pub mod nav;
 pub mod overrides;
 pub mod pager;

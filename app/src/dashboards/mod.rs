@@ -10,4 +10,4 @@ pub use api::{change_dashboard, list_dashboards, DashboardChange, DashboardView}
 pub use api::{dashboard_view, DashboardFilters};
 #[cfg(feature = "ssr")]
 pub(crate) use api::{ChangeDashboard, LoadDashboard, TileResult};
-pub use pages::{DashboardPage, DashboardsPage, LoadedDashboard};
+pub use pages::{DashboardPage, DashboardState, DashboardsPage, LoadedDashboard};

@@ -5,10 +5,14 @@ use super::api::{
     DashboardChange, DashboardView,
 };
 use super::grid::TileGrid;
+use crate::components::combobox::{Choice, Combobox};
 use crate::components::form::{input_value, FormAlert};
+use crate::components::menu::Menu;
 use crate::components::overrides::{use_url_filters, FilterOverrides};
 use crate::components::status::{LoadError, Loading};
+use crate::insights::api::list_insights;
 use crate::projects::use_project_id;
+use domain::insight::{InsightListQuery, InsightQuery};
 use domain::permissions::Restriction;
 use domain::{paths, ProjectId};
 use leptos::prelude::*;
@@ -110,14 +114,14 @@ pub fn DashboardPage() -> impl IntoView {
             .unwrap_or_default()
     });
     let filters = use_url_filters();
-    let reload = RwSignal::new(0u32);
+    let state = DashboardState::default();
     let data = Resource::new(
         move || {
             (
                 project_id.get(),
                 dashboard_id.get(),
                 filters.get(),
-                reload.get(),
+                state.reload.get(),
             )
         },
         move |(p, d, f, _)| load_dashboard(p, d, f),
@@ -127,7 +131,7 @@ pub fn DashboardPage() -> impl IntoView {
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(view) => view! { <LoadedDashboard view reload/> }.into_any(),
+                        Ok(view) => view! { <LoadedDashboard view state/> }.into_any(),
                         Err(error) => view! { <LoadError error/> }.into_any(),
                     }
                 })}
@@ -136,10 +140,29 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
-/// A loaded dashboard with its controls; `reload` makes whoever loaded it
-/// load it again (the dashboard page, or the project home).
+/// What a dashboard keeps while it is loaded again after each change.
+#[derive(Debug, Clone, Copy)]
+pub struct DashboardState {
+    /// Changing it makes whoever loaded the dashboard (its page, or the
+    /// project home) load it again.
+    pub reload: RwSignal<u32>,
+    /// Whether the edit permissions are open.
+    permissions_open: RwSignal<bool>,
+}
+
+impl Default for DashboardState {
+    fn default() -> Self {
+        Self {
+            reload: RwSignal::new(0),
+            permissions_open: RwSignal::new(false),
+        }
+    }
+}
+
+/// A loaded dashboard with its controls.
 #[component]
-pub fn LoadedDashboard(view: DashboardView, reload: RwSignal<u32>) -> impl IntoView {
+pub fn LoadedDashboard(view: DashboardView, state: DashboardState) -> impl IntoView {
+    let reload = state.reload;
     let project = view.dashboard.project_id;
     let id = view.dashboard.id;
     let deleted = RwSignal::new(false);
@@ -166,7 +189,7 @@ pub fn LoadedDashboard(view: DashboardView, reload: RwSignal<u32>) -> impl IntoV
             </div>
         })}
         <div class:hidden=move || deleted.get()>
-            <DashboardBody view reload change deleted/>
+            <DashboardBody view state change deleted/>
         </div>
     }
 }
@@ -174,7 +197,7 @@ pub fn LoadedDashboard(view: DashboardView, reload: RwSignal<u32>) -> impl IntoV
 #[component]
 fn DashboardBody(
     view: DashboardView,
-    reload: RwSignal<u32>,
+    state: DashboardState,
     change: Action<DashboardChange, Result<(), crate::error::AppError>>,
     deleted: RwSignal<bool>,
 ) -> impl IntoView {
@@ -201,50 +224,68 @@ fn DashboardBody(
     let read_only = rights.edit_denied.clone().map(|reason| view! {
         <div class="alert alert-info" data-testid="read-only">"You can view this dashboard but not edit it. " {reason}</div>
     });
+    // Who may edit: one line under the name; managers open the controls
+    // from it (or from the menu) instead of facing them on every visit.
+    let show_permissions = state.permissions_open;
+    let restriction = dashboard.access.restriction;
+    let who_can_edit = if rights.can_manage {
+        view! {
+            <button type="button" class="link-button muted small" data-testid="who-can-edit"
+                aria-expanded=move || show_permissions.get().to_string()
+                on:click=move |_| show_permissions.update(|s| *s = !*s)>
+                {restriction.label()} " · Change"
+            </button>
+        }
+        .into_any()
+    } else {
+        view! { <p class="muted small">{restriction.label()}</p> }.into_any()
+    };
     let manage = rights.can_manage.then(|| {
-        let restriction = dashboard.access.restriction;
         let candidates: Vec<_> = members
             .iter()
             .filter(|m| !dashboard.access.collaborators.contains(&m.user_id) && dashboard.access.created_by != Some(m.user_id))
             .cloned()
             .collect();
         view! {
-            <section class="card permissions" data-testid="permissions">
-                <h3>"Who can edit"</h3>
-                <select class="input" aria-label="Who can edit" data-testid="restriction" on:change=move |ev| {
-                    if let Some(restriction) = Restriction::parse(&event_target_value(&ev)) {
-                        change.dispatch(DashboardChange::Restrict { restriction });
-                    }
-                }>
-                    {[Restriction::EveryoneCanEdit, Restriction::OnlyInvitedCanEdit].into_iter().map(|r| view! {
-                        <option value=r.as_str() selected={r == restriction}>{r.label()}</option>
-                    }).collect_view()}
-                </select>
-                {(restriction == Restriction::OnlyInvitedCanEdit).then(|| view! {
-                    <ul class="chips" data-testid="collaborators">
-                        {collaborators.iter().map(|c| {
-                            let user_id = c.user_id;
-                            view! {
-                                <li class="chip">{c.name.clone()}
-                                    <button type="button" class="btn btn-ghost btn-small" aria-label="Remove collaborator"
-                                        on:click=move |_| { change.dispatch(DashboardChange::RemoveCollaborator { user_id }); }>"✕"</button>
-                                </li>
+            <section class="card permissions" data-testid="permissions" hidden=move || !show_permissions.get()>
+                <div class="inline-fields">
+                    <label>"Who can edit"
+                        <select class="input" data-testid="restriction" on:change=move |ev| {
+                            if let Some(restriction) = Restriction::parse(&event_target_value(&ev)) {
+                                change.dispatch(DashboardChange::Restrict { restriction });
                             }
-                        }).collect_view()}
-                    </ul>
-                    <form class="inline-fields" on:submit=move |ev| {
-                        ev.prevent_default();
-                        let form = event_target::<web_sys::HtmlFormElement>(&ev);
-                        if let Ok(user_id) = input_value(&form, "user_id").parse() {
-                            change.dispatch(DashboardChange::AddCollaborator { user_id });
-                        }
-                    }>
-                        <select class="input" name="user_id" aria-label="Collaborator" data-testid="collaborator-select">
-                            {candidates.into_iter().map(|m| view! { <option value=m.user_id.to_string()>{m.name}</option> }).collect_view()}
+                        }>
+                            {[Restriction::EveryoneCanEdit, Restriction::OnlyInvitedCanEdit].into_iter().map(|r| view! {
+                                <option value=r.as_str() selected={r == restriction}>{r.label()}</option>
+                            }).collect_view()}
                         </select>
-                        <button type="submit" class="btn btn-secondary btn-small" data-testid="add-collaborator">"Add collaborator"</button>
-                    </form>
-                })}
+                    </label>
+                    {(restriction == Restriction::OnlyInvitedCanEdit).then(|| view! {
+                        <ul class="chips" data-testid="collaborators">
+                            {collaborators.iter().map(|c| {
+                                let user_id = c.user_id;
+                                view! {
+                                    <li class="chip">{c.name.clone()}
+                                        <button type="button" class="btn btn-ghost btn-small" aria-label="Remove collaborator"
+                                            on:click=move |_| { change.dispatch(DashboardChange::RemoveCollaborator { user_id }); }>"✕"</button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        <form class="inline-fields" on:submit=move |ev| {
+                            ev.prevent_default();
+                            let form = event_target::<web_sys::HtmlFormElement>(&ev);
+                            if let Ok(user_id) = input_value(&form, "user_id").parse() {
+                                change.dispatch(DashboardChange::AddCollaborator { user_id });
+                            }
+                        }>
+                            <select class="input" name="user_id" aria-label="Collaborator" data-testid="collaborator-select">
+                                {candidates.into_iter().map(|m| view! { <option value=m.user_id.to_string()>{m.name}</option> }).collect_view()}
+                            </select>
+                            <button type="submit" class="btn btn-secondary btn-small" data-testid="add-collaborator">"Add collaborator"</button>
+                        </form>
+                    })}
+                </div>
             </section>
         }
     });
@@ -271,24 +312,30 @@ fn DashboardBody(
                     {dashboard.is_primary.then(|| view! { " " <span class="tag" data-testid="home-badge">"Home"</span> })}
                 </h1>
                 {(!dashboard.description.is_empty()).then(|| view! { <p class="muted">{dashboard.description.clone()}</p> })}
-                <p class="muted small">{dashboard.access.restriction.label()}</p>
+                {who_can_edit}
             </div>
             <div class="page-actions">
-                <button type="button" class="btn btn-secondary" disabled=!can_edit || dashboard.is_primary title=disabled_reason.clone()
-                    data-testid="make-primary" on:click=move |_| { change.dispatch(DashboardChange::MakePrimary); }>"Set as project home"</button>
-                <button type="button" class="btn btn-secondary" disabled=!can_edit title=disabled_reason.clone()
-                    data-testid="pin" on:click=move |_| { change.dispatch(DashboardChange::Pin { pinned: !pinned }); }>
-                    {if pinned { "Unpin" } else { "Pin" }}</button>
-                <button type="button" class="btn btn-secondary" data-testid="duplicate" on:click=move |_| { duplicate.dispatch(false); }>"Duplicate"</button>
-                <button type="button" class="btn btn-secondary" on:click=move |_| { duplicate.dispatch(true); }>"Duplicate with insights"</button>
-                <button type="button" class="btn btn-danger-ghost" disabled=!can_edit title=disabled_reason data-testid="delete-dashboard"
-                    on:click=move |_| {
-                        leptos::task::spawn_local(async move {
-                            if change_dashboard(project, id, DashboardChange::Delete).await.is_ok() {
-                                deleted.set(true);
-                            }
-                        });
-                    }>"Delete"</button>
+                {can_edit.then(|| view! { <AddInsight project dashboard=id change/> })}
+                <Menu label="More actions" testid="dashboard-menu">
+                    {rights.can_manage.then(|| view! {
+                        <button type="button" role="menuitem" on:click=move |_| show_permissions.set(true)>"Who can edit…"</button>
+                    })}
+                    <button type="button" role="menuitem" disabled=!can_edit || dashboard.is_primary title=disabled_reason.clone()
+                        data-testid="make-primary" on:click=move |_| { change.dispatch(DashboardChange::MakePrimary); }>"Set as project home"</button>
+                    <button type="button" role="menuitem" disabled=!can_edit title=disabled_reason.clone()
+                        data-testid="pin" on:click=move |_| { change.dispatch(DashboardChange::Pin { pinned: !pinned }); }>
+                        {if pinned { "Unpin" } else { "Pin" }}</button>
+                    <button type="button" role="menuitem" data-testid="duplicate" on:click=move |_| { duplicate.dispatch(false); }>"Duplicate"</button>
+                    <button type="button" role="menuitem" on:click=move |_| { duplicate.dispatch(true); }>"Duplicate with insights"</button>
+                    <button type="button" role="menuitem" class="danger" disabled=!can_edit title=disabled_reason data-testid="delete-dashboard"
+                        on:click=move |_| {
+                            leptos::task::spawn_local(async move {
+                                if change_dashboard(project, id, DashboardChange::Delete).await.is_ok() {
+                                    deleted.set(true);
+                                }
+                            });
+                        }>"Delete"</button>
+                </Menu>
             </div>
         </div>
         {read_only}
@@ -301,8 +348,55 @@ fn DashboardBody(
         {add_text}
         {empty.then(|| view! {
             <div class="card empty-state"><h3>"This dashboard is empty"</h3>
-                <p class="muted">"Add insights from an insight's page, or a text tile above."</p></div>
+                <p class="muted">"Add a saved insight or create one with “Add insight”, or add a text tile above."</p></div>
         })}
-        <TileGrid project dashboard=id tiles filters editable=can_edit reload refresh_all/>
+        <TileGrid project dashboard=id tiles filters editable=can_edit reload=state.reload refresh_all/>
+    }
+}
+
+/// "Add insight": pick a saved insight of the project to put on the
+/// dashboard, or create a new one that lands here once saved.
+#[component]
+fn AddInsight(
+    project: ProjectId,
+    dashboard: domain::DashboardId,
+    change: Action<DashboardChange, Result<(), crate::error::AppError>>,
+) -> impl IntoView {
+    // The saved insights load when the picker first opens.
+    let wanted = RwSignal::new(false);
+    let insights = LocalResource::new(move || {
+        let load = wanted.get();
+        async move {
+            if !load {
+                return Vec::new();
+            }
+            list_insights(project, InsightListQuery::default())
+                .await
+                .map(|list| list.insights)
+                .unwrap_or_default()
+        }
+    });
+    let choices = Signal::derive(move || {
+        insights
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|insight| Choice {
+                description: insight.description.clone(),
+                hint: Some(insight.kind().label().to_owned()),
+                ..Choice::new(insight.short_id.clone(), insight.display_name())
+            })
+            .collect::<Vec<_>>()
+    });
+    let pick = Callback::new(move |short_id: Option<String>| {
+        if let Some(short_id) = short_id {
+            change.dispatch(DashboardChange::AddInsight { short_id });
+        }
+    });
+    let create = paths::insight_new_on_dashboard(project, dashboard, &InsightQuery::default());
+    view! {
+        <Combobox choices current=None label="Add insight" placeholder="Add insight"
+            on_open=Callback::new(move |()| wanted.set(true)) on_pick=pick testid="add-insight"/>
+        <a class="btn btn-primary" href=create data-testid="new-insight-here">"New insight"</a>
     }
 }

@@ -19,7 +19,9 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 /// How many of each list the page shows.
+#[cfg(feature = "ssr")]
 const PROPERTIES_SHOWN: usize = 50;
+#[cfg(feature = "ssr")]
 const EVENTS_SHOWN: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,7 +62,12 @@ pub async fn load_event_definition(
         .await?;
     let recent = backend
         .events
-        .latest_events(&scope, Some(name.clone()), None, None, EVENTS_SHOWN)
+        .latest_events(
+            &scope,
+            &domain::explorer::EventsFilter::named(&name),
+            None,
+            EVENTS_SHOWN,
+        )
         .await?
         .items
         .into_iter()
@@ -101,7 +108,7 @@ pub fn EventDefinitionPage() -> impl IntoView {
     );
     view! {
         <main class="page">
-            <Tabs project=project_id.into() current="Events"/>
+            <Tabs project=project_id current="Events"/>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match page.await {

@@ -1,12 +1,16 @@
 //! The events explorer: a project's events, newest first, a page at a time,
-//! filtered by name and by one property.
+//! filtered by name, time range and any number of property filters.
 
 use crate::components::pager::{page_summary, pager_links};
 use crate::components::status::Loading;
 use crate::error::AppError;
+use crate::insights::api::{load_taxonomy, Taxonomy};
+use crate::insights::pickers::{EventPicker, FiltersEditor};
 use crate::projects::use_project_id;
 use chrono::{DateTime, Utc};
-use domain::paging::{Cursor, Page, AFTER};
+use domain::explorer::EventsFilter;
+use domain::insight::PropertyFilter;
+use domain::paging::{Page, AFTER};
 use domain::{paths, ProjectId};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -25,53 +29,21 @@ pub struct EventView {
     pub browser: Option<String>,
 }
 
-/// A filter on one property: `key = value`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventFilter {
-    pub event: Option<String>,
-    pub property: Option<String>,
-    pub value: Option<String>,
-}
-
-impl EventFilter {
-    /// The explorer's address with this filter, from the page after `after`.
-    pub fn link(&self, project: ProjectId, after: Option<&Cursor>) -> String {
-        let text = |value: &Option<String>| value.clone().unwrap_or_default();
-        paths::project_events_page(
-            project,
-            &text(&self.event),
-            &text(&self.property),
-            &text(&self.value),
-            after,
-        )
-    }
-}
-
-/// A page of the explorer: the newest matching events, or those after the
-/// cursor `after` (as the URL carries it).
-#[server(prefix = "/api", endpoint = "latest_events")]
+/// A page of the explorer: the newest events matching `filter`, or those
+/// after the cursor `after` (as the URL carries it).
+#[server(prefix = "/api", endpoint = "latest_events", input = leptos::server_fn::codec::Json)]
 pub async fn latest_events(
     project_id: ProjectId,
-    #[server(default)] filter: EventFilter,
+    #[server(default)] filter: EventsFilter,
     #[server(default)] after: Option<String>,
 ) -> Result<Page<EventView>, AppError> {
     /// How many events a page shows.
     const LIMIT: usize = 100;
-    let after = Cursor::parse_optional(after.as_deref())?;
+    let after = domain::paging::Cursor::parse_optional(after.as_deref())?;
     let (backend, scope) = crate::server::project_scope(project_id).await?;
-    let property = match (filter.property.filter(|p| !p.is_empty()), filter.value) {
-        (Some(key), Some(value)) => Some((key, value)),
-        _ => None,
-    };
     let rows = backend
         .events
-        .latest_events(
-            &scope,
-            filter.event.filter(|e| !e.is_empty()),
-            property,
-            after,
-            LIMIT,
-        )
+        .latest_events(&scope, &filter, after, LIMIT)
         .await?;
     Ok(rows.map(EventView::from))
 }
@@ -97,17 +69,20 @@ impl From<backend::events::EventRow> for EventView {
     }
 }
 
+/// The time ranges the explorer offers; the first is the default.
+const RANGES: [(&str, &str); 5] = [
+    ("", "All time"),
+    ("-1h", "Last hour"),
+    ("-24h", "Last 24 hours"),
+    ("-7d", "Last 7 days"),
+    ("-30d", "Last 30 days"),
+];
+
 #[component]
 pub fn EventsPage() -> impl IntoView {
     let project_id = use_project_id();
     let query = use_query_map();
-    let filter = move || {
-        query.with(|q| EventFilter {
-            event: q.get("event"),
-            property: q.get("property"),
-            value: q.get("value"),
-        })
-    };
+    let filter = Memo::new(move |_| query.with(|q| EventsFilter::from_query(|key| q.get(key))));
     let after = move || {
         query
             .with(|q| q.get(AFTER))
@@ -133,30 +108,12 @@ pub fn EventsPage() -> impl IntoView {
         }
     };
     let events = Resource::new(
-        move || (project_id.get(), filter(), after(), refresh.get()),
-        |(project, filter, after, _)| latest_events(project, filter, after),
+        move || (project_id.get(), filter.get(), after(), refresh.get()),
+        |(project, filter, after, _)| async move {
+            latest_events(project, filter.map_err(AppError::from)?, after).await
+        },
     );
-    let navigate = use_navigate();
-    let apply = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let form = event_target::<web_sys::HtmlFormElement>(&ev);
-        let field = |name: &str| {
-            form.elements()
-                .named_item(name)
-                .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(el).ok())
-                .map(|input| input.value())
-                .unwrap_or_default()
-        };
-        // A new filter starts again from the newest events.
-        let target = paths::project_events_page(
-            project_id.get_untracked(),
-            &field("event"),
-            &field("property"),
-            &field("value"),
-            None,
-        );
-        navigate(&target, Default::default());
-    };
+    let taxonomy = Resource::new(move || project_id.get(), load_taxonomy);
     view! {
         <Title text="Events · Huddle"/>
         <main class="page">
@@ -173,21 +130,12 @@ pub fn EventsPage() -> impl IntoView {
                     <button type="button" class="btn" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
                 </div>
             </div>
-            <form class="form form-inline card" on:submit=apply>
-                <label class="field">
-                    <span class="field-label">"Event"</span>
-                    <input type="text" name="event" placeholder="Any event" value=move || filter().event.unwrap_or_default()/>
-                </label>
-                <label class="field">
-                    <span class="field-label">"Property"</span>
-                    <input type="text" name="property" placeholder="e.g. $browser" value=move || filter().property.unwrap_or_default()/>
-                </label>
-                <label class="field">
-                    <span class="field-label">"equals"</span>
-                    <input type="text" name="value" value=move || filter().value.unwrap_or_default()/>
-                </label>
-                <button type="submit" class="btn btn-primary">"Filter"</button>
-            </form>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    let taxonomy = taxonomy.await.unwrap_or_default();
+                    view! { <ExplorerFilters current=filter.get().unwrap_or_default() taxonomy/> }
+                })}
+            </Transition>
             {move || (!arrived.with(Vec::is_empty)).then(|| view! {
                 <section class="card" data-testid="live-events">
                     <h2>"Just arrived"</h2>
@@ -198,9 +146,10 @@ pub fn EventsPage() -> impl IntoView {
                 <Transition fallback=Loading>
                     {move || Suspend::new(async move {
                         let project = project_id.get();
-                        let filter = filter();
+                        let current = filter.get().unwrap_or_default();
+                        let filtered = current != EventsFilter::default();
                         match events.await {
-                            Ok(page) if page.total == 0 => view! {
+                            Ok(page) if page.total == 0 && !filtered => view! {
                                 <div class="empty-state" data-testid="no-events">
                                     <h2>"No events yet"</h2>
                                     <p>"Send events with a PostHog SDK and this project's API key (see Project settings); they appear here within a second."</p>
@@ -208,19 +157,75 @@ pub fn EventsPage() -> impl IntoView {
                             }.into_any(),
                             Ok(page) => {
                                 let summary = page_summary(&page, "event", "events");
-                                let links = pager_links(&page, move |after| filter.link(project, after));
+                                let links = pager_links(&page, move |after| paths::project_events_page(project, &current, after));
                                 view! {
                                     {summary}
                                     <EventsTable events=page.items/>
                                     {links}
                                 }.into_any()
                             }
-                            Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                            Err(error) => view! { <p class="alert alert-error" role="alert" data-testid="explorer-problem">{error.to_string()}</p> }.into_any(),
                         }
                     })}
                 </Transition>
             </section>
         </main>
+    }
+}
+
+/// The explorer's filters: an event, a time range and property filters
+/// with the insights' operators. Each change is a new address (from the
+/// newest events again), so filters survive reloads and links.
+#[component]
+fn ExplorerFilters(current: EventsFilter, taxonomy: Taxonomy) -> impl IntoView {
+    let project_id = use_project_id();
+    let navigate = use_navigate();
+    let show = Callback::new(move |next: EventsFilter| {
+        navigate(
+            &paths::project_events_page(project_id.get_untracked(), &next, None),
+            Default::default(),
+        );
+    });
+    let change = |apply: fn(&mut EventsFilter, Option<String>)| {
+        let current = current.clone();
+        move |value: Option<String>| {
+            let mut next = current.clone();
+            apply(&mut next, value);
+            show.run(next);
+        }
+    };
+    let pick_event = Callback::new(change(|f, event| f.event = event));
+    let set_range = {
+        let change = change(|f, range| f.date_from = range);
+        move |ev: web_sys::Event| change(Some(event_target_value(&ev)).filter(|r| !r.is_empty()))
+    };
+    let set_filters = Callback::new({
+        let current = current.clone();
+        move |properties: Vec<PropertyFilter>| {
+            show.run(EventsFilter {
+                properties,
+                ..current.clone()
+            })
+        }
+    });
+    let from = current.date_from.clone().unwrap_or_default();
+    view! {
+        <section class="card explorer-filters" data-testid="explorer-filters">
+            <div class="inline-fields">
+                <EventPicker current=current.event.clone() events=taxonomy.events.clone() allow_all=true
+                    on_pick=pick_event testid="explorer-event"/>
+                <select class="input" aria-label="Time range" data-testid="explorer-range" on:change=set_range>
+                    {RANGES.into_iter().map(|(value, label)| view! {
+                        <option value=value selected=value == from>{label}</option>
+                    }).collect_view()}
+                    {(!RANGES.iter().any(|(value, _)| *value == from)).then(|| view! {
+                        <option value=from.clone() selected=true>{from.clone()}</option>
+                    })}
+                </select>
+            </div>
+            <FiltersEditor filters=current.properties.clone() taxonomy event=current.event.clone()
+                on_change=set_filters testid="explorer-filters-list"/>
+        </section>
     }
 }
 

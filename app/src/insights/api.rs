@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use domain::definitions::PropertyKind;
-use domain::insight::{Insight, InsightListQuery, QueryOutcome};
+use domain::insight::{Insight, InsightListQuery, PropertyScope, QueryOutcome};
 use domain::organization::Member;
 use domain::ProjectId;
 use leptos::prelude::*;
@@ -56,6 +56,37 @@ pub async fn load_taxonomy(project_id: ProjectId) -> Result<Taxonomy, AppError> 
             })
             .collect(),
     })
+}
+
+/// A value a property often has, and how many times it was seen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValueSuggestion {
+    pub value: String,
+    pub count: u64,
+}
+
+/// The values a property most often has lately (of `event`'s events when
+/// given), most frequent first: what the value picker suggests.
+#[server(prefix = "/api", endpoint = "property_values")]
+pub async fn property_values(
+    project_id: ProjectId,
+    scope: PropertyScope,
+    key: String,
+    #[server(default)] event: Option<String>,
+) -> Result<Vec<ValueSuggestion>, AppError> {
+    const SUGGESTED: usize = 20;
+    let (backend, project) = crate::server::project_scope(project_id).await?;
+    let values = backend
+        .events
+        .property_values(&project, scope, &key, event.as_deref(), None, SUGGESTED)
+        .await?;
+    Ok(values
+        .into_iter()
+        .map(|v| ValueSuggestion {
+            value: v.value,
+            count: v.count,
+        })
+        .collect())
 }
 
 /// Runs a query (JSON, as in permalinks) for the project.

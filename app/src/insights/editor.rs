@@ -3,14 +3,14 @@
 //! in the URL, so any unsaved state is a permalink).
 
 use super::api::{PickerItem, Taxonomy};
+use super::pickers::{EventPicker, FiltersEditor, PropertyPicker};
 use domain::definitions::PropertyKind;
-use domain::insight::naming::{event_label, property_label};
 use domain::insight::{
-    BreakdownFilter, Display, EventsNode, FilterValue, FunnelOrder, InsightKind, InsightQuery,
-    Interval, Math, Operator, PropertyFilter, PropertyScope, RetentionEntity, RetentionPeriod,
-    RetentionType, Scalar, WindowUnit, DEFAULT_BREAKDOWN_LIMIT, DEFAULT_DATE_FROM, DEFAULT_EVENT,
-    DEFAULT_FUNNEL_WINDOW, DEFAULT_RETENTION_INTERVALS, MAX_BREAKDOWN_LIMIT, MAX_FUNNEL_STEPS,
-    MAX_RETENTION_INTERVALS, MAX_SERIES, MIN_FUNNEL_STEPS,
+    BreakdownFilter, Display, EventsNode, FunnelOrder, InsightKind, InsightQuery, Interval, Math,
+    PropertyFilter, PropertyScope, RetentionEntity, RetentionPeriod, RetentionType, WindowUnit,
+    DEFAULT_BREAKDOWN_LIMIT, DEFAULT_DATE_FROM, DEFAULT_EVENT, DEFAULT_FUNNEL_WINDOW,
+    DEFAULT_RETENTION_INTERVALS, MAX_BREAKDOWN_LIMIT, MAX_FUNNEL_STEPS, MAX_RETENTION_INTERVALS,
+    MAX_SERIES, MIN_FUNNEL_STEPS,
 };
 use domain::Invalid;
 use leptos::prelude::*;
@@ -185,7 +185,7 @@ fn SeriesEditor(
                     }
                 });
                 let current = node.math_property.clone().map(|k| (PropertyScope::Event, k));
-                view! { <PropertySelect current properties=numeric.clone() none_label="Pick a numeric property" on_pick=pick testid=format!("math-property-{i}")/> }
+                view! { <PropertyPicker current properties=numeric.clone() none_label="Pick a numeric property" on_pick=pick testid=format!("math-property-{i}")/> }
             });
             let set_filters = Callback::new({
                 let query = query.clone();
@@ -209,12 +209,12 @@ fn SeriesEditor(
                 <li class="series-row" data-testid="series-row-editor">
                     <div class="series-line">
                         <span class="series-badge">{badge}</span>
-                        <EventSelect current=node.event.clone() events=taxonomy.events.clone() allow_all=is_trends on_pick=pick_event testid=format!("event-{i}")/>
+                        <EventPicker current=node.event.clone() events=taxonomy.events.clone() allow_all=is_trends on_pick=pick_event testid=format!("event-{i}")/>
                         {math}
                         {math_property}
                         {remove}
                     </div>
-                    <FiltersEditor filters=node.properties.clone() taxonomy=taxonomy.clone() on_change=set_filters testid=format!("series-filters-{i}")/>
+                    <FiltersEditor filters=node.properties.clone() taxonomy=taxonomy.clone() event=node.event.clone() on_change=set_filters testid=format!("series-filters-{i}")/>
                 </li>
             }
         })
@@ -337,13 +337,13 @@ fn RetentionEditor(
     view! {
         <section class="editor-section retention-sentence">
             <span>"People who did"</span>
-            <EventSelect current=Some(filter.target_entity.id.clone()) events=taxonomy.events.clone() allow_all=false on_pick=pick(false) testid="retention-target".to_owned()/>
+            <EventPicker current=Some(filter.target_entity.id.clone()) events=taxonomy.events.clone() allow_all=false on_pick=pick(false) testid="retention-target".to_owned()/>
             <select class="input" aria-label="Retention type" on:change=set_type>
                 <option value="recurring" selected={filter.retention_type == RetentionType::Recurring}>"recurringly"</option>
                 <option value="first_time" selected={filter.retention_type == RetentionType::FirstTime}>"for the first time"</option>
             </select>
             <span>"and came back to"</span>
-            <EventSelect current=Some(filter.returning_entity.id.clone()) events=taxonomy.events.clone() allow_all=false on_pick=pick(true) testid="retention-returning".to_owned()/>
+            <EventPicker current=Some(filter.returning_entity.id.clone()) events=taxonomy.events.clone() allow_all=false on_pick=pick(true) testid="retention-returning".to_owned()/>
             <span>"over"</span>
             <input class="input input-narrow" type="number" min="1" max=MAX_RETENTION_INTERVALS.to_string() value=filter.total_intervals.to_string() aria-label="Periods" on:change=set_intervals/>
             <select class="input" aria-label="Period" on:change=set_period>
@@ -399,7 +399,7 @@ fn BreakdownEditor(
         <section class="editor-section">
             <h3>"Breakdown by"</h3>
             <div class="inline-fields">
-                <PropertySelect current=selected properties=taxonomy.properties.clone() none_label="No breakdown" on_pick=pick testid="breakdown".to_owned()/>
+                <PropertyPicker current=selected properties=taxonomy.properties.clone() none_label="No breakdown" on_pick=pick testid="breakdown".to_owned()/>
                 {limit}
             </div>
         </section>
@@ -512,241 +512,3 @@ const DATE_PRESETS: [(&str, &str); 10] = [
     ("-1y", "Last year"),
     ("all", "All time"),
 ];
-
-/// Picks an event: verified ones first (✓), descriptions on hover.
-#[component]
-fn EventSelect(
-    current: Option<String>,
-    events: Vec<PickerItem>,
-    allow_all: bool,
-    on_pick: Callback<Option<String>>,
-    testid: String,
-) -> impl IntoView {
-    let mut names: Vec<PickerItem> = events;
-    if let Some(name) = &current {
-        if !names.iter().any(|e| &e.name == name) {
-            names.insert(
-                0,
-                PickerItem {
-                    name: name.clone(),
-                    description: String::new(),
-                    verified: false,
-                    kind: None,
-                    numeric: false,
-                },
-            );
-        }
-    }
-    let description = current
-        .as_ref()
-        .and_then(|c| names.iter().find(|e| &e.name == c))
-        .map(|e| e.description.clone())
-        .filter(|d| !d.is_empty());
-    let options = names
-        .into_iter()
-        .map(|e| {
-            let selected = current.as_deref() == Some(e.name.as_str());
-            let label = format!(
-                "{}{}",
-                if e.verified { "✓ " } else { "" },
-                event_label(Some(&e.name))
-            );
-            view! { <option value=e.name title=e.description selected=selected>{label}</option> }
-        })
-        .collect_view();
-    view! {
-        <span class="picker">
-            <select class="input" aria-label="Event" data-testid=testid
-                on:change=move |ev| {
-                    let value = event_target_value(&ev);
-                    on_pick.run((!value.is_empty()).then_some(value));
-                }>
-                {allow_all.then(|| view! { <option value="" selected=current.is_none()>"All events"</option> })}
-                {options}
-            </select>
-            {description.map(|d| view! { <span class="muted picker-description">{d}</span> })}
-        </span>
-    }
-}
-
-/// Picks an event or person property; the value encodes the scope.
-#[component]
-fn PropertySelect(
-    current: Option<(PropertyScope, String)>,
-    properties: Vec<PickerItem>,
-    none_label: &'static str,
-    on_pick: Callback<Option<(PropertyScope, String)>>,
-    testid: String,
-) -> impl IntoView {
-    let encode = |scope: PropertyScope, key: &str| {
-        format!(
-            "{}:{key}",
-            if scope == PropertyScope::Person {
-                "person"
-            } else {
-                "event"
-            }
-        )
-    };
-    let selected = current.as_ref().map(|(s, k)| encode(*s, k));
-    let group = |kind: PropertyKind, label: &'static str| {
-        let scope = if kind == PropertyKind::Person {
-            PropertyScope::Person
-        } else {
-            PropertyScope::Event
-        };
-        let items: Vec<PickerItem> = properties
-            .iter()
-            .filter(|p| p.kind == Some(kind))
-            .cloned()
-            .collect();
-        let selected = selected.clone();
-        (!items.is_empty()).then(|| view! {
-            <optgroup label=label>
-                {items.into_iter().map(|p| {
-                    let value = encode(scope, &p.name);
-                    let is_selected = selected.as_deref() == Some(value.as_str());
-                    let text = format!("{}{}", if p.verified { "✓ " } else { "" }, property_label(&p.name));
-                    view! { <option value=value title=p.description selected=is_selected>{text}</option> }
-                }).collect_view()}
-            </optgroup>
-        })
-    };
-    let missing = current.as_ref().filter(|(scope, key)| {
-        !properties.iter().any(|p| &p.name == key && (p.kind == Some(PropertyKind::Person)) == (*scope == PropertyScope::Person))
-    }).map(|(scope, key)| view! { <option value=encode(*scope, key) selected=true>{property_label(key)}</option> });
-    view! {
-        <select class="input" aria-label="Property" data-testid=testid
-            on:change=move |ev| {
-                let value = event_target_value(&ev);
-                let picked = value.split_once(':').map(|(scope, key)| {
-                    let scope = if scope == "person" { PropertyScope::Person } else { PropertyScope::Event };
-                    (scope, key.to_owned())
-                });
-                on_pick.run(picked);
-            }>
-            <option value="" selected=current.is_none()>{none_label}</option>
-            {missing}
-            {group(PropertyKind::Event, "Event properties")}
-            {group(PropertyKind::Person, "Person properties")}
-        </select>
-    }
-}
-
-/// Property filters: property, operator, value; added and removed in place.
-#[component]
-fn FiltersEditor(
-    filters: Vec<PropertyFilter>,
-    taxonomy: Taxonomy,
-    on_change: Callback<Vec<PropertyFilter>>,
-    #[prop(into)] testid: String,
-) -> impl IntoView {
-    let rows = filters
-        .iter()
-        .enumerate()
-        .map(|(i, filter)| {
-            let change = |apply: Box<dyn Fn(&mut PropertyFilter, String)>| {
-                let filters = filters.clone();
-                move |ev: web_sys::Event| {
-                    let mut next = filters.clone();
-                    apply(&mut next[i], event_target_value(&ev));
-                    on_change.run(next);
-                }
-            };
-            let pick = Callback::new({
-                let filters = filters.clone();
-                move |picked: Option<(PropertyScope, String)>| {
-                    let mut next = filters.clone();
-                    match picked {
-                        Some((scope, key)) => {
-                            next[i].scope = scope;
-                            next[i].key = key;
-                        }
-                        None => {
-                            next.remove(i);
-                        }
-                    }
-                    on_change.run(next);
-                }
-            });
-            let numeric = taxonomy.properties.iter().any(|p| p.name == filter.key && p.numeric);
-            let set_operator = change(Box::new(|f, value| {
-                f.operator = Operator::parse(&value).unwrap_or_default();
-                if !f.operator.takes_value() {
-                    f.value = None;
-                }
-            }));
-            let set_value = change(Box::new(move |f, value| f.value = parse_value(&value, numeric || f.operator.is_numeric())));
-            let remove = {
-                let filters = filters.clone();
-                move |_| {
-                    let mut next = filters.clone();
-                    next.remove(i);
-                    on_change.run(next);
-                }
-            };
-            let value_text = filter.values().iter().map(Scalar::as_text).collect::<Vec<_>>().join(", ");
-            view! {
-                <li class="filter-row" data-testid="filter-row">
-                    <PropertySelect current=Some((filter.scope, filter.key.clone())) properties=taxonomy.properties.clone() none_label="(remove)" on_pick=pick testid=format!("filter-property-{i}")/>
-                    <select class="input" aria-label="Operator" data-testid=format!("filter-operator-{i}") on:change=set_operator>
-                        {Operator::ALL.into_iter().map(|o| view! { <option value=o.as_str() selected={o == filter.operator}>{o.label()}</option> }).collect_view()}
-                    </select>
-                    {filter.operator.takes_value().then(|| view! {
-                        <input class="input" aria-label="Value" placeholder="value, or several separated by commas" value=value_text data-testid=format!("filter-value-{i}") on:change=set_value/>
-                    })}
-                    <button type="button" class="btn btn-ghost btn-small" aria-label="Remove filter" on:click=remove>"✕"</button>
-                </li>
-            }
-        })
-        .collect_view();
-    let add = {
-        let filters = filters.clone();
-        let first = taxonomy.properties.first().map(|p| {
-            (
-                if p.kind == Some(PropertyKind::Person) {
-                    PropertyScope::Person
-                } else {
-                    PropertyScope::Event
-                },
-                p.name.clone(),
-            )
-        });
-        move |_| {
-            let (scope, key) = first
-                .clone()
-                .unwrap_or((PropertyScope::Event, "$browser".into()));
-            let mut next = filters.clone();
-            // "is set" needs no value, so the new filter is valid at once.
-            next.push(PropertyFilter {
-                key,
-                value: None,
-                operator: Operator::IsSet,
-                scope,
-            });
-            on_change.run(next);
-        }
-    };
-    view! {
-        <ul class="filter-list" data-testid=testid>{rows}</ul>
-        <button type="button" class="btn btn-ghost btn-small" on:click=add>"+ Add filter"</button>
-    }
-}
-
-/// A typed filter value: commas separate several; numbers when numeric.
-fn parse_value(text: &str, numeric: bool) -> Option<FilterValue> {
-    let scalars: Vec<Scalar> = text
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(|t| match (numeric, t.parse::<f64>()) {
-            (true, Ok(n)) => Scalar::Number(n),
-            _ => Scalar::Text(t.to_owned()),
-        })
-        .collect();
-    match scalars.len() {
-        0 => None,
-        1 => scalars.into_iter().next().map(FilterValue::One),
-        _ => Some(FilterValue::Many(scalars)),
-    }
-}

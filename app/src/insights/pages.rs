@@ -58,14 +58,26 @@ pub fn NewInsightPage() -> impl IntoView {
         move || (project_id.get(), query.get().to_json(), refresh.get()),
         |(project, json, refresh)| run_insight(project, json, refresh),
     );
-    let path = move |q: &InsightQuery| paths::insight_new(project_id.get_untracked(), q);
+    // Opened from a dashboard's "New insight": saving puts it there.
+    let params = use_query_map();
+    let add_to = Memo::new(move |_| {
+        params
+            .with(|p| p.get(paths::DASHBOARD))
+            .and_then(|d| d.parse::<DashboardId>().ok())
+    });
+    let path = move |q: &InsightQuery| match add_to.get_untracked() {
+        Some(dashboard) => {
+            paths::insight_new_on_dashboard(project_id.get_untracked(), dashboard, q)
+        }
+        None => paths::insight_new(project_id.get_untracked(), q),
+    };
     view! {
         <Title text="New insight · Huddle"/>
         <main class="page insight-page">
             {move || matches!(from_url.get(), Some(Err(_))).then(|| view! {
                 <div class="alert" role="alert">"This link's insight could not be read, so a new trend is shown instead."</div>
             })}
-            <Workbench query refresh taxonomy outcome path saved=None/>
+            <Workbench query refresh taxonomy outcome path saved=None add_to=add_to.get_untracked()/>
         </main>
     }
 }
@@ -117,7 +129,7 @@ pub fn EditInsightPage() -> impl IntoView {
                             view! { <Redirect path=to/> }.into_any()
                         }
                         Ok(insight) => view! {
-                            <Workbench query refresh taxonomy outcome path saved=Some(insight)/>
+                            <Workbench query refresh taxonomy outcome path saved=Some(insight) add_to=None/>
                         }.into_any(),
                     }
                 })}
@@ -135,6 +147,8 @@ fn Workbench(
     outcome: Resource<Result<QueryOutcome, AppError>>,
     path: impl Fn(&InsightQuery) -> String + Copy + Send + Sync + 'static,
     saved: Option<Insight>,
+    /// The dashboard a new insight goes onto once saved.
+    add_to: Option<DashboardId>,
 ) -> impl IntoView {
     let project_id = use_project_id();
     let navigate = use_navigate();
@@ -152,12 +166,30 @@ fn Workbench(
     let save = ServerAction::<SaveInsight>::new();
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(insight)) = save.value().get() {
+        let Some(Ok(insight)) = save.value().get() else {
+            return;
+        };
+        let Some(dashboard) = add_to else {
             navigate(
                 &paths::insight(insight.project_id, &insight.short_id),
                 Default::default(),
             );
-        }
+            return;
+        };
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let project = insight.project_id;
+            let added = DashboardChange::AddInsight {
+                short_id: insight.short_id.clone(),
+            };
+            // Saved either way; if the dashboard refuses, the insight's own
+            // page says where it is.
+            let to = match change_dashboard(project, dashboard, added).await {
+                Ok(()) => paths::dashboard(project, dashboard),
+                Err(_) => paths::insight(project, &insight.short_id),
+            };
+            navigate(&to, Default::default());
+        });
     });
     let save_error = Signal::derive(move || match save.value().get() {
         Some(Err(error)) => Some(error.to_string()),
@@ -169,6 +201,7 @@ fn Workbench(
         .as_ref()
         .and_then(|s| s.name.clone())
         .unwrap_or_default();
+    let typed_name = RwSignal::new(name.clone());
     let description = saved
         .as_ref()
         .map(|s| s.description.clone())
@@ -210,7 +243,14 @@ fn Workbench(
         }>
             <p class="eyebrow">{heading}</p>
             <input class="input insight-name-input" name="name" aria-label="Name" value=name
-                placeholder=move || derived_name(&query.get()) data-testid="insight-name-input"/>
+                placeholder=move || derived_name(&query.get()) data-testid="insight-name-input"
+                on:input=move |ev| typed_name.set(event_target_value(&ev))/>
+            // An empty name is allowed: say what the insight is called then.
+            {move || typed_name.with(|n| n.trim().is_empty()).then(|| view! {
+                <p class="muted small" data-testid="automatic-name-hint">
+                    "No name: it is called “" {derived_name(&query.get())} "”, a name that follows the query as it changes."
+                </p>
+            })}
             <div class="inline-fields">
                 <input class="input" name="description" aria-label="Description" placeholder="Description (optional)" value=description/>
                 <input class="input" name="tags" aria-label="Tags" placeholder="Tags, separated by commas" value=tags/>

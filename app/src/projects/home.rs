@@ -1,7 +1,7 @@
 use super::first_event::{InstallHelp, SendFirstEvent};
 use super::{use_project_id, with_project};
 use crate::components::status::Loading;
-use crate::dashboards::{DashboardView, LoadedDashboard};
+use crate::dashboards::{DashboardState, DashboardView, LoadedDashboard};
 use crate::error::AppError;
 use crate::organization::{project_members, MembersList};
 use domain::home::HomeActivity;
@@ -44,7 +44,7 @@ pub async fn load_home(project_id: ProjectId) -> Result<HomeData, AppError> {
 
 /// The primary dashboard and what the team has been looking at.
 #[component]
-fn HomeActivityView(data: HomeData, project: ProjectId, reload: RwSignal<u32>) -> impl IntoView {
+fn HomeActivityView(data: HomeData, project: ProjectId, state: DashboardState) -> impl IntoView {
     let HomeData {
         activity,
         primary,
@@ -61,7 +61,7 @@ fn HomeActivityView(data: HomeData, project: ProjectId, reload: RwSignal<u32>) -
     let primary = primary.map(|view| {
         view! {
             <section class="home-dashboard" data-testid="home-dashboard">
-                <LoadedDashboard view reload/>
+                <LoadedDashboard view state/>
             </section>
         }
     });
@@ -109,9 +109,9 @@ fn HomeActivityView(data: HomeData, project: ProjectId, reload: RwSignal<u32>) -
 pub fn ProjectHome() -> impl IntoView {
     let project_id = use_project_id();
     let team = Resource::new(move || project_id.get(), project_members);
-    let reload = RwSignal::new(0u32);
+    let state = DashboardState::default();
     let activity = Resource::new(
-        move || (project_id.get(), reload.get()),
+        move || (project_id.get(), state.reload.get()),
         |(project, _)| load_home(project),
     );
     with_project(move |ctx| {
@@ -135,7 +135,7 @@ pub fn ProjectHome() -> impl IntoView {
                 </div>
                 <Transition fallback=Loading>
                     {move || Suspend::new(async move {
-                        activity.await.map(|data| view! { <HomeActivityView data project=project_id.get_untracked() reload/> })
+                        activity.await.map(|data| view! { <HomeActivityView data project=project_id.get_untracked() state/> })
                     })}
                 </Transition>
                 <div class="grid-2">

@@ -18,7 +18,7 @@ mod versions;
 
 pub(crate) use interrupt::{run_interruptible, TimedOut};
 
-pub use read::{EventRow, PersonRow};
+pub use read::{EventRow, PersonRow, ValueCount};
 pub use schema::{Migration, MIGRATIONS};
 pub use versions::DataVersions;
 
@@ -75,10 +75,13 @@ impl EventsStore {
     }
 
     /// Runs `f` on its own connection off the async threads.
-    pub(crate) async fn with_connection<T: Send + 'static>(
+    pub(crate) async fn with_connection<T: Send + 'static, E: Send + 'static>(
         &self,
-        f: impl FnOnce(&Connection) -> duckdb::Result<T> + Send + 'static,
-    ) -> Result<T> {
+        f: impl FnOnce(&Connection) -> std::result::Result<T, E> + Send + 'static,
+    ) -> Result<T>
+    where
+        Error: From<E>,
+    {
         let connection = self.connect()?;
         Ok(tokio::task::spawn_blocking(move || f(&connection)).await??)
     }

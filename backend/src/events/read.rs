@@ -1,8 +1,12 @@
 //! Reading events and persons back.
 
 use super::EventsStore;
-use crate::{ProjectScope, Result};
+use crate::insights::filters;
+use crate::insights::sql::{contains_ignoring_case, person_joins, property_text, PersonNeed, Sql};
+use crate::{Error, ProjectScope, Result};
 use chrono::{DateTime, NaiveDateTime, Utc};
+use domain::explorer::EventsFilter;
+use domain::insight::PropertyScope;
 use domain::paging::{Cursor, Page};
 use duckdb::{Connection, ToSql};
 use serde_json::{Map, Value};
@@ -38,28 +42,30 @@ const EVENT_COLUMNS: &str = "e.uuid::VARCHAR, e.event, e.distinct_id,
 const EVENTS_WITH_PERSONS: &str = "events e
         LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id";
 
-/// The events explorer's list. Filters: the project, an event name (twice)
-/// and a JSON path (twice) with the value it must equal.
+/// The events explorer's list: events with their current person.
 const EVENTS: Keyset = Keyset {
     columns: EVENT_COLUMNS,
-    from: EVENTS_WITH_PERSONS,
-    matches: "e.project_id = ? AND (? IS NULL OR e.event = ?)
-        AND (? IS NULL OR json_extract_string(e.properties, ?) = ?)",
     at: "e.timestamp",
     id: "e.uuid",
 };
 
-/// The persons list. Filters: the project and a search pattern (three times).
+/// The persons list.
 const PERSONS: Keyset = Keyset {
     columns: PERSON_COLUMNS,
-    from: "persons p",
-    matches: "p.project_id = ?
-        AND (? IS NULL OR p.properties::VARCHAR ILIKE ? OR EXISTS (
-             SELECT 1 FROM person_distinct_ids d WHERE d.project_id = p.project_id
-             AND d.person_id = p.id AND d.distinct_id ILIKE ?))",
     at: "p.created_at",
     id: "p.id",
 };
+
+/// How many of the latest events (or persons) value suggestions are counted
+/// over: enough for the common values, bounded for a large project.
+const VALUE_SAMPLE: i64 = 100_000;
+
+/// A value a property has, and how many times it was seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueCount {
+    pub value: String,
+    pub count: u64,
+}
 
 fn person_row(row: &duckdb::Row<'_>) -> duckdb::Result<PersonRow> {
     let ids: duckdb::types::Value = row.get(4)?;
@@ -95,32 +101,116 @@ fn object(text: Option<String>) -> Map<String, Value> {
 }
 
 impl EventsStore {
-    /// A page of a project's events, newest first (ties broken by UUID,
-    /// descending), optionally only those of one name and with one property
-    /// equal to a value: up to `limit` events after the cursor `after`, or
-    /// the newest without one, with the count of all that match.
+    /// A page of a project's events matching `filter`, newest first (ties
+    /// broken by UUID, descending): up to `limit` events after the cursor
+    /// `after`, or the newest without one, with the count of all that match.
     pub async fn latest_events(
         &self,
         scope: &ProjectScope,
-        event: Option<String>,
-        property: Option<(String, String)>,
+        filter: &EventsFilter,
         after: Option<Cursor>,
         limit: usize,
     ) -> Result<Page<EventRow>> {
-        let project = scope.project_id().get();
-        let (path, value) = match property {
-            Some((key, value)) => (Some(json_path(&key)), Some(value)),
-            None => (None, None),
+        filter.validate()?;
+        let (from, until) = filter.span(scope.time_zone().tz(), Utc::now())?;
+        let need = if filters::reads_persons(&filter.properties) {
+            PersonNeed::Properties
+        } else {
+            PersonNeed::Id
         };
+        let source = format!("events e{}", person_joins(need));
+        let mut matches = Sql::default();
+        matches
+            .push("e.project_id = ")
+            .bind(scope.project_id().get())
+            .push(" AND e.timestamp < ")
+            .bind_time(until);
+        if let Some(from) = from {
+            matches.push(" AND e.timestamp >= ").bind_time(from);
+        }
+        if let Some(event) = &filter.event {
+            matches.push(" AND e.event = ").bind(event.clone());
+        }
+        matches
+            .push(" AND ")
+            .append(filters::all_of(&filter.properties));
+        let properties = filter.properties.clone();
         let limit = limit.max(1);
         let after = after.map(|cursor| (cursor.at().naive_utc(), cursor.id().to_owned()));
         let found = self
             .with_connection(move |db| {
-                let filters: [&dyn ToSql; 6] = [&project, &event, &event, &path, &path, &value];
-                EVENTS.read(db, &filters, after, limit, event_row)
+                filters::check_patterns(db, &properties)?;
+                Ok::<_, Error>(EVENTS.read(db, &source, &matches, after, limit, event_row)?)
             })
             .await?;
         found.into_page(limit, |row| (row.timestamp, &row.uuid))
+    }
+
+    /// The values `key` most often has, most frequent first (ties by value),
+    /// with how often each was seen: among the project's events of the last
+    /// 30 days (of `event` when given) for an event property, among its
+    /// persons for a person property; only values containing `search`
+    /// (ignoring case) when given. Counted over the latest 100,000 events or
+    /// persons that have the property.
+    pub async fn property_values(
+        &self,
+        scope: &ProjectScope,
+        property: PropertyScope,
+        key: &str,
+        event: Option<&str>,
+        search: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<ValueCount>> {
+        let value = property_text(property, key);
+        let mut sample = Sql::default();
+        match property {
+            PropertyScope::Event => {
+                sample
+                    .push(&format!(
+                        "SELECT {value} AS value FROM events e WHERE e.project_id = "
+                    ))
+                    .bind(scope.project_id().get())
+                    .push(" AND e.timestamp >= ")
+                    .bind_time(Utc::now() - chrono::Duration::days(30));
+                if let Some(event) = event {
+                    sample.push(" AND e.event = ").bind(event.to_owned());
+                }
+            }
+            PropertyScope::Person => {
+                sample
+                    .push(&format!(
+                        "SELECT {value} AS value FROM persons p WHERE p.project_id = "
+                    ))
+                    .bind(scope.project_id().get());
+            }
+        }
+        sample.push(&format!(" AND {value} IS NOT NULL"));
+        if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
+            sample.push(" AND ").append(contains_ignoring_case(
+                &value,
+                Sql::bound(search.to_owned()),
+            ));
+        }
+        let newest = match property {
+            PropertyScope::Event => "e.timestamp",
+            PropertyScope::Person => "p.created_at",
+        };
+        let mut sql = Sql::default();
+        sql.push("SELECT value, COUNT(*) AS seen FROM (")
+            .append(sample)
+            .push(&format!(" ORDER BY {newest} DESC LIMIT "))
+            .bind(VALUE_SAMPLE)
+            .push(") GROUP BY value ORDER BY seen DESC, value LIMIT ")
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX));
+        self.with_connection(move |db| {
+            sql.rows(db, |row| {
+                Ok(ValueCount {
+                    value: row.get(0)?,
+                    count: row.get::<_, i64>(1)? as u64,
+                })
+            })
+        })
+        .await
     }
 
     /// Events stored after `after` (the moment of an earlier write), oldest
@@ -156,7 +246,7 @@ impl EventsStore {
                     event
                 })
                 .collect();
-            Ok((events, newest))
+            Ok::<_, duckdb::Error>((events, newest))
         })
         .await
     }
@@ -172,16 +262,27 @@ impl EventsStore {
         after: Option<Cursor>,
         limit: usize,
     ) -> Result<Page<PersonRow>> {
-        let project = scope.project_id().get();
-        let pattern = search
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| format!("%{}%", s.trim()));
+        let mut matches = Sql::default();
+        matches
+            .push("p.project_id = ")
+            .bind(scope.project_id().get());
+        if let Some(search) = search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let pattern = format!("%{search}%");
+            matches
+                .push(" AND (p.properties::VARCHAR ILIKE ")
+                .bind(pattern.clone())
+                .push(
+                    " OR EXISTS (SELECT 1 FROM person_distinct_ids d WHERE d.project_id = p.project_id
+                     AND d.person_id = p.id AND d.distinct_id ILIKE ",
+                )
+                .bind(pattern)
+                .push("))");
+        }
         let limit = limit.max(1);
         let after = after.map(|cursor| (cursor.at().naive_utc(), cursor.id().to_owned()));
         let found = self
             .with_connection(move |db| {
-                let filters: [&dyn ToSql; 4] = [&project, &pattern, &pattern, &pattern];
-                PERSONS.read(db, &filters, after, limit, person_row)
+                PERSONS.read(db, "persons p", &matches, after, limit, person_row)
             })
             .await?;
         found.into_page(limit, |row| (row.created_at, &row.id))
@@ -319,11 +420,6 @@ impl EventsStore {
     }
 }
 
-/// A JSON path to one top-level key, whatever characters the key holds.
-fn json_path(key: &str) -> String {
-    format!("$.\"{}\"", key.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
 fn text_list(value: duckdb::types::Value) -> Vec<String> {
     match value {
         duckdb::types::Value::List(items) => items
@@ -343,10 +439,6 @@ fn text_list(value: duckdb::types::Value) -> Vec<String> {
 struct Keyset {
     /// What a row is read from.
     columns: &'static str,
-    /// The table, aliased, with its joins.
-    from: &'static str,
-    /// The condition of the list, its filters as parameters.
-    matches: &'static str,
     /// The ordering: a TIMESTAMP column and a UUID column.
     at: &'static str,
     id: &'static str,
@@ -366,21 +458,21 @@ impl Keyset {
     /// Up to `limit` (plus one) rows after `after`, the count of rows before
     /// them and of all, and where the page before begins: in one transaction,
     /// so the counts agree with the rows while events arrive.
+    /// `from` is the table, aliased, with its joins (our own SQL);
+    /// `matches` the list's condition with its parameters.
     fn read<T>(
         &self,
         db: &Connection,
-        filters: &[&dyn ToSql],
+        from: &str,
+        matches: &Sql,
         after: Option<(NaiveDateTime, String)>,
         limit: usize,
         row: impl FnMut(&duckdb::Row<'_>) -> duckdb::Result<T>,
     ) -> duckdb::Result<Found<T>> {
-        let Keyset {
-            columns,
-            from,
-            matches,
-            at,
-            id,
-        } = self;
+        let Keyset { columns, at, id } = self;
+        let filters: Vec<&dyn ToSql> = matches.params.iter().map(|v| v as &dyn ToSql).collect();
+        let filters = &filters[..];
+        let matches = &matches.text;
         let (moment, uuid) = match &after {
             Some((moment, uuid)) => (Some(*moment), Some(uuid.clone())),
             None => (None, None),

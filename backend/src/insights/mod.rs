@@ -68,12 +68,12 @@
 
 mod breakdown;
 mod cache;
-mod filters;
+pub(crate) mod filters;
 mod funnels;
 mod limits;
 mod retention;
 mod source;
-mod sql;
+pub(crate) mod sql;
 mod trends;
 
 use cache::CacheKey;

@@ -128,6 +128,41 @@ impl DateBound {
         Ok((from, to))
     }
 
+    /// The instants `range` spans exactly, not rounded out to periods: from
+    /// its start (`None` for `all`) until its end, now when it has none. A
+    /// date as the end means through the end of that day.
+    pub fn span(
+        range: &DateRange,
+        time_zone: Tz,
+        now: DateTime<Utc>,
+    ) -> Result<(Option<DateTime<Utc>>, DateTime<Utc>), Invalid> {
+        let (from, to) = Self::parse_range(range)?;
+        let now_local = now.with_timezone(&time_zone).naive_local();
+        let from = match from {
+            Self::All => None,
+            bound => Some(utc(time_zone, bound.local(now_local, None)?)),
+        };
+        let to = match to {
+            None => now,
+            Some(Self::Date(date)) => utc(
+                time_zone,
+                step(
+                    date.and_hms_opt(0, 0, 0).expect("midnight exists"),
+                    Interval::Day,
+                    1,
+                ),
+            ),
+            Some(bound) => utc(time_zone, bound.local(now_local, None)?),
+        };
+        if from.is_some_and(|from| from >= to) {
+            return Err(Invalid::new(
+                "dateRange",
+                "The range ends before it starts.",
+            ));
+        }
+        Ok((from, to))
+    }
+
     /// The local moment this bound names, given now (local) and, for `all`,
     /// the first event's local time; an error when that is outside the
     /// supported years.

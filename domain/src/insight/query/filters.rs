@@ -12,7 +12,7 @@ const MAX_REGEX_NESTING: u32 = 20;
 
 /// Checks a list of filters, answering for `field` (`properties` for the
 /// query's own, `series` for a series' or step's).
-pub(super) fn validate_filters(filters: &[PropertyFilter], field: &str) -> Result<(), Invalid> {
+pub fn validate_filters(filters: &[PropertyFilter], field: &str) -> Result<(), Invalid> {
     if filters.len() > MAX_FILTERS {
         return Err(Invalid::new(
             field,
