@@ -1,5 +1,5 @@
 import { Browser, expect, Locator, Page, test } from "@playwright/test";
-import { open, PASSWORD, pick, projectIdOf, signUp, uniqueEmail, waitForHydration } from "./support";
+import { open, PASSWORD, pick, projectIdOf, projectToken, signUp, uniqueEmail, waitForHydration } from "./support";
 
 // Tall enough that a dashboard's first rows of tiles fit without scrolling.
 test.use({ viewport: { width: 1280, height: 1400 } });
@@ -269,4 +269,34 @@ test("a dashboard adds a saved insight found by typing, or a new one made from i
   await expect(page).toHaveURL(new RegExp(`/project/${project}/dashboard/\\d+$`));
   await expect(page.getByTestId("tile")).toHaveCount(2);
   await expect(page.getByTestId("tile").filter({ hasText: "Made for growth" })).toBeVisible();
+});
+
+test("a tile shows its chart or its table, either filling the tile, and the chart follows the tile's size", async ({ page }) => {
+  const project = await signUp(page, { name: "Sam", email: uniqueEmail("sam"), organization: "Sizes Org" });
+  const key = await projectToken(page, project);
+  const batch = Array.from({ length: 6 }, (_, i) => ({ event: "$pageview", distinct_id: `v${i}` }));
+  expect((await page.request.post("/batch", { data: { api_key: key, batch } })).ok()).toBeTruthy();
+  await newDashboard(page, project, "Sizes");
+  await pick(page, "add-insight", "Page views", "page vi");
+  const tile = page.getByTestId("tile");
+  const canvas = tile.locator("canvas").first();
+  await expect(canvas).toBeVisible();
+  await expect(tile.getByTestId("results-table")).toHaveCount(0);
+  const before = (await canvas.boundingBox())!;
+
+  // Three rows taller: the chart grows with the tile.
+  const corner = (await tile.getByTestId("tile-resize").boundingBox())!;
+  await page.mouse.move(corner.x + 5, corner.y + 5);
+  await page.mouse.down();
+  await page.mouse.move(corner.x + 5, corner.y + 5 + 3 * 72, { steps: 8 });
+  await page.mouse.up();
+  await expect.poll(async () => (await canvas.boundingBox())!.height).toBeGreaterThan(before.height + 150);
+
+  // The numbers instead of the chart, and back.
+  await tile.getByTestId("tile-parts").click();
+  await expect(tile.getByTestId("results-table")).toBeVisible();
+  await expect(tile.locator("canvas")).toHaveCount(0);
+  await tile.getByTestId("tile-parts").click();
+  await expect(tile.locator("canvas").first()).toBeVisible();
+  await expect(tile.getByTestId("results-table")).toHaveCount(0);
 });

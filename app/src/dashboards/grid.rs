@@ -5,7 +5,7 @@
 
 use super::api::{change_dashboard, tile_result, DashboardChange, DashboardFilters, TileView};
 use crate::error::AppError;
-use crate::insights::{Freshness, InsightResults};
+use crate::insights::{Freshness, InsightResults, ResultParts};
 use domain::dashboard::{
     compact, move_tile, DashboardId, TileContent, TileId, TileLayout, GRID_COLUMNS,
 };
@@ -142,17 +142,30 @@ pub fn TileGrid(
                 });
             };
             let refresh_one = RwSignal::new(0u32);
+            // A tile shows its chart or, at a click, its numbers: either one
+            // fills the tile, whatever its size.
+            let numbers = RwSignal::new(false);
             let text_html = view.text_html;
             let (title, body, refreshable) = match (view.tile.content, view.outcome) {
                 (TileContent::Insight(insight), outcome) => {
                     let display = insight.query.display();
+                    let charted = !matches!(display, Display::BoldNumber | Display::ActionsTable);
                     let title = view! {
                         <a href=paths::insight(project, &insight.short_id) class="tile-title">{insight.display_name().to_owned()}</a>
+                        {charted.then(|| view! {
+                            <button type="button" class="btn btn-ghost btn-small" data-testid="tile-parts"
+                                aria-pressed=move || numbers.get().to_string()
+                                on:pointerdown=|ev| ev.stop_propagation()
+                                on:click=move |_| numbers.update(|n| *n = !*n)>
+                                {move || if numbers.get() { "Chart" } else { "Table" }}
+                            </button>
+                        })}
                     }
                     .into_any();
+                    let parts = Signal::derive(move || if numbers.get() { ResultParts::Numbers } else { ResultParts::Chart });
                     let body = view! {
                         <InsightTileResult project dashboard tile=id filters=filters.get_value()
-                            initial=outcome display refresh_all refresh_one/>
+                            initial=outcome display parts refresh_all refresh_one/>
                     }
                     .into_any();
                     (title, body, true)
@@ -204,6 +217,7 @@ fn InsightTileResult(
     filters: DashboardFilters,
     initial: Option<Result<QueryOutcome, AppError>>,
     display: Display,
+    parts: Signal<ResultParts>,
     refresh_all: RwSignal<u32>,
     refresh_one: RwSignal<u32>,
 ) -> impl IntoView {
@@ -239,7 +253,7 @@ fn InsightTileResult(
             {move || match outcome.get() {
                 Some(Ok(outcome)) => view! {
                     <Freshness outcome=outcome.clone()/>
-                    <InsightResults outcome display chart_id=chart_id.clone()/>
+                    <InsightResults outcome display chart_id=chart_id.clone() parts=parts.get()/>
                 }
                 .into_any(),
                 Some(Err(error)) => view! { <p class="alert alert-error">{error.to_string()}</p> }.into_any(),

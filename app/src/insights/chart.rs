@@ -141,8 +141,9 @@ pub fn InsightChart(id: String, result: InsightResult, display: Display) -> impl
                 // A chart drawn here before would merge the new option into its
                 // own and keep series the result no longer has.
                 echarts::dispose(&id);
-                if let Err(err) = charming::WasmRenderer::new_opt(None, None).render(&id, &chart) {
-                    leptos::logging::error!("cannot draw the chart: {err:?}");
+                match charming::WasmRenderer::new_opt(None, None).render(&id, &chart) {
+                    Ok(_) => echarts::follow_size(&id),
+                    Err(err) => leptos::logging::error!("cannot draw the chart: {err:?}"),
                 }
             });
         });
@@ -167,15 +168,53 @@ mod echarts {
     extern "C" {
         #[wasm_bindgen(js_namespace = echarts, js_name = dispose)]
         fn dispose_element(element: &web_sys::Element);
+
+        /// A drawn chart.
+        type Instance;
+        #[wasm_bindgen(js_namespace = echarts, js_name = getInstanceByDom)]
+        fn instance_of(element: &web_sys::Element) -> Option<Instance>;
+        #[wasm_bindgen(method)]
+        fn resize(this: &Instance);
+    }
+
+    thread_local! {
+        /// One observer for every chart of the page: a chart whose element
+        /// changes size (a resized tile or window) is drawn again to fit.
+        static RESIZER: Option<web_sys::ResizeObserver> = {
+            let on_resize = Closure::<dyn Fn(js_sys::Array)>::new(|entries: js_sys::Array| {
+                for entry in entries.iter() {
+                    let entry: web_sys::ResizeObserverEntry = entry.unchecked_into();
+                    if let Some(chart) = instance_of(&entry.target()) {
+                        chart.resize();
+                    }
+                }
+            });
+            let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
+            // The observer lives as long as the page.
+            on_resize.forget();
+            observer
+        };
+    }
+
+    fn element(id: &str) -> Option<web_sys::Element> {
+        web_sys::window()?.document()?.get_element_by_id(id)
     }
 
     /// Drops the chart drawn in the element `id`, if any.
     pub fn dispose(id: &str) {
-        let element = web_sys::window()
-            .and_then(|window| window.document())
-            .and_then(|document| document.get_element_by_id(id));
-        if let Some(element) = element {
+        if let Some(element) = element(id) {
             dispose_element(&element);
+        }
+    }
+
+    /// Keeps the chart in the element `id` the size of that element.
+    pub fn follow_size(id: &str) {
+        if let Some(element) = element(id) {
+            RESIZER.with(|observer| {
+                if let Some(observer) = observer {
+                    observer.observe(&element);
+                }
+            });
         }
     }
 

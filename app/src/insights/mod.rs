@@ -10,4 +10,4 @@ pub(crate) mod pickers;
 mod results;
 
 pub use pages::{EditInsightPage, InsightPage, InsightsListPage, NewInsightPage};
-pub use results::{Freshness, InsightResults};
+pub use results::{Freshness, InsightResults, ResultParts};

@@ -1,7 +1,7 @@
 //! An insight's result on the page: chart, big number or tables, the
 //! numbers themselves (rendered on the server), and how fresh they are.
 
-use super::chart::InsightChart;
+use super::chart::{has_chart, InsightChart};
 use super::format::{age, duration, number, percent, series_name};
 use domain::insight::{
     breakdown_label, Display, FunnelStep, FunnelsResult, InsightResult, QueryOutcome,
@@ -9,12 +9,23 @@ use domain::insight::{
 };
 use leptos::prelude::*;
 
+/// Which parts of a result to show: a page shows both; a dashboard tile,
+/// short of room, one at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResultParts {
+    #[default]
+    ChartAndNumbers,
+    Chart,
+    Numbers,
+}
+
 #[component]
 pub fn InsightResults(
     outcome: QueryOutcome,
     display: Display,
     /// The chart element's id, unique on the page.
     chart_id: String,
+    #[prop(optional)] parts: ResultParts,
 ) -> impl IntoView {
     let result = outcome.result.clone();
     if result.is_empty() {
@@ -38,8 +49,13 @@ pub fn InsightResults(
             view! { <RetentionTable retention=retention.clone()/> }.into_any()
         }
     };
+    // Without a chart (a number or a table) there are only numbers to show.
+    let charted = has_chart(&result, display);
+    let chart = (parts != ResultParts::Numbers)
+        .then(|| view! { <InsightChart id=chart_id result display/> });
+    let numbers = (parts != ResultParts::Chart || !charted).then_some(numbers);
     view! {
-        <InsightChart id=chart_id result display/>
+        {chart}
         {numbers}
     }
     .into_any()
