@@ -159,7 +159,14 @@ impl Writer {
         }
         let mut appender = self.db.appender("events")?;
         for (project, event, person) in &rows {
-            let hot = HOT_PROPERTIES.map(|(_, property)| event.properties.get(property).map(text));
+            // A JSON null is stored as no value, as reading the JSON gives.
+            let hot = HOT_PROPERTIES.map(|(_, property)| {
+                event
+                    .properties
+                    .get(property)
+                    .filter(|value| !value.is_null())
+                    .map(text)
+            });
             let [current_url, browser, os, country, session_id] = hot;
             appender.append_row(params![
                 event.uuid.to_string(),
