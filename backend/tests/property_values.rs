@@ -39,6 +39,11 @@ async fn suggestions_are_the_most_frequent_values_first_with_their_counts() {
         json!({"event": "upgraded", "distinct_id": "u", "timestamp": long_ago,
                      "properties": {"plan": "legacy"}}),
     );
+    // A property sent as null has no value to suggest.
+    sent.push(
+        json!({"event": "viewed", "distinct_id": "u", "timestamp": now,
+                     "properties": {"$browser": null}}),
+    );
     for email in ["zed@example.com", "amy@example.com"] {
         sent.push(
             json!({"event": "$identify", "distinct_id": email, "timestamp": now,

@@ -59,12 +59,12 @@ impl EventsFilter {
     }
 
     /// The instants the filter spans at `now` in `time_zone`: from (none
-    /// for all time) until.
+    /// for all time) until (none without an end).
     pub fn span(
         &self,
         time_zone: Tz,
         now: DateTime<Utc>,
-    ) -> Result<(Option<DateTime<Utc>>, DateTime<Utc>), Invalid> {
+    ) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), Invalid> {
         DateBound::span(&self.date_range(), time_zone, now)
     }
 
@@ -181,11 +181,11 @@ mod tests {
         };
         assert_eq!(
             last_hour.span(Tz::UTC, now).unwrap(),
-            (Some("2026-12-02T09:30:00Z".parse().unwrap()), now)
+            (Some("2026-12-02T09:30:00Z".parse().unwrap()), None)
         );
         assert_eq!(
             EventsFilter::default().span(Tz::UTC, now).unwrap(),
-            (None, now)
+            (None, None)
         );
         let one_day = EventsFilter {
             date_from: Some("2026-11-01".into()),
@@ -196,7 +196,7 @@ mod tests {
             one_day.span(chrono_tz::Europe::Paris, now).unwrap(),
             (
                 Some("2026-10-31T23:00:00Z".parse().unwrap()),
-                "2026-11-01T23:00:00Z".parse().unwrap()
+                Some("2026-11-01T23:00:00Z".parse().unwrap())
             )
         );
     }

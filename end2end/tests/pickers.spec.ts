@@ -45,12 +45,19 @@ test("the event picker finds events as one types, verified ones first with their
   await expect(page.getByTestId("event-0").getByRole("listbox")).toHaveCount(0);
 });
 
-test("a filter's value picker suggests the values seen most, with how often, and takes typed ones", async ({ page }) => {
+test("a breakdown names its most common values, and a filter's value picker suggests them with how often and takes typed ones", async ({ page }) => {
   const project = await signUp(page, { name: "Val", email: uniqueEmail("values"), organization: "Values Co" });
   await send(page, project, [
     ...["pro", "pro", "pro", "free"].map((plan, i) => ({ event: "upgraded", distinct_id: `u${i}`, properties: { plan } })),
   ]);
   await openWhenOffered(page, `/project/${project}/insights/new`, "breakdown", "plan");
+  const upgraded = await searchPicker(page, "event-0", "upgraded");
+  await upgraded.getByRole("combobox").press("Enter");
+  await expect.poll(() => decodeURIComponent(page.url())).toContain('"event":"upgraded"');
+
+  // A breakdown says which values it will mostly show.
+  await pick(page, "breakdown", "plan");
+  await expect(page.getByTestId("top-values")).toHaveText("Most common: pro (3), free (1)");
 
   await page.getByTestId("global-filters-add").click();
   await pick(page, "global-filters-property-0", "plan");

@@ -3,7 +3,7 @@
 //! in the URL, so any unsaved state is a permalink).
 
 use super::api::{PickerItem, Taxonomy};
-use super::pickers::{EventPicker, FiltersEditor, PropertyPicker};
+use super::pickers::{EventPicker, FiltersEditor, PropertyPicker, TopValues};
 use domain::definitions::PropertyKind;
 use domain::insight::{
     BreakdownFilter, Display, EventsNode, FunnelOrder, InsightKind, InsightQuery, Interval, Math,
@@ -379,6 +379,10 @@ fn BreakdownEditor(
             on_change.run(next);
         }
     });
+    let event = query.series().first().and_then(|node| node.event.clone());
+    let top_values = selected
+        .clone()
+        .map(|(scope, key)| view! { <TopValues scope key event/> });
     let limit = selected.is_some().then(|| {
         let value = current.as_ref().map_or(DEFAULT_BREAKDOWN_LIMIT, BreakdownFilter::limit);
         let set_limit = on_value(&query, on_change, |q, value| {
@@ -399,9 +403,10 @@ fn BreakdownEditor(
         <section class="editor-section">
             <h3>"Breakdown by"</h3>
             <div class="inline-fields">
-                <PropertyPicker current=selected properties=taxonomy.properties.clone() none_label="No breakdown" on_pick=pick testid="breakdown".to_owned()/>
+                <PropertyPicker current=selected.clone() properties=taxonomy.properties.clone() none_label="No breakdown" on_pick=pick testid="breakdown".to_owned()/>
                 {limit}
             </div>
+            {top_values}
         </section>
     }
 }

@@ -158,6 +158,33 @@ fn ValuePicker(
     }
 }
 
+/// The values a property most often has, in a line: what a breakdown by
+/// it will mostly show.
+#[component]
+pub fn TopValues(scope: PropertyScope, key: String, event: Option<String>) -> impl IntoView {
+    /// How many values the line names.
+    const NAMED: usize = 5;
+    let project = use_project_id();
+    let values = LocalResource::new(move || {
+        let (key, event) = (key.clone(), event.clone());
+        async move {
+            property_values(project.get_untracked(), scope, key, event)
+                .await
+                .unwrap_or_default()
+        }
+    });
+    move || {
+        let values = values.get().filter(|values| !values.is_empty())?;
+        let text = values
+            .iter()
+            .take(NAMED)
+            .map(|v| format!("{} ({})", v.value, v.count))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Some(view! { <p class="muted small" data-testid="top-values">"Most common: " {text}</p> })
+    }
+}
+
 /// Property filters: property, operator, value; added and removed in place.
 /// Values are suggested from `event`'s events (all events when `None`).
 #[component]

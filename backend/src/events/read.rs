@@ -122,9 +122,10 @@ impl EventsStore {
         let mut matches = Sql::default();
         matches
             .push("e.project_id = ")
-            .bind(scope.project_id().get())
-            .push(" AND e.timestamp < ")
-            .bind_time(until);
+            .bind(scope.project_id().get());
+        if let Some(until) = until {
+            matches.push(" AND e.timestamp < ").bind_time(until);
+        }
         if let Some(from) = from {
             matches.push(" AND e.timestamp >= ").bind_time(from);
         }

@@ -129,13 +129,14 @@ impl DateBound {
     }
 
     /// The instants `range` spans exactly, not rounded out to periods: from
-    /// its start (`None` for `all`) until its end, now when it has none. A
-    /// date as the end means through the end of that day.
+    /// its start (`None` for `all`) until its end (`None` when it has none,
+    /// so events stamped a little ahead of the clock are in it). A date as
+    /// the end means through the end of that day.
     pub fn span(
         range: &DateRange,
         time_zone: Tz,
         now: DateTime<Utc>,
-    ) -> Result<(Option<DateTime<Utc>>, DateTime<Utc>), Invalid> {
+    ) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), Invalid> {
         let (from, to) = Self::parse_range(range)?;
         let now_local = now.with_timezone(&time_zone).naive_local();
         let from = match from {
@@ -143,18 +144,14 @@ impl DateBound {
             bound => Some(utc(time_zone, bound.local(now_local, None)?)),
         };
         let to = match to {
-            None => now,
-            Some(Self::Date(date)) => utc(
-                time_zone,
-                step(
-                    date.and_hms_opt(0, 0, 0).expect("midnight exists"),
-                    Interval::Day,
-                    1,
-                ),
-            ),
-            Some(bound) => utc(time_zone, bound.local(now_local, None)?),
+            None => None,
+            Some(Self::Date(date)) => {
+                let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
+                Some(utc(time_zone, step(midnight, Interval::Day, 1)))
+            }
+            Some(bound) => Some(utc(time_zone, bound.local(now_local, None)?)),
         };
-        if from.is_some_and(|from| from >= to) {
+        if from.zip(to).is_some_and(|(from, to)| from >= to) {
             return Err(Invalid::new(
                 "dateRange",
                 "The range ends before it starts.",
