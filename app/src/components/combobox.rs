@@ -119,6 +119,28 @@ fn remember(kind: &str, value: &str) {
     }
 }
 
+/// Choices fetched when a picker first opens, not with its page: the
+/// choices to give the picker and its `on_open`. A failed fetch offers none.
+pub fn fetched_on_open<Fut>(
+    fetch: impl Fn() -> Fut + 'static,
+) -> (Signal<Vec<Choice>>, Callback<()>)
+where
+    Fut: std::future::Future<Output = Vec<Choice>> + 'static,
+{
+    let wanted = RwSignal::new(false);
+    let fetched = LocalResource::new(move || {
+        let fetching = wanted.get().then(&fetch);
+        async move {
+            match fetching {
+                Some(fetching) => fetching.await,
+                None => Vec::new(),
+            }
+        }
+    });
+    let choices = Signal::derive(move || fetched.get().unwrap_or_default());
+    (choices, Callback::new(move |()| wanted.set(true)))
+}
+
 #[component]
 pub fn Combobox(
     #[prop(into)] choices: Signal<Vec<Choice>>,

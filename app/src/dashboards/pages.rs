@@ -5,7 +5,7 @@ use super::api::{
     DashboardChange, DashboardView,
 };
 use super::grid::TileGrid;
-use crate::components::combobox::{Choice, Combobox};
+use crate::components::combobox::{fetched_on_open, Choice, Combobox};
 use crate::components::form::{input_value, FormAlert};
 use crate::components::menu::Menu;
 use crate::components::overrides::{use_url_filters, FilterOverrides};
@@ -362,23 +362,10 @@ fn AddInsight(
     dashboard: domain::DashboardId,
     change: Action<DashboardChange, Result<(), crate::error::AppError>>,
 ) -> impl IntoView {
-    // The saved insights load when the picker first opens.
-    let wanted = RwSignal::new(false);
-    let insights = LocalResource::new(move || {
-        let load = wanted.get();
-        async move {
-            if !load {
-                return Vec::new();
-            }
-            list_insights(project, InsightListQuery::default())
-                .await
-                .map(|list| list.insights)
-                .unwrap_or_default()
-        }
-    });
-    let choices = Signal::derive(move || {
+    let (choices, on_open) = fetched_on_open(move || async move {
+        let insights = list_insights(project, InsightListQuery::default()).await;
         insights
-            .get()
+            .map(|list| list.insights)
             .unwrap_or_default()
             .into_iter()
             .map(|insight| Choice {
@@ -386,7 +373,7 @@ fn AddInsight(
                 hint: Some(insight.kind().label().to_owned()),
                 ..Choice::new(insight.short_id.clone(), insight.display_name())
             })
-            .collect::<Vec<_>>()
+            .collect()
     });
     let pick = Callback::new(move |short_id: Option<String>| {
         if let Some(short_id) = short_id {
@@ -396,7 +383,7 @@ fn AddInsight(
     let create = paths::insight_new_on_dashboard(project, dashboard, &InsightQuery::default());
     view! {
         <Combobox choices current=None label="Add insight" placeholder="Add insight"
-            on_open=Callback::new(move |()| wanted.set(true)) on_pick=pick testid="add-insight"/>
+            on_open on_pick=pick testid="add-insight"/>
         <a class="btn btn-primary" href=create data-testid="new-insight-here">"New insight"</a>
     }
 }

@@ -3,7 +3,7 @@
 //! The insight editor and the events explorer share them.
 
 use super::api::{property_values, PickerItem, Taxonomy};
-use crate::components::combobox::{Choice, Combobox};
+use crate::components::combobox::{fetched_on_open, Choice, Combobox};
 use crate::projects::use_project_id;
 use domain::definitions::PropertyKind;
 use domain::insight::naming::{event_label, property_label};
@@ -119,31 +119,20 @@ fn ValuePicker(
     #[prop(into)] testid: String,
 ) -> impl IntoView {
     let project = use_project_id();
-    // Suggestions load when the picker first opens.
-    let wanted = RwSignal::new(false);
     let (scope, key) = (filter.scope, filter.key.clone());
-    let suggestions = LocalResource::new(move || {
+    let (choices, on_open) = fetched_on_open(move || {
         let (key, event) = (key.clone(), event.clone());
-        let load = wanted.get();
         async move {
-            if !load {
-                return Vec::new();
-            }
-            property_values(project.get_untracked(), scope, key, event)
-                .await
+            let values = property_values(project.get_untracked(), scope, key, event).await;
+            values
                 .unwrap_or_default()
+                .into_iter()
+                .map(|s| Choice {
+                    hint: Some(s.count.to_string()),
+                    ..Choice::new(s.value.clone(), s.value)
+                })
+                .collect()
         }
-    });
-    let choices = Signal::derive(move || {
-        suggestions
-            .get()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|s| Choice {
-                hint: Some(s.count.to_string()),
-                ..Choice::new(s.value.clone(), s.value)
-            })
-            .collect::<Vec<_>>()
     });
     let text = filter
         .values()
@@ -154,7 +143,7 @@ fn ValuePicker(
     view! {
         <Combobox choices current=(!text.is_empty()).then_some(text) label="Value"
             placeholder="Pick or type a value" free_text=true
-            on_open=Callback::new(move |()| wanted.set(true)) on_pick testid/>
+            on_open on_pick testid/>
     }
 }
 

@@ -67,7 +67,7 @@ impl From<backend::events::PersonRow> for PersonView {
 #[server(prefix = "/api", endpoint = "persons")]
 pub async fn load_persons(
     project_id: ProjectId,
-    search: Option<String>,
+    #[server(default)] search: Option<String>,
     #[server(default)] after: Option<String>,
 ) -> Result<Page<PersonView>, AppError> {
     /// How many persons a page shows.
