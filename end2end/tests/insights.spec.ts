@@ -31,7 +31,7 @@ test("a trends insight with a breakdown is charted, shared by its URL, saved, re
   await expect(page).toHaveURL(/breakdown/);
   await page.getByTestId("math-0").selectOption("dau");
   await expect(page).toHaveURL(/%22dau%22/);
-  expect(await legend(page)).toEqual(["Pageview · Chrome", "Pageview · Firefox", "Pageview · Safari"]);
+  await expect.poll(() => legend(page)).toEqual(["Pageview · Chrome", "Pageview · Firefox", "Pageview · Safari"]);
   await expect(page.getByTestId("series-row")).toHaveCount(3);
   await expect(page.getByTestId("insight-name-input")).toHaveAttribute("placeholder", "Pageview unique users by Browser");
 
@@ -46,7 +46,7 @@ test("a trends insight with a breakdown is charted, shared by its URL, saved, re
   expect(decodeURIComponent(elsewhere.url())).toBe(decodeURIComponent(permalink));
   await expect(elsewhere.getByTestId("breakdown").getByRole("button")).toHaveText(/Browser/);
   await expect(elsewhere.getByTestId("math-0")).toHaveValue("dau");
-  expect(await legend(elsewhere)).toEqual(["Pageview · Chrome", "Pageview · Firefox", "Pageview · Safari"]);
+  await expect.poll(() => legend(elsewhere)).toEqual(["Pageview · Chrome", "Pageview · Firefox", "Pageview · Safari"]);
 
   // Saved without a name, it is listed under its automatic name.
   await elsewhere.getByTestId("save-insight").click();
