@@ -137,6 +137,11 @@ pub fn insight_new(project: ProjectId, query: &InsightQuery) -> String {
     )
 }
 
+/// A saved insight's result as a CSV download.
+pub fn insight_csv(project: ProjectId, short_id: &str) -> String {
+    format!("/api/projects/{project}/insights/{short_id}/export.csv")
+}
+
 /// The editor for a new insight that goes onto `dashboard` once saved.
 pub fn insight_new_on_dashboard(
     project: ProjectId,

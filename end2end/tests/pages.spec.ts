@@ -239,3 +239,23 @@ test("the client's files are named by their content and cached as immutable; oth
   // And the page runs from those files.
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
 });
+
+test("a saved insight's result downloads as CSV from its page", async ({ page }) => {
+  const project = await signUp(page, { name: "Csv", email: uniqueEmail("csv"), organization: "Exports Co" });
+  const token = await projectToken(page, project);
+  const batch = ["Chrome", "Chrome", "Firefox"].map((browser, i) => ({ event: "$pageview", distinct_id: `v${i}`, properties: { $browser: browser } }));
+  expect((await page.request.post("/batch", { data: { api_key: token, batch } })).ok()).toBeTruthy();
+  await open(page, `/project/${project}/insights/new`);
+  await page.getByTestId("insight-name-input").fill("Views to export");
+  await page.getByTestId("save-insight").click();
+  await expect(page).toHaveURL(new RegExp(`/project/${project}/insights/[A-Za-z0-9]{8}$`));
+  const download = page.waitForEvent("download");
+  await page.getByTestId("export-csv").click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe("Views to export.csv");
+  const text = require("fs").readFileSync(await file.path(), "utf8") as string;
+  const [header, row] = text.trim().split("\n");
+  expect(header.startsWith("Series,Total,")).toBeTruthy();
+  expect(row.startsWith("Pageview,3,")).toBeTruthy();
+  expect(row.endsWith(",3")).toBeTruthy();
+});

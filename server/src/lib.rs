@@ -7,6 +7,7 @@
 mod api_errors;
 pub mod capture;
 mod csrf;
+mod exports;
 mod guard;
 mod headers;
 mod health;
@@ -177,6 +178,10 @@ fn routes_outside_leptos() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/d/{dashboard_id}", get(short_links::dashboard)),
         ("/dashboard/{dashboard_id}", get(short_links::dashboard)),
         ("/api/projects/{project_id}/events/live", get(live::events)),
+        (
+            "/api/projects/{project_id}/insights/{short_id}/export.csv",
+            get(exports::insight_csv),
+        ),
     ]
 }
 

@@ -1015,9 +1015,20 @@ fn page_rule(pattern: &str, who: Who) -> Answer {
                 Answer::RedirectTo("/no-access")
             }
         }
-        "/api/projects/{project_id}/events/live" if !signed_in => Answer::Status(LOG_IN),
-        "/api/projects/{project_id}/events/live" if who.in_project() => Answer::Status(OK),
-        "/api/projects/{project_id}/events/live" => Answer::Status(HIDDEN),
+        "/api/projects/{project_id}/events/live"
+        | "/api/projects/{project_id}/insights/{short_id}/export.csv"
+            if !signed_in =>
+        {
+            Answer::Status(LOG_IN)
+        }
+        "/api/projects/{project_id}/events/live"
+        | "/api/projects/{project_id}/insights/{short_id}/export.csv"
+            if who.in_project() =>
+        {
+            Answer::Status(OK)
+        }
+        "/api/projects/{project_id}/events/live"
+        | "/api/projects/{project_id}/insights/{short_id}/export.csv" => Answer::Status(HIDDEN),
         project if project.starts_with("/project/{project_id}") && signed_in => {
             if who.in_project() {
                 Answer::Status(OK)

@@ -19,12 +19,11 @@ pub fn has_chart(result: &InsightResult, display: Display) -> bool {
 /// The ECharts options, built only where they are drawn (and in tests).
 #[cfg(any(feature = "hydrate", test))]
 mod spec {
-    use super::super::format::series_name;
     use charming::component::{Axis, Grid, Legend};
     use charming::element::{AreaStyle, AxisType, Tooltip, Trigger};
     use charming::series::{Bar, Line, Pie};
     use charming::Chart;
-    use domain::insight::{breakdown_label, Display, InsightResult};
+    use domain::insight::{breakdown_label, Display, InsightResult, TrendSeries};
 
     /// The ECharts option for a result.
     pub fn chart_spec(result: &InsightResult, display: Display) -> Chart {
@@ -33,7 +32,11 @@ mod spec {
             .grid(Grid::new().left(48).right(24).top(24).bottom(72));
         match result {
             InsightResult::Trends(trends) => {
-                let names: Vec<String> = trends.series.iter().map(series_name).collect();
+                let names: Vec<String> = trends
+                    .series
+                    .iter()
+                    .map(TrendSeries::display_name)
+                    .collect();
                 if display == Display::ActionsPie {
                     let data: Vec<(f64, String)> = trends
                         .series

@@ -1,7 +1,6 @@
 //! How insight numbers, durations and ages read.
 
 use chrono::{DateTime, Utc};
-use domain::insight::{breakdown_label, ComparePeriod, TrendSeries};
 
 /// Whole numbers plainly, others with up to two decimals.
 pub fn number(value: f64) -> String {
@@ -43,18 +42,6 @@ pub fn age(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
         m if m < 48 * 60 => format!("{} hours ago", m / 60),
         m => format!("{} days ago", m / (24 * 60)),
     }
-}
-
-/// A trend series as legends and tables name it.
-pub fn series_name(series: &TrendSeries) -> String {
-    let mut name = series.label.clone();
-    if let Some(value) = &series.breakdown_value {
-        name = format!("{name} · {}", breakdown_label(value));
-    }
-    if series.compare == Some(ComparePeriod::Previous) {
-        name.push_str(" (previous)");
-    }
-    name
 }
 
 #[cfg(test)]

@@ -469,6 +469,7 @@ fn SavedInsight(
             </div>
             <div class="page-actions">
                 <AddToDashboard project short_id=short_id.clone() dashboards/>
+                <a class="btn btn-ghost" href=paths::insight_csv(project, &short_id) download rel="external" data-testid="export-csv">"Export CSV"</a>
                 <button type="button" class="btn btn-secondary" data-testid="rename" disabled=!can_edit on:click=move |_| renaming.set(true)>"Rename"</button>
                 {if can_edit {
                     view! { <a class="btn btn-primary" href=paths::insight_edit(project, &short_id, &insight.query) data-testid="edit-insight">"Edit"</a> }.into_any()

@@ -2,7 +2,7 @@
 //! numbers themselves (rendered on the server), and how fresh they are.
 
 use super::chart::{has_chart, InsightChart};
-use super::format::{age, duration, number, percent, series_name};
+use super::format::{age, duration, number, percent};
 use domain::insight::{
     breakdown_label, Display, FunnelStep, FunnelsResult, InsightResult, QueryOutcome,
     RetentionResult, TrendsResult,
@@ -81,7 +81,7 @@ fn BoldNumber(trends: TrendsResult) -> impl IntoView {
             {trends.series.iter().map(|s| view! {
                 <div class="bold-number">
                     <span class="bold-number-value" data-testid="bold-number">{number(s.total)}</span>
-                    <span class="muted">{series_name(s)}</span>
+                    <span class="muted">{s.display_name()}</span>
                 </div>
             }).collect_view()}
         </div>
@@ -107,7 +107,7 @@ fn TrendsTable(trends: TrendsResult) -> impl IntoView {
                         view! {
                             <tr data-testid="series-row">
                                 <th class="sticky" scope="row">
-                                    {series_name(&s)}
+                                    {s.display_name()}
                                     {breakdown.map(|b| view! { <span class="visually-hidden" data-testid="breakdown-value">{b}</span> })}
                                 </th>
                                 <td class="num">{number(s.total)}</td>

@@ -5,6 +5,7 @@
 //! insights a readable name; [`result`] is what the engine returns.
 
 pub mod dates;
+pub mod export;
 pub mod formula;
 pub mod naming;
 pub mod query;

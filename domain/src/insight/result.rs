@@ -63,6 +63,21 @@ pub struct TrendSeries {
     pub compare: Option<ComparePeriod>,
 }
 
+impl TrendSeries {
+    /// How the series is named in legends and tables: its label, the
+    /// breakdown value after a dot, "(previous)" for a compared period.
+    pub fn display_name(&self) -> String {
+        let mut name = self.label.clone();
+        if let Some(value) = &self.breakdown_value {
+            name = format!("{name} · {}", super::breakdown_label(value));
+        }
+        if self.compare == Some(ComparePeriod::Previous) {
+            name.push_str(" (previous)");
+        }
+        name
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ComparePeriod {
     Current,
