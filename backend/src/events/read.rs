@@ -2,7 +2,8 @@
 
 use super::EventsStore;
 use crate::insights::filters;
-use crate::insights::sql::{contains_ignoring_case, person_joins, property_text, PersonNeed, Sql};
+use crate::insights::source::person_need;
+use crate::insights::sql::{contains_ignoring_case, person_joins, property_text, Sql};
 use crate::{Error, ProjectScope, Result};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use domain::explorer::EventsFilter;
@@ -113,11 +114,8 @@ impl EventsStore {
     ) -> Result<Page<EventRow>> {
         filter.validate()?;
         let (from, until) = filter.span(scope.time_zone().tz(), Utc::now())?;
-        let need = if filters::reads_persons(&filter.properties) {
-            PersonNeed::Properties
-        } else {
-            PersonNeed::Id
-        };
+        // Every row names its current person; person properties only when read.
+        let need = person_need(&filter.properties, None, true);
         let source = format!("events e{}", person_joins(need));
         let mut matches = Sql::default();
         matches

@@ -72,7 +72,7 @@ pub(crate) mod filters;
 mod funnels;
 mod limits;
 mod retention;
-mod source;
+pub(crate) mod source;
 pub(crate) mod sql;
 mod trends;
 
