@@ -5,6 +5,7 @@
 //! reaches them with its message. An error on our side is logged with its
 //! cause chain and a request id, and the person sees only that id.
 
+use domain::sharing::ShareRefusal;
 use domain::Invalid;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -40,6 +41,9 @@ pub enum AppError {
     /// The server could not do it in time (e.g. a query hit its time limit).
     #[error("{0}")]
     Unavailable(String),
+    /// A shared link that shows nothing, and why.
+    #[error(transparent)]
+    Unshared(domain::sharing::ShareRefusal),
     #[error(
         "Something went wrong on our side. If it keeps happening, quote request {request_id}."
     )]
@@ -64,6 +68,11 @@ impl AppError {
             AppError::Busy => 503,
             AppError::Unavailable(_) => 503,
             AppError::Internal { .. } => 500,
+            AppError::Unshared(refusal) => match refusal {
+                ShareRefusal::NoLongerValid => 404,
+                ShareRefusal::SharingDisabled => 403,
+                ShareRefusal::TooManyRequests => 429,
+            },
         }
     }
 
@@ -112,6 +121,7 @@ impl From<backend::Error> for AppError {
             E::Busy => AppError::Busy,
             E::TooManyAtOnce(message) => AppError::Throttled(message),
             E::Unavailable(message) => AppError::Unavailable(message),
+            E::Unshared(refusal) => AppError::Unshared(refusal),
             ours => AppError::internal(&ours),
         }
     }

@@ -18,6 +18,7 @@ pub mod persons;
 pub mod projects;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod sharing;
 
 use components::status::NotFoundPage;
 use components::theme;
@@ -63,6 +64,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invite/:token") view=organization::InvitePage ssr=SsrMode::Async/>
                 <Route path=path!("/projects/new") view=projects::NewProjectPage/>
                 <Route path=path!("/no-access") view=components::status::NoAccessPage/>
+                // Rendered whole before sending: the status, theme and
+                // (for previews) meta tags depend on the link.
+                <Route path=path!("/shared/:token") view=sharing::SharedPage ssr=SsrMode::Async/>
+                <Route path=path!("/embedded/:token") view=sharing::EmbeddedPage ssr=SsrMode::Async/>
                 <Route path=path!("/organization/settings") view=organization::OrganizationSettingsPage/>
                 <ParentRoute path=path!("/project/:project_id") view=projects::ProjectLayout>
                     <Route path=path!("") view=projects::ProjectHome/>

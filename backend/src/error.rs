@@ -41,6 +41,9 @@ pub enum Error {
     /// may succeed.
     #[error("{0}")]
     Unavailable(String),
+    /// A shared link that shows nothing, and why.
+    #[error(transparent)]
+    Unshared(#[from] domain::sharing::ShareRefusal),
     /// The metadata store failed.
     #[error("metadata store")]
     Database(#[source] sqlx::Error),

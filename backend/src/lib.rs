@@ -15,6 +15,7 @@ pub mod insights;
 pub mod markdown;
 pub mod meta;
 mod scope;
+pub mod sharing;
 mod templates;
 mod tokens;
 
@@ -23,6 +24,7 @@ pub use events::EventsStore;
 pub use ingest::Ingestor;
 pub use meta::MetaStore;
 pub use scope::ProjectScope;
+pub use tokens::SecretKey;
 
 use std::path::Path;
 
@@ -35,6 +37,7 @@ pub struct Backend {
     insight_cache: insights::InsightCache,
     queries: insights::QueryGate,
     sign_ups_per_hour: i64,
+    share_limits: sharing::ShareLimits,
 }
 
 impl Backend {
@@ -69,6 +72,7 @@ impl Backend {
             insight_cache: insights::InsightCache::default(),
             queries: insights::QueryGate::new(insights::QueryLimits::default()),
             sign_ups_per_hour: accounts::SIGN_UPS_PER_CLIENT,
+            share_limits: sharing::ShareLimits::per_minute(sharing::SHARE_REQUESTS_PER_MINUTE),
         })
     }
 
@@ -81,6 +85,12 @@ impl Backend {
     /// The same services with another limit on sign-ups per client and hour.
     pub fn with_sign_ups_per_hour(mut self, limit: i64) -> Self {
         self.sign_ups_per_hour = limit.max(1);
+        self
+    }
+
+    /// The same services deriving share links from the server's `key`.
+    pub fn with_secret_key(mut self, key: SecretKey) -> Self {
+        self.meta = self.meta.with_secret_key(key);
         self
     }
 

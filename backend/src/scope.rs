@@ -21,6 +21,17 @@ impl ProjectScope {
         Self { user, access }
     }
 
+    /// The scope a shared link's viewer reads with ([`crate::MetaStore::open_share`]
+    /// makes it after checking the link): nobody in particular. No account has
+    /// user id 0, so per-person state (favorites, views) reads as none; the
+    /// shared pages only read, and only the shared insight or dashboard.
+    pub(crate) fn for_share(access: ProjectAccess) -> Self {
+        Self {
+            user: UserId(0),
+            access,
+        }
+    }
+
     pub fn user(&self) -> UserId {
         self.user
     }

@@ -19,6 +19,7 @@ pub mod paging;
 pub mod paths;
 pub mod permissions;
 pub mod project;
+pub mod sharing;
 pub mod snippets;
 pub mod tags;
 pub mod validation;

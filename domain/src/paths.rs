@@ -83,6 +83,16 @@ pub fn invite(token: &str) -> String {
     format!("/invite/{token}")
 }
 
+/// A share's read-only page, for people.
+pub fn shared(token: &str) -> String {
+    format!("/shared/{token}")
+}
+
+/// A share's page for other sites' iframes.
+pub fn embedded(token: &str) -> String {
+    format!("/embedded/{token}")
+}
+
 /// The login page, returning to `next` afterwards.
 pub fn login_then(next: &str) -> String {
     match safe_next(Some(next)) {

@@ -8,9 +8,9 @@
 //! (see [`provide_nonce`]).
 //!
 //! Framing: the default policy has `frame-ancestors 'none'`. A route that may
-//! be embedded (later: shared insights and dashboards) answers with its own
-//! policy from [`policy`] naming the origins allowed to frame it; this layer
-//! then leaves that policy alone, and [`common`] sends `X-Frame-Options: DENY`
+//! be embedded (`/embedded/:token`, see `shared_pages`) puts the origins
+//! allowed to frame it in its response's [`FrameAncestors`]; this layer
+//! writes them into its policy, and [`common`] sends `X-Frame-Options: DENY`
 //! only where no other ancestors are allowed.
 
 use axum::extract::{Request, State};
@@ -79,6 +79,11 @@ impl ContentPolicy {
     }
 }
 
+/// The `frame-ancestors` sources a response may be framed by, set by the
+/// route that allows framing.
+#[derive(Debug, Clone)]
+pub struct FrameAncestors(pub String);
+
 /// Headers every response gets.
 pub async fn common(State(headers): State<Headers>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
@@ -115,8 +120,16 @@ pub async fn content_policy(
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     if !response.headers().contains_key(CONTENT_SECURITY_POLICY) {
-        let value = HeaderValue::from_str(&policy.header(&nonce, "'none'"))
-            .expect("a nonce is URL-safe base64");
+        let ancestors = response
+            .extensions()
+            .get::<FrameAncestors>()
+            .map_or("'none'", |allowed| allowed.0.as_str());
+        // Origins are checked when saved (domain::sharing); a value that
+        // still cannot be a header falls back to no framing.
+        let value = HeaderValue::from_str(&policy.header(&nonce, ancestors)).unwrap_or_else(|_| {
+            HeaderValue::from_str(&policy.header(&nonce, "'none'"))
+                .expect("a nonce is URL-safe base64")
+        });
         response
             .headers_mut()
             .insert(CONTENT_SECURITY_POLICY, value);

@@ -12,6 +12,7 @@ mod guard;
 mod headers;
 mod health;
 mod live;
+mod shared_pages;
 mod short_links;
 mod static_cache;
 
@@ -55,6 +56,8 @@ pub struct Config {
     pub query_timeout: std::time::Duration,
     /// Accounts one client may create per hour.
     pub sign_ups_per_hour: i64,
+    /// What share links are derived from.
+    pub secret_key: backend::SecretKey,
 }
 
 #[derive(Clone, FromRef)]
@@ -82,7 +85,8 @@ pub async fn router(
             time_limit: config.query_timeout,
             ..Default::default()
         })
-        .with_sign_ups_per_hour(config.sign_ups_per_hour);
+        .with_sign_ups_per_hour(config.sign_ups_per_hour)
+        .with_secret_key(config.secret_key.clone());
 
     let session_store = SqliteStore::new(backend.meta.sqlite_pool().clone());
     session_store
@@ -137,6 +141,10 @@ pub async fn router(
         .layer(axum::middleware::from_fn_with_state(
             backend.clone(),
             guard::pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            backend.clone(),
+            shared_pages::headers,
         ))
         .layer(axum::middleware::from_fn(api_errors::statuses))
         .layer(axum::middleware::from_fn_with_state(

@@ -37,6 +37,11 @@ struct ServeArgs {
     /// proxy this would let clients pick their own address.
     #[arg(long, env = "HUDDLE_TRUSTED_PROXY")]
     trust_forwarded_for: bool,
+    /// The server's secret key (created there on first start): share links
+    /// are derived from it. Keep it apart from database backups; a new key
+    /// changes every share link.
+    #[arg(long, env = "HUDDLE_SECRET_KEY_FILE", default_value = "data/secret.key")]
+    secret_key_file: std::path::PathBuf,
     /// Seconds one insight query may compute before it is stopped.
     #[arg(long, env = "HUDDLE_QUERY_TIMEOUT", default_value_t = backend::insights::DEFAULT_TIME_LIMIT.as_secs())]
     query_timeout: u64,
@@ -86,6 +91,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         live: server::LiveLimits::default(),
         query_timeout: std::time::Duration::from_secs(args.query_timeout.max(1)),
         sign_ups_per_hour: args.sign_ups_per_hour,
+        secret_key: backend::SecretKey::load_or_create(&args.secret_key_file)?,
     };
     let (router, backend) = server::router(&config, leptos_options).await?;
     let listener = tokio::net::TcpListener::bind(addr).await?;

@@ -95,6 +95,9 @@ enum Rule {
     EditsRestrictedDashboard,
     /// Changing who may edit it: the creator, owners and admins.
     ManagesRestrictedDashboard,
+    /// Any member of the organization, whatever their access to the project;
+    /// it does not exist for anyone else.
+    InOrganization,
     /// Accepting an invite addressed to someone else: only a logged-in
     /// person can try, and is refused because the address does not match.
     AcceptsOthersInvite,
@@ -115,6 +118,8 @@ impl Rule {
             Rule::ManagesOrganization if who.manages_organization() => OK,
             Rule::ManagesOrganization if in_org => FORBIDDEN,
             Rule::ManagesOrganization => HIDDEN,
+            Rule::InOrganization if in_org => OK,
+            Rule::InOrganization => HIDDEN,
             Rule::EditsRestrictedDashboard | Rule::ManagesRestrictedDashboard
                 if !who.in_project() =>
             {
@@ -188,9 +193,16 @@ enum Op {
     SaveNewInsight,
     FavoriteInsight,
     Insights,
+    ShareDashboardPanel,
+    ShareDashboard,
+    RotateInsightShare,
+    OrganizationSharing,
+    SetOrganizationSharing,
+    ViewShared,
+    RefreshSharedTile,
 }
 
-const OPS: [Op; 52] = [
+const OPS: [Op; 59] = [
     Op::Navigation,
     Op::NewProjectOptions,
     Op::CreateProject,
@@ -243,6 +255,13 @@ const OPS: [Op; 52] = [
     Op::SaveNewInsight,
     Op::FavoriteInsight,
     Op::Insights,
+    Op::ShareDashboardPanel,
+    Op::ShareDashboard,
+    Op::RotateInsightShare,
+    Op::OrganizationSharing,
+    Op::SetOrganizationSharing,
+    Op::ViewShared,
+    Op::RefreshSharedTile,
 ];
 
 impl Op {
@@ -299,6 +318,13 @@ impl Op {
             Op::EditInsight | Op::SaveNewInsight => "save_insight",
             Op::FavoriteInsight => "favorite_insight",
             Op::Insights => "insights",
+            Op::ShareDashboardPanel => "sharing",
+            Op::ShareDashboard => "set_sharing",
+            Op::RotateInsightShare => "rotate_share",
+            Op::OrganizationSharing => "public_sharing",
+            Op::SetOrganizationSharing => "set_public_sharing",
+            Op::ViewShared => "shared",
+            Op::RefreshSharedTile => "shared_tile",
         }
     }
 
@@ -308,7 +334,10 @@ impl Op {
             | Op::Signup
             | Op::Logout
             | Op::ViewInvite
-            | Op::AcceptInviteWithNewAccount => Rule::Public,
+            | Op::AcceptInviteWithNewAccount
+            | Op::ViewShared
+            | Op::RefreshSharedTile => Rule::Public,
+            Op::OrganizationSharing => Rule::InOrganization,
             Op::Navigation | Op::NewProjectOptions | Op::OrganizationSettings => Rule::SignedIn,
             Op::AcceptInvite => Rule::AcceptsOthersInvite,
             Op::ProjectPrivacy => Rule::UsesProject,
@@ -316,7 +345,8 @@ impl Op {
             | Op::ChangeRole
             | Op::RemoveMember
             | Op::CreateInvite
-            | Op::RevokeInvite => Rule::ManagesOrganization,
+            | Op::RevokeInvite
+            | Op::SetOrganizationSharing => Rule::ManagesOrganization,
             Op::UpdateProject | Op::SetProjectPrivacy => Rule::ManagesProject,
             Op::RenameDashboard
             | Op::LayOutDashboard
@@ -326,7 +356,10 @@ impl Op {
             | Op::DeleteDashboard
             | Op::MakePrimary
             | Op::PinDashboard
-            | Op::EditInsight => Rule::EditsRestrictedDashboard,
+            | Op::EditInsight
+            | Op::ShareDashboardPanel
+            | Op::ShareDashboard
+            | Op::RotateInsightShare => Rule::EditsRestrictedDashboard,
             Op::ChangeRestriction | Op::AddCollaborator | Op::RemoveCollaborator => {
                 Rule::ManagesRestrictedDashboard
             }
@@ -581,6 +614,32 @@ impl World {
             .await
             .unwrap();
         (id, tile, insight.short_id)
+    }
+
+    async fn insight_id(&self, short_id: &str) -> domain::InsightId {
+        let scope = self.backend.meta.scope(self.creator, self.project).await;
+        self.backend
+            .meta
+            .insight(&scope.unwrap(), short_id)
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// The token of the dashboard's public link, turned on by its creator.
+    async fn share(&self, dashboard: DashboardId) -> String {
+        let scope = self.backend.meta.scope(self.creator, self.project).await;
+        self.backend
+            .meta
+            .set_sharing(
+                &scope.unwrap(),
+                domain::sharing::ShareTarget::Dashboard(dashboard),
+                true,
+                Default::default(),
+            )
+            .await
+            .unwrap()
+            .token
     }
 
     async fn browser(&self, running: &testkit::Running, who: Who) -> Client {
@@ -879,6 +938,36 @@ impl World {
                 ])
                 .await
             }
+            Op::ShareDashboardPanel => {
+                json(json!({"project_id": project, "target": {"Dashboard": dashboard}})).await
+            }
+            Op::ShareDashboard => {
+                json(json!({"project_id": project, "target": {"Dashboard": dashboard},
+                    "enabled": true, "options": {"show_legend": false}}))
+                .await
+            }
+            Op::RotateInsightShare => {
+                let insight = self.insight_id(&short_id).await;
+                json(json!({"project_id": project, "target": {"Insight": insight}})).await
+            }
+            Op::OrganizationSharing => {
+                form(vec![("organization", organization.to_string())]).await
+            }
+            Op::SetOrganizationSharing => {
+                form(vec![
+                    ("organization", organization.to_string()),
+                    ("allowed", "true".into()),
+                ])
+                .await
+            }
+            Op::ViewShared => form(vec![("token", self.share(dashboard).await)]).await,
+            Op::RefreshSharedTile => {
+                form(vec![
+                    ("token", self.share(dashboard).await),
+                    ("tile", tile.to_string()),
+                ])
+                .await
+            }
             Op::Insights => {
                 form(vec![
                     ("project_id", project.to_string()),
@@ -997,6 +1086,8 @@ fn page_rule(pattern: &str, who: Who) -> Answer {
     let signed_in = who != Who::Anonymous;
     match pattern {
         "/login" | "/signup" | "/invite/{token}" | "/healthz" => Answer::Status(OK),
+        // Anyone holding a share's link (the test's is valid).
+        "/shared/{token}" | "/embedded/{token}" => Answer::Status(OK),
         // The page that says "you don't have access" answers as a missing one.
         "/no-access" => Answer::Status(HIDDEN),
         // Someone whose only project is closed to them is offered a new one.
@@ -1054,6 +1145,7 @@ async fn every_page_and_route_answers_each_actor_as_the_rules_give() {
     let world = World::new(&running).await;
     let (dashboard, _, short_id) = world.dashboard().await;
     let token = world.invite("page@example.com", Role::Member).await.token;
+    let share_token = world.share(dashboard).await;
     let pages = leptos_axum::generate_route_list(app::App)
         .into_iter()
         .map(|listing| listing.path().to_owned());
@@ -1072,7 +1164,14 @@ async fn every_page_and_route_answers_each_actor_as_the_rules_give() {
                 .replace("{dashboard_id}", &dashboard.to_string())
                 .replace("{short_id}", &short_id)
                 .replace("{person_id}", &world.person)
-                .replace("{token}", &token);
+                .replace(
+                    "{token}",
+                    if pattern.starts_with("/shared/") || pattern.starts_with("/embedded/") {
+                        &share_token
+                    } else {
+                        &token
+                    },
+                );
             let response = client
                 .get(format!("{}{path}", world.address))
                 .send()

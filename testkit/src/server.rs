@@ -121,6 +121,7 @@ pub async fn serve_in(
         live: server::LiveLimits::default(),
         query_timeout: backend::insights::DEFAULT_TIME_LIMIT,
         sign_ups_per_hour: backend::accounts::SIGN_UPS_PER_CLIENT,
+        secret_key: backend::SecretKey::random(),
     };
     configure(&mut config);
     let (router, backend) = server::router(&config, options).await.unwrap();

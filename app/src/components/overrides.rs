@@ -63,7 +63,8 @@ pub fn FilterOverrides(
     }
 }
 
-const RANGES: [(&str, &str); 5] = [
+/// The date ranges a viewer picks from.
+pub(crate) const RANGES: [(&str, &str); 5] = [
     ("", "Its own dates"),
     ("-7d", "Last 7 days"),
     ("-30d", "Last 30 days"),

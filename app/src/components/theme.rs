@@ -5,8 +5,9 @@ use leptos::prelude::*;
 
 const STORAGE_KEY: &str = "huddle-theme";
 
-/// Runs before the page is shown: applies a remembered theme.
-pub const HEAD_SCRIPT: &str = "try{var t=localStorage.getItem('huddle-theme');if(t)document.documentElement.dataset.theme=t}catch(e){}";
+/// Runs before the page is shown: applies a remembered theme, unless the page
+/// came with one of its own (a shared page whose theme is fixed).
+pub const HEAD_SCRIPT: &str = "try{var r=document.documentElement,t=localStorage.getItem('huddle-theme');if(t&&!r.dataset.theme)r.dataset.theme=t}catch(e){}";
 
 #[component]
 pub fn ThemeToggle() -> impl IntoView {

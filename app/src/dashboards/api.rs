@@ -70,18 +70,43 @@ pub async fn dashboard_view(
     dashboard_id: DashboardId,
     filters: DashboardFilters,
 ) -> Result<DashboardView, AppError> {
-    use domain::dashboard::TileContent;
     let (dashboard, rights, tiles) = backend
         .meta
         .dashboard_with_tiles(scope, dashboard_id)
         .await?;
     let members = backend.meta.project_members(scope).await?;
-    // Tiles compute in parallel, each on its own events-store connection.
-    let filters_ref = &filters;
+    Ok(DashboardView {
+        collaborators: members
+            .iter()
+            .filter(|m| dashboard.access.collaborators.contains(&m.user_id))
+            .map(|m| Collaborator {
+                user_id: m.user_id,
+                name: m.name.clone(),
+            })
+            .collect(),
+        members,
+        tiles: tile_views(backend, scope, tiles, &filters).await,
+        dashboard,
+        rights,
+        filters,
+    })
+}
+
+/// Tiles with their results, computed in parallel (each on its own
+/// events-store connection) with the viewer's overrides, and text tiles'
+/// Markdown as sanitized HTML.
+#[cfg(feature = "ssr")]
+pub async fn tile_views(
+    backend: &backend::Backend,
+    scope: &backend::ProjectScope,
+    tiles: Vec<Tile>,
+    filters: &DashboardFilters,
+) -> Vec<TileView> {
+    use domain::dashboard::TileContent;
     let outcomes = futures::future::join_all(tiles.iter().map(|tile| async move {
         match &tile.content {
             TileContent::Insight(insight) => {
-                let query = filters_ref.apply_to(insight.query.clone());
+                let query = filters.apply_to(insight.query.clone());
                 Some(
                     backend
                         .insight_outcome(scope, &query, false)
@@ -93,32 +118,18 @@ pub async fn dashboard_view(
         }
     }))
     .await;
-    Ok(DashboardView {
-        collaborators: members
-            .iter()
-            .filter(|m| dashboard.access.collaborators.contains(&m.user_id))
-            .map(|m| Collaborator {
-                user_id: m.user_id,
-                name: m.name.clone(),
-            })
-            .collect(),
-        members,
-        tiles: tiles
-            .into_iter()
-            .zip(outcomes)
-            .map(|(tile, outcome)| TileView {
-                text_html: match &tile.content {
-                    TileContent::Text(text) => Some(backend::markdown::markdown_to_safe_html(text)),
-                    TileContent::Insight(_) => None,
-                },
-                tile,
-                outcome,
-            })
-            .collect(),
-        dashboard,
-        rights,
-        filters,
-    })
+    tiles
+        .into_iter()
+        .zip(outcomes)
+        .map(|(tile, outcome)| TileView {
+            text_html: match &tile.content {
+                TileContent::Text(text) => Some(backend::markdown::markdown_to_safe_html(text)),
+                TileContent::Insight(_) => None,
+            },
+            tile,
+            outcome,
+        })
+        .collect()
 }
 
 /// One insight tile's result, recomputed when `refresh` is set: what a tile

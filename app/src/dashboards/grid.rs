@@ -34,19 +34,55 @@ struct Drag {
     cell_width: f64,
 }
 
+/// Where a grid's tiles come from, and so how they recompute.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TileSource {
+    /// A dashboard of the viewer's project: tiles link to their insights.
+    Dashboard {
+        project: ProjectId,
+        dashboard: DashboardId,
+    },
+    /// A shared link's dashboard: tiles recompute through the link and link
+    /// nowhere into the app.
+    Shared { token: String },
+}
+
+impl TileSource {
+    async fn result(
+        self,
+        tile: TileId,
+        filters: DashboardFilters,
+    ) -> Result<QueryOutcome, AppError> {
+        match self {
+            Self::Dashboard { project, dashboard } => {
+                tile_result(project, dashboard, tile, filters, true).await
+            }
+            Self::Shared { token } => {
+                crate::sharing::api::shared_tile_result(token, tile, filters.date_from).await
+            }
+        }
+    }
+}
+
 #[component]
 pub fn TileGrid(
-    project: ProjectId,
-    dashboard: DashboardId,
+    source: TileSource,
     tiles: Vec<TileView>,
     /// The viewer's overrides, applied again when a tile recomputes.
     filters: DashboardFilters,
+    /// Only for a dashboard of the viewer's project.
     editable: bool,
     reload: RwSignal<u32>,
     /// "Refresh all": every insight tile recomputes when this changes.
     refresh_all: RwSignal<u32>,
 ) -> impl IntoView {
     let filters = StoredValue::new(filters);
+    let dashboard_of = match &source {
+        TileSource::Dashboard { project, dashboard } => Some((*project, *dashboard)),
+        TileSource::Shared { .. } => None,
+    };
+    let editable = editable && dashboard_of.is_some();
+    let source = StoredValue::new(source);
     let layouts = RwSignal::new({
         let mut initial = tiles
             .iter()
@@ -94,6 +130,9 @@ pub fn TileGrid(
         }
         drag.set(None);
         let layout = layouts.get_untracked();
+        let Some((project, dashboard)) = dashboard_of else {
+            return;
+        };
         leptos::task::spawn_local(async move {
             if let Err(err) =
                 change_dashboard(project, dashboard, DashboardChange::Layout(layout)).await
@@ -135,6 +174,9 @@ pub fn TileGrid(
                 layout_of(id).map(|l| format!("grid-column: {} / span {}; grid-row: {} / span {};", l.x + 1, l.w, l.y + 1, l.h))
             };
             let remove = move |_| {
+                let Some((project, dashboard)) = dashboard_of else {
+                    return;
+                };
                 leptos::task::spawn_local(async move {
                     if change_dashboard(project, dashboard, DashboardChange::RemoveTile { tile: id }).await.is_ok() {
                         reload.update(|n| *n += 1);
@@ -150,8 +192,14 @@ pub fn TileGrid(
                 (TileContent::Insight(insight), outcome) => {
                     let display = insight.query.display();
                     let charted = !matches!(display, Display::BoldNumber | Display::ActionsTable);
+                    let name = insight.display_name().to_owned();
                     let title = view! {
-                        <a href=paths::insight(project, &insight.short_id) class="tile-title">{insight.display_name().to_owned()}</a>
+                        {match dashboard_of {
+                            Some((project, _)) => view! {
+                                <a href=paths::insight(project, &insight.short_id) class="tile-title">{name}</a>
+                            }.into_any(),
+                            None => view! { <span class="tile-title">{name}</span> }.into_any(),
+                        }}
                         {charted.then(|| view! {
                             <button type="button" class="btn btn-ghost btn-small" data-testid="tile-parts"
                                 aria-pressed=move || numbers.get().to_string()
@@ -164,7 +212,7 @@ pub fn TileGrid(
                     .into_any();
                     let parts = Signal::derive(move || if numbers.get() { ResultParts::Numbers } else { ResultParts::Chart });
                     let body = view! {
-                        <InsightTileResult project dashboard tile=id filters=filters.get_value()
+                        <InsightTileResult source=source.get_value() tile=id filters=filters.get_value()
                             initial=outcome display parts refresh_all refresh_one/>
                     }
                     .into_any();
@@ -211,8 +259,7 @@ pub fn TileGrid(
 /// its refresh button, so each tile shows its answer as soon as it has it.
 #[component]
 fn InsightTileResult(
-    project: ProjectId,
-    dashboard: DashboardId,
+    source: TileSource,
     tile: TileId,
     filters: DashboardFilters,
     initial: Option<Result<QueryOutcome, AppError>>,
@@ -224,6 +271,7 @@ fn InsightTileResult(
     let outcome = RwSignal::new(initial);
     let refreshing = RwSignal::new(false);
     let filters = StoredValue::new(filters);
+    let source = StoredValue::new(source);
     // Only the newest request's answer is shown when clicks overlap.
     let latest = StoredValue::new(0u32);
     Effect::watch(
@@ -232,9 +280,9 @@ fn InsightTileResult(
             latest.update_value(|n| *n += 1);
             let request = latest.get_value();
             refreshing.set(true);
-            let filters = filters.get_value();
+            let (filters, source) = (filters.get_value(), source.get_value());
             leptos::task::spawn_local(async move {
-                let result = tile_result(project, dashboard, tile, filters, true).await;
+                let result = source.result(tile, filters).await;
                 if latest.get_value() == request {
                     outcome.set(Some(result));
                     refreshing.set(false);

@@ -2,12 +2,12 @@
 //! with edit restrictions for teams that need them.
 
 mod api;
-mod grid;
+pub(crate) mod grid;
 mod pages;
 
-pub use api::{change_dashboard, list_dashboards, DashboardChange, DashboardView};
+pub use api::{change_dashboard, list_dashboards, DashboardChange, DashboardView, TileView};
 #[cfg(feature = "ssr")]
-pub use api::{dashboard_view, DashboardFilters};
+pub use api::{dashboard_view, tile_views, DashboardFilters};
 #[cfg(feature = "ssr")]
 pub(crate) use api::{ChangeDashboard, LoadDashboard, TileResult};
 pub use pages::{DashboardPage, DashboardState, DashboardsPage, LoadedDashboard};

@@ -4,7 +4,7 @@ use super::api::{
     change_dashboard, create_dashboard, duplicate_dashboard, list_dashboards, load_dashboard,
     DashboardChange, DashboardView,
 };
-use super::grid::TileGrid;
+use super::grid::{TileGrid, TileSource};
 use crate::components::combobox::{fetched_on_open, Choice, Combobox};
 use crate::components::form::{input_value, FormAlert};
 use crate::components::menu::Menu;
@@ -12,6 +12,8 @@ use crate::components::overrides::{use_url_filters, FilterOverrides};
 use crate::components::status::{LoadError, Loading};
 use crate::insights::api::list_insights;
 use crate::projects::use_project_id;
+use crate::sharing::SharePanel;
+use domain::sharing::ShareTarget;
 use domain::insight::{InsightListQuery, InsightQuery};
 use domain::permissions::Restriction;
 use domain::{paths, ProjectId};
@@ -148,6 +150,8 @@ pub struct DashboardState {
     pub reload: RwSignal<u32>,
     /// Whether the edit permissions are open.
     permissions_open: RwSignal<bool>,
+    /// Whether the Share panel is open.
+    share_open: RwSignal<bool>,
 }
 
 impl Default for DashboardState {
@@ -155,6 +159,7 @@ impl Default for DashboardState {
         Self {
             reload: RwSignal::new(0),
             permissions_open: RwSignal::new(false),
+            share_open: RwSignal::new(false),
         }
     }
 }
@@ -300,6 +305,10 @@ fn DashboardBody(
         </form>
     });
     let disabled_reason = rights.edit_denied.clone().unwrap_or_default();
+    let share_open = state.share_open;
+    let share = can_edit.then(|| view! {
+        <SharePanel project target=ShareTarget::Dashboard(id) title=dashboard.name.clone() open=share_open/>
+    });
     let pinned = dashboard.pinned;
     let empty = tiles.is_empty();
     view! {
@@ -320,6 +329,8 @@ fn DashboardBody(
                     {rights.can_manage.then(|| view! {
                         <button type="button" role="menuitem" on:click=move |_| show_permissions.set(true)>"Who can edit…"</button>
                     })}
+                    <button type="button" role="menuitem" disabled=!can_edit title=disabled_reason.clone()
+                        data-testid="share" on:click=move |_| share_open.set(true)>"Share or embed…"</button>
                     <button type="button" role="menuitem" disabled=!can_edit || dashboard.is_primary title=disabled_reason.clone()
                         data-testid="make-primary" on:click=move |_| { change.dispatch(DashboardChange::MakePrimary); }>"Set as project home"</button>
                     <button type="button" role="menuitem" disabled=!can_edit title=disabled_reason.clone()
@@ -340,6 +351,7 @@ fn DashboardBody(
         </div>
         {read_only}
         {manage}
+        {share}
         <FilterOverrides path=paths::dashboard(project, id) current=filters.clone()
             range_label="Date range for every tile" apply_label="Apply to all tiles">
             <button type="button" class="btn btn-ghost btn-small" data-testid="refresh-all"
@@ -350,7 +362,7 @@ fn DashboardBody(
             <div class="card empty-state"><h3>"This dashboard is empty"</h3>
                 <p class="muted">"Add a saved insight or create one with “Add insight”, or add a text tile above."</p></div>
         })}
-        <TileGrid project dashboard=id tiles filters editable=can_edit reload=state.reload refresh_all/>
+        <TileGrid source=TileSource::Dashboard { project, dashboard: id } tiles filters editable=can_edit reload=state.reload refresh_all/>
     }
 }
 

@@ -25,8 +25,9 @@ mod spec {
     use charming::Chart;
     use domain::insight::{breakdown_label, Display, InsightResult, TrendSeries};
 
-    /// The ECharts option for a result.
-    pub fn chart_spec(result: &InsightResult, display: Display) -> Chart {
+    /// The ECharts option for a result, with or without its legend.
+    pub fn chart_spec(result: &InsightResult, display: Display, legend: bool) -> Chart {
+        let legend_of = |names: Vec<String>| Legend::new().data(names).bottom(0).show(legend);
         let base = Chart::new()
             .tooltip(Tooltip::new().trigger(Trigger::Axis))
             .grid(Grid::new().left(48).right(24).top(24).bottom(72));
@@ -46,11 +47,11 @@ mod spec {
                         .collect();
                     return Chart::new()
                         .tooltip(Tooltip::new().trigger(Trigger::Item))
-                        .legend(Legend::new().data(names).bottom(0))
+                        .legend(legend_of(names))
                         .series(Pie::new().radius(vec!["35%", "65%"]).data(data));
                 }
                 let mut chart = base
-                    .legend(Legend::new().data(names.clone()).bottom(0))
+                    .legend(legend_of(names.clone()))
                     .x_axis(
                         Axis::new()
                             .type_(AxisType::Category)
@@ -93,7 +94,7 @@ mod spec {
                 }
                 let names: Vec<String> = groups.iter().map(|(n, _)| n.clone()).collect();
                 let mut chart = base
-                    .legend(Legend::new().data(names).bottom(0))
+                    .legend(legend_of(names))
                     .x_axis(Axis::new().type_(AxisType::Category).data(steps))
                     .y_axis(Axis::new().type_(AxisType::Value));
                 for (name, data) in groups {
@@ -119,7 +120,7 @@ mod spec {
                     })
                     .collect();
                 let labels: Vec<String> = (0..periods).map(|k| format!("Period {k}")).collect();
-                base.legend(Legend::new().data(vec!["Mean retention (%)"]).bottom(0))
+                base.legend(legend_of(vec!["Mean retention (%)".to_owned()]))
                     .x_axis(Axis::new().type_(AxisType::Category).data(labels))
                     .y_axis(Axis::new().type_(AxisType::Value))
                     .series(Line::new().name("Mean retention (%)").data(mean))
@@ -130,13 +131,20 @@ mod spec {
 
 /// A chart container, drawn once the page runs in the browser.
 #[component]
-pub fn InsightChart(id: String, result: InsightResult, display: Display) -> impl IntoView {
+pub fn InsightChart(
+    id: String,
+    result: InsightResult,
+    display: Display,
+    /// Shared pages may leave the legend out.
+    #[prop(default = true)]
+    legend: bool,
+) -> impl IntoView {
     if !has_chart(&result, display) {
         return ().into_any();
     }
     #[cfg(feature = "hydrate")]
     {
-        let chart = spec::chart_spec(&result, display);
+        let chart = spec::chart_spec(&result, display, legend);
         let id = id.clone();
         Effect::new(move |_| {
             let (id, chart) = (id.clone(), chart.clone());
@@ -152,7 +160,7 @@ pub fn InsightChart(id: String, result: InsightResult, display: Display) -> impl
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (&result, display);
+    let _ = (&result, display, legend);
     view! { <div class="chart" id=id data-testid="insight-chart" aria-label="Chart"></div> }
         .into_any()
 }
@@ -273,13 +281,13 @@ mod tests {
             days: vec![],
             series: vec![series("Chrome"), series(domain::insight::BREAKDOWN_OTHER)],
         });
-        let option = serde_json::to_value(chart_spec(&result, Display::ActionsLineGraph)).unwrap();
+        let option = serde_json::to_value(chart_spec(&result, Display::ActionsLineGraph, true)).unwrap();
         assert_eq!(
             option["legend"]["data"],
             serde_json::json!([{"name": "Pageview · Chrome"}, {"name": "Pageview · Other"}])
         );
         assert_eq!(option["series"].as_array().unwrap().len(), 2);
-        let pie = serde_json::to_value(chart_spec(&result, Display::ActionsPie)).unwrap();
+        let pie = serde_json::to_value(chart_spec(&result, Display::ActionsPie, true)).unwrap();
         assert_eq!(pie["series"][0]["type"], "pie");
     }
 }

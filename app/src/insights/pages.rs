@@ -21,6 +21,8 @@ use domain::insight::{
     QueryOutcome,
 };
 use domain::{paths, ProjectId};
+use crate::sharing::SharePanel;
+use domain::sharing::ShareTarget;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -440,6 +442,10 @@ fn SavedInsight(
         }
     };
     let uses = definitions_used(&insight);
+    let share_open = RwSignal::new(false);
+    let share = can_edit.then(|| view! {
+        <SharePanel project target=ShareTarget::Insight(insight.id) title=insight.display_name().to_owned() open=share_open/>
+    });
     let modified = format!(
         "Last modified by {} {}",
         insight
@@ -470,6 +476,8 @@ fn SavedInsight(
             <div class="page-actions">
                 <AddToDashboard project short_id=short_id.clone() dashboards/>
                 <a class="btn btn-ghost" href=paths::insight_csv(project, &short_id) download rel="external" data-testid="export-csv">"Export CSV"</a>
+                <button type="button" class="btn btn-secondary" data-testid="share" disabled=!can_edit
+                    title=edit_denied.clone().unwrap_or_default() on:click=move |_| share_open.update(|o| *o = !*o)>"Share"</button>
                 <button type="button" class="btn btn-secondary" data-testid="rename" disabled=!can_edit on:click=move |_| renaming.set(true)>"Rename"</button>
                 {if can_edit {
                     view! { <a class="btn btn-primary" href=paths::insight_edit(project, &short_id, &insight.query) data-testid="edit-insight">"Edit"</a> }.into_any()
@@ -479,6 +487,7 @@ fn SavedInsight(
             </div>
         </div>
         {edit_denied.map(|reason| view! { <div class="alert alert-info" data-testid="read-only">{reason}</div> })}
+        {share}
         <FilterOverrides path=paths::insight(project, &short_id) current=filters.get_untracked()
             range_label="Date range" apply_label="Apply"/>
         <section class="card insight-result">

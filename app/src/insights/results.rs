@@ -26,6 +26,9 @@ pub fn InsightResults(
     /// The chart element's id, unique on the page.
     chart_id: String,
     #[prop(optional)] parts: ResultParts,
+    /// Shared pages may leave the chart's legend out.
+    #[prop(default = true)]
+    legend: bool,
 ) -> impl IntoView {
     let result = outcome.result.clone();
     if result.is_empty() {
@@ -52,7 +55,7 @@ pub fn InsightResults(
     // Without a chart (a number or a table) there are only numbers to show.
     let charted = has_chart(&result, display);
     let chart = (parts != ResultParts::Numbers)
-        .then(|| view! { <InsightChart id=chart_id result display/> });
+        .then(|| view! { <InsightChart id=chart_id result display legend/> });
     let numbers = (parts != ResultParts::Chart || !charted).then_some(numbers);
     view! {
         {chart}

@@ -132,7 +132,11 @@ impl MetaStore {
     }
 
     /// The dashboard if the actor may edit it; else why not.
-    async fn editable(&self, scope: &ProjectScope, id: DashboardId) -> Result<Dashboard> {
+    pub(super) async fn editable(
+        &self,
+        scope: &ProjectScope,
+        id: DashboardId,
+    ) -> Result<Dashboard> {
         let (dashboard, rights) = self.dashboard(scope, id).await?;
         match rights.edit_denied {
             None => Ok(dashboard),

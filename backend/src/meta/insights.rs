@@ -101,6 +101,20 @@ impl MetaStore {
         row.try_into()
     }
 
+    /// A live insight of the scope's project by its id.
+    pub async fn insight_with_id(&self, scope: &ProjectScope, id: InsightId) -> Result<Insight> {
+        let row: Row = sqlx::query_as(&format!(
+            "{SELECT} WHERE i.id = $2 AND i.project_id = $3 AND NOT i.deleted"
+        ))
+        .bind(scope.user())
+        .bind(id)
+        .bind(scope.project_id())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(Error::from_lookup)?;
+        row.try_into()
+    }
+
     async fn insight_by_id(&self, actor: UserId, id: InsightId) -> Result<Insight> {
         let row: Row = sqlx::query_as(&format!("{SELECT} WHERE i.id = $2"))
             .bind(actor)

@@ -12,15 +12,18 @@ mod invites;
 mod organizations;
 mod project_keys;
 mod projects;
+mod sharing;
 mod throttle;
 mod users;
 
 pub use insights::DefinitionUse;
 pub use invites::{CreatedInvite, NewInvite};
 pub use project_keys::KEY_TTL;
+pub use sharing::{check_sharing_setting, OpenShare};
 pub(crate) use throttle::Limit;
 pub use users::NewAccount;
 
+use crate::tokens::SecretKey;
 use crate::Result;
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{
@@ -34,6 +37,8 @@ use std::time::Duration;
 pub struct MetaStore {
     pool: SqlitePool,
     project_keys: project_keys::ProjectKeys,
+    /// What share links are derived from.
+    secret_key: SecretKey,
 }
 
 impl MetaStore {
@@ -61,7 +66,15 @@ impl MetaStore {
         Ok(Self {
             pool,
             project_keys: Default::default(),
+            secret_key: SecretKey::random(),
         })
+    }
+
+    /// The same store deriving share links from `key`: the server's own, so
+    /// links survive restarts. Without it they last as long as the process.
+    pub fn with_secret_key(mut self, key: SecretKey) -> Self {
+        self.secret_key = key;
+        self
     }
 
     /// The connection pool, for components that keep their own tables in the

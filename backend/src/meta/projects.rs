@@ -77,6 +77,23 @@ impl MetaStore {
         Ok(ProjectScope::new(user, row.try_into()?))
     }
 
+    /// The scope a shared link's viewer reads the project with: nobody in
+    /// particular, with a member's role (see [`ProjectScope::for_share`]).
+    pub(super) async fn share_scope(&self, project: ProjectId) -> Result<ProjectScope> {
+        let row = sqlx::query_as::<_, AccessRow>(
+            "SELECT p.id, p.organization_id, p.name, p.time_zone, p.api_token, p.created_at,
+                    o.name AS organization_name, 'member' AS role, p.private, FALSE AS listed
+             FROM projects p
+             JOIN organizations o ON o.id = p.organization_id
+             WHERE p.id = $1",
+        )
+        .bind(project)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(Error::from_lookup)?;
+        Ok(ProjectScope::for_share(row.try_into()?))
+    }
+
     /// Every project the user can use, grouped by organization.
     pub async fn projects_for_user(&self, user: UserId) -> Result<Vec<ProjectSummary>> {
         #[derive(sqlx::FromRow)]

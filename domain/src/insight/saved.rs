@@ -45,6 +45,19 @@ pub struct Insight {
 }
 
 impl Insight {
+    /// The insight as a shared link shows it: without who made or changed it,
+    /// or anything a particular viewer did with it.
+    pub fn for_public(self) -> Self {
+        Self {
+            created_by: None,
+            created_by_id: None,
+            last_modified_by: None,
+            favorited: false,
+            last_viewed_at: None,
+            ..self
+        }
+    }
+
     /// The name to show: the given one, else the automatic one.
     pub fn display_name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.derived_name)

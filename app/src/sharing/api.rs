@@ -1,0 +1,198 @@
+//! The server functions of sharing: the Share panel's (editors of the
+//! insight or dashboard), the organization setting's (owners and admins), and
+//! the shared pages' own, which anyone holding a link may call and which
+//! answer only about that link's insight or dashboard.
+
+use crate::dashboards::TileView;
+use domain::dashboard::DashboardFilters;
+use crate::error::AppError;
+use domain::dashboard::TileId;
+use domain::insight::{Insight, QueryOutcome};
+use domain::sharing::{ShareTarget, Sharing, SharingOptions};
+use domain::{OrganizationId, ProjectId};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// The Share panel: the share and its addresses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShareState {
+    pub sharing: Sharing,
+    /// The public page's absolute address.
+    pub link: String,
+    /// The embed's absolute address, for iframes.
+    pub embed: String,
+}
+
+#[cfg(feature = "ssr")]
+fn panel(sharing: Sharing) -> Result<ShareState, AppError> {
+    use domain::paths;
+    Ok(ShareState {
+        link: crate::server::absolute_url(&paths::shared(&sharing.token))?,
+        embed: crate::server::absolute_url(&paths::embedded(&sharing.token))?,
+        sharing,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "sharing", input = Json)]
+pub async fn load_sharing(
+    project_id: ProjectId,
+    target: ShareTarget,
+) -> Result<ShareState, AppError> {
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    panel(backend.meta.sharing(&scope, target).await?)
+}
+
+#[server(prefix = "/api", endpoint = "set_sharing", input = Json)]
+pub async fn set_sharing(
+    project_id: ProjectId,
+    target: ShareTarget,
+    enabled: bool,
+    options: SharingOptions,
+) -> Result<ShareState, AppError> {
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    panel(
+        backend
+            .meta
+            .set_sharing(&scope, target, enabled, options)
+            .await?,
+    )
+}
+
+/// A new link: the old one stops at once.
+#[server(prefix = "/api", endpoint = "rotate_share", input = Json)]
+pub async fn rotate_share(
+    project_id: ProjectId,
+    target: ShareTarget,
+) -> Result<ShareState, AppError> {
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    panel(backend.meta.rotate_share(&scope, target).await?)
+}
+
+#[server(prefix = "/api", endpoint = "public_sharing")]
+pub async fn public_sharing(organization: OrganizationId) -> Result<bool, AppError> {
+    let user = crate::server::require_user().await?;
+    Ok(crate::server::backend()?
+        .meta
+        .public_sharing(user.id, organization)
+        .await?)
+}
+
+#[server(prefix = "/api", endpoint = "set_public_sharing")]
+pub async fn set_public_sharing(
+    organization: OrganizationId,
+    allowed: bool,
+) -> Result<(), AppError> {
+    let user = crate::server::require_user().await?;
+    Ok(crate::server::backend()?
+        .meta
+        .set_public_sharing(user.id, organization, allowed)
+        .await?)
+}
+
+/// What a shared link shows: the saved configuration and its results,
+/// nothing else of the project.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedView {
+    pub options: SharingOptions,
+    pub content: SharedContent,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SharedContent {
+    Insight {
+        insight: Box<Insight>,
+        outcome: Result<QueryOutcome, AppError>,
+    },
+    Dashboard {
+        name: String,
+        description: String,
+        tiles: Vec<TileView>,
+        filters: DashboardFilters,
+    },
+}
+
+/// The viewer's date range, where the share lets them pick one.
+#[cfg(feature = "ssr")]
+fn viewer_filters(
+    share: &backend::meta::OpenShare,
+    date_from: Option<String>,
+) -> Result<DashboardFilters, AppError> {
+    let date_from = date_from.filter(|d| !d.is_empty());
+    if date_from.is_some() && !share.options.viewers_change_dates {
+        return Err(AppError::Forbidden(
+            "This shared dashboard's dates are fixed.".into(),
+        ));
+    }
+    Ok(DashboardFilters {
+        date_from,
+        property: None,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "shared")]
+pub async fn load_shared(
+    token: String,
+    #[server(default)] date_from: Option<String>,
+) -> Result<SharedView, AppError> {
+    use domain::dashboard::TileContent;
+    let backend = crate::server::backend()?;
+    let share = backend.open_share(&token).await?;
+    let scope = &share.scope;
+    let content = match share.target {
+        ShareTarget::Insight(id) => {
+            let insight = backend.meta.insight_with_id(scope, id).await?.for_public();
+            let outcome = backend
+                .insight_outcome(scope, &insight.query, false)
+                .await
+                .map_err(AppError::from);
+            SharedContent::Insight {
+                insight: Box::new(insight),
+                outcome,
+            }
+        }
+        ShareTarget::Dashboard(id) => {
+            let filters = viewer_filters(&share, date_from)?;
+            let (dashboard, _, mut tiles) = backend.meta.dashboard_with_tiles(scope, id).await?;
+            for tile in &mut tiles {
+                if let TileContent::Insight(insight) = &mut tile.content {
+                    **insight = insight.as_ref().clone().for_public();
+                }
+            }
+            SharedContent::Dashboard {
+                name: dashboard.name,
+                description: dashboard.description,
+                tiles: crate::dashboards::tile_views(&backend, scope, tiles, &filters).await,
+                filters,
+            }
+        }
+    };
+    Ok(SharedView {
+        options: share.options,
+        content,
+    })
+}
+
+/// One tile of a shared dashboard, as "Refresh" asks for it: recomputed only
+/// when new events arrived since its cached result (a stranger cannot make
+/// the server compute the same answer again and again).
+#[server(prefix = "/api", endpoint = "shared_tile")]
+pub async fn shared_tile_result(
+    token: String,
+    tile: TileId,
+    #[server(default)] date_from: Option<String>,
+) -> Result<QueryOutcome, AppError> {
+    use domain::dashboard::TileContent;
+    let backend = crate::server::backend()?;
+    let share = backend.open_share(&token).await?;
+    let ShareTarget::Dashboard(dashboard) = share.target else {
+        return Err(AppError::NotFound);
+    };
+    let filters = viewer_filters(&share, date_from)?;
+    let tile = backend.meta.tile(&share.scope, dashboard, tile).await?;
+    let TileContent::Insight(insight) = tile.content else {
+        return Err(AppError::NotFound);
+    };
+    let query = filters.apply_to(insight.query);
+    Ok(backend.insight_outcome(&share.scope, &query, false).await?)
+}

@@ -1,0 +1,9 @@
+//! Sharing outside the app: public links and iframe embeds of insights and
+//! dashboards, the Share panel that manages them, and the pages they open.
+
+pub mod api;
+mod page;
+mod panel;
+
+pub use page::{EmbeddedPage, SharedPage};
+pub use panel::SharePanel;
