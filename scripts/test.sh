@@ -35,7 +35,7 @@ if [ "$build_status" -eq 0 ]; then
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=huddle LEPTOS_HASH_FILES=true LEPTOS_SITE_ADDR="127.0.0.1:$port" \
     RUST_LOG=warn "$CARGO_TARGET_DIR/debug/huddle" serve --database-url "sqlite://$logs/e2e.db" --events-path "$logs/e2e.duckdb" \
-    --sign-ups-per-hour 1000 \
+    --secret-key-file "$logs/secret.key" --sign-ups-per-hour 1000 \
     > "$logs/server.txt" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do

@@ -133,9 +133,7 @@ fn check_origin(origin: &str) -> Result<(), Invalid> {
     let refused = || {
         Invalid::new(
             "allowed_origins",
-            format!(
-            "\"{origin}\" is not a site address: write it like https://wiki.example.com"
-            ),
+            format!("\"{origin}\" is not a site address: write it like https://wiki.example.com"),
         )
     };
     let rest = origin
@@ -148,10 +146,7 @@ fn check_origin(origin: &str) -> Result<(), Invalid> {
     };
     let host_ok = !host.is_empty()
         && host.split('.').all(|label| {
-            !label.is_empty()
-                && label
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         });
     let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.parse::<u16>().is_ok());
     if host_ok && port_ok {

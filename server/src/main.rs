@@ -40,7 +40,11 @@ struct ServeArgs {
     /// The server's secret key (created there on first start): share links
     /// are derived from it. Keep it apart from database backups; a new key
     /// changes every share link.
-    #[arg(long, env = "HUDDLE_SECRET_KEY_FILE", default_value = "data/secret.key")]
+    #[arg(
+        long,
+        env = "HUDDLE_SECRET_KEY_FILE",
+        default_value = "data/secret.key"
+    )]
     secret_key_file: std::path::PathBuf,
     /// Seconds one insight query may compute before it is stopped.
     #[arg(long, env = "HUDDLE_QUERY_TIMEOUT", default_value_t = backend::insights::DEFAULT_TIME_LIMIT.as_secs())]

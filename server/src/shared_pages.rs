@@ -40,9 +40,8 @@ pub async fn headers(State(backend): State<Backend>, request: Request, next: Nex
     if let Some(ancestors) = ancestors {
         response.extensions_mut().insert(FrameAncestors(ancestors));
     }
-    response.headers_mut().insert(
-        CACHE_CONTROL,
-        HeaderValue::from_static("private, no-cache"),
-    );
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
     response
 }

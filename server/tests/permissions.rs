@@ -942,17 +942,17 @@ impl World {
                 json(json!({"project_id": project, "target": {"Dashboard": dashboard}})).await
             }
             Op::ShareDashboard => {
-                json(json!({"project_id": project, "target": {"Dashboard": dashboard},
-                    "enabled": true, "options": {"show_legend": false}}))
+                json(
+                    json!({"project_id": project, "target": {"Dashboard": dashboard},
+                    "enabled": true, "options": {"show_legend": false}}),
+                )
                 .await
             }
             Op::RotateInsightShare => {
                 let insight = self.insight_id(&short_id).await;
                 json(json!({"project_id": project, "target": {"Insight": insight}})).await
             }
-            Op::OrganizationSharing => {
-                form(vec![("organization", organization.to_string())]).await
-            }
+            Op::OrganizationSharing => form(vec![("organization", organization.to_string())]).await,
             Op::SetOrganizationSharing => {
                 form(vec![
                     ("organization", organization.to_string()),

@@ -281,7 +281,8 @@ mod tests {
             days: vec![],
             series: vec![series("Chrome"), series(domain::insight::BREAKDOWN_OTHER)],
         });
-        let option = serde_json::to_value(chart_spec(&result, Display::ActionsLineGraph, true)).unwrap();
+        let option =
+            serde_json::to_value(chart_spec(&result, Display::ActionsLineGraph, true)).unwrap();
         assert_eq!(
             option["legend"]["data"],
             serde_json::json!([{"name": "Pageview · Chrome"}, {"name": "Pageview · Other"}])

@@ -14,15 +14,15 @@ use crate::components::status::{LoadError, Loading};
 use crate::dashboards::{change_dashboard, DashboardChange};
 use crate::error::AppError;
 use crate::projects::use_project_id;
+use crate::sharing::SharePanel;
 use domain::dashboard::{DashboardFilters, DashboardId};
 use domain::insight::naming::{derived_name, event_label, property_label};
 use domain::insight::{
     Display, Insight, InsightKind, InsightListQuery, InsightOrder, InsightQuery, InsightTab,
     QueryOutcome,
 };
-use domain::{paths, ProjectId};
-use crate::sharing::SharePanel;
 use domain::sharing::ShareTarget;
+use domain::{paths, ProjectId};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;

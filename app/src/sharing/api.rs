@@ -4,8 +4,8 @@
 //! answer only about that link's insight or dashboard.
 
 use crate::dashboards::TileView;
-use domain::dashboard::DashboardFilters;
 use crate::error::AppError;
+use domain::dashboard::DashboardFilters;
 use domain::dashboard::TileId;
 use domain::insight::{Insight, QueryOutcome};
 use domain::sharing::{ShareTarget, Sharing, SharingOptions};

@@ -4,6 +4,8 @@
 pub mod api;
 mod page;
 mod panel;
+mod setting;
 
 pub use page::{EmbeddedPage, SharedPage};
 pub use panel::SharePanel;
+pub use setting::PublicSharingSetting;

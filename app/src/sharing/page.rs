@@ -67,9 +67,18 @@ fn SharedBody(view: SharedView, token: String, embedded: bool) -> impl IntoView 
                 .into_any(),
                 Err(error) => view! { <p class="alert alert-error">{error.to_string()}</p> }.into_any(),
             };
-            (insight.display_name().to_owned(), insight.description.clone(), body)
+            (
+                insight.display_name().to_owned(),
+                insight.description.clone(),
+                body,
+            )
         }
-        SharedContent::Dashboard { name, description, tiles, filters } => {
+        SharedContent::Dashboard {
+            name,
+            description,
+            tiles,
+            filters,
+        } => {
             let dates = options.viewers_change_dates.then(|| view! { <SharedDates token=token.clone() current=filters.date_from.clone().unwrap_or_default()/> });
             let body = view! {
                 {dates}
@@ -80,11 +89,13 @@ fn SharedBody(view: SharedView, token: String, embedded: bool) -> impl IntoView 
             (name, description, body)
         }
     };
-    let heading = options.show_title.then(|| view! {
-        <header class="shared-header">
-            <h1 data-testid="shared-title">{name.clone()}</h1>
-            {(!description.is_empty()).then(|| view! { <p class="muted">{description}</p> })}
-        </header>
+    let heading = options.show_title.then(|| {
+        view! {
+            <header class="shared-header">
+                <h1 data-testid="shared-title">{name.clone()}</h1>
+                {(!description.is_empty()).then(|| view! { <p class="muted">{description}</p> })}
+            </header>
+        }
     });
     view! {
         <Title text=format!("{name} · Huddle")/>

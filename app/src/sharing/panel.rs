@@ -58,7 +58,7 @@ pub fn SharePanel(
                             "Public links are turned off for this organization. Its owners and admins can turn them on in the organization's settings."
                         </p>
                     })}
-                    <label class="switch">
+                    <label class="checkbox">
                         <input type="checkbox" data-testid="share-enabled" checked=enabled
                             disabled=!sharing.organization_allows && !enabled
                             on:change=move |ev| save(event_target_checked(&ev), toggle_options.clone())/>
@@ -99,7 +99,10 @@ fn ShareOptions(
 ) -> impl IntoView {
     let draft = RwSignal::new(options.clone());
     let origins = RwSignal::new(options.allowed_origins.join("\n"));
-    let checkbox = move |label: &'static str, testid: &'static str, get: fn(&SharingOptions) -> bool, set: fn(&mut SharingOptions, bool)| {
+    let checkbox = move |label: &'static str,
+                         testid: &'static str,
+                         get: fn(&SharingOptions) -> bool,
+                         set: fn(&mut SharingOptions, bool)| {
         view! {
             <label class="checkbox">
                 <input type="checkbox" data-testid=testid checked=move || draft.with(get)
