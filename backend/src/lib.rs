@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod insights;
 pub mod markdown;
 pub mod meta;
+pub mod render;
 mod scope;
 pub mod sharing;
 mod templates;
