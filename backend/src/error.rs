@@ -41,6 +41,9 @@ pub enum Error {
     /// may succeed.
     #[error("{0}")]
     Unavailable(String),
+    /// A chart could not be drawn (or was asked at a size refused).
+    #[error("drawing an image failed")]
+    Render(#[source] crate::render::RenderError),
     /// A shared link that shows nothing, and why.
     #[error(transparent)]
     Unshared(#[from] domain::sharing::ShareRefusal),

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod demo_data;
 mod error;
 pub mod events;
+pub mod images;
 pub mod ingest;
 pub mod insights;
 pub mod markdown;
@@ -39,6 +40,7 @@ pub struct Backend {
     queries: insights::QueryGate,
     sign_ups_per_hour: i64,
     share_limits: sharing::ShareLimits,
+    images: images::ImageCache,
 }
 
 impl Backend {
@@ -74,6 +76,7 @@ impl Backend {
             queries: insights::QueryGate::new(insights::QueryLimits::default()),
             sign_ups_per_hour: accounts::SIGN_UPS_PER_CLIENT,
             share_limits: sharing::ShareLimits::per_minute(sharing::SHARE_REQUESTS_PER_MINUTE),
+            images: images::ImageCache::default(),
         })
     }
 

@@ -3,6 +3,7 @@
 
 use crate::meta::OpenShare;
 use crate::{Backend, Error, Result};
+use domain::insight::InsightQuery;
 use domain::sharing::ShareRefusal;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::num::NonZeroU32;
@@ -46,5 +47,29 @@ impl Backend {
     pub fn with_share_requests_per_minute(mut self, requests: u32) -> Self {
         self.share_limits = ShareLimits::per_minute(requests);
         self
+    }
+}
+
+impl Backend {
+    /// What a share's preview image shows: the shared insight, or a shared
+    /// dashboard's first insight tile, with the name to title it by (none
+    /// for a dashboard without insights).
+    pub async fn shared_chart(&self, share: &OpenShare) -> Result<Option<(String, InsightQuery)>> {
+        use domain::dashboard::TileContent;
+        use domain::sharing::ShareTarget;
+        Ok(match share.target {
+            ShareTarget::Insight(id) => {
+                let insight = self.meta.insight_with_id(&share.scope, id).await?;
+                Some((insight.display_name().to_owned(), insight.query))
+            }
+            ShareTarget::Dashboard(id) => {
+                let (dashboard, _, tiles) =
+                    self.meta.dashboard_with_tiles(&share.scope, id).await?;
+                tiles.into_iter().find_map(|tile| match tile.content {
+                    TileContent::Insight(insight) => Some((dashboard.name.clone(), insight.query)),
+                    TileContent::Text(_) => None,
+                })
+            }
+        })
     }
 }

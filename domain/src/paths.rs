@@ -93,6 +93,16 @@ pub fn embedded(token: &str) -> String {
     format!("/embedded/{token}")
 }
 
+/// A share's chart as an image, for link previews.
+pub fn shared_image(token: &str) -> String {
+    format!("/shared/{token}.png")
+}
+
+/// The oEmbed answer for the page at `url`.
+pub fn oembed(url: &str) -> String {
+    format!("/oembed?url={}", encode_query_value(url))
+}
+
 /// The login page, returning to `next` afterwards.
 pub fn login_then(next: &str) -> String {
     match safe_next(Some(next)) {

@@ -90,6 +90,10 @@ impl Default for SharingOptions {
     }
 }
 
+/// The size preview images are drawn at (Open Graph's 1.91 : 1).
+pub const PREVIEW_WIDTH: u32 = 1200;
+pub const PREVIEW_HEIGHT: u32 = 630;
+
 /// At most this many origins may frame one share.
 pub const MAX_ALLOWED_ORIGINS: usize = 20;
 

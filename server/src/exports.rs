@@ -1,15 +1,19 @@
 //! Downloads of a saved insight's result for people who may see it:
 //! `GET /api/projects/:project_id/insights/:short_id/export.csv`, the rows of
-//! the page's table (`domain::insight::export`) as CSV.
+//! the page's table (`domain::insight::export`) as CSV, and `export.png` /
+//! `export.svg`, its chart (`?theme=dark`, `?width=&height=` in pixels).
 
 use crate::api_errors;
 use app::auth::session::AuthSession;
 use app::error::AppError;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
+use backend::images::ImageFormat;
+use backend::render::{ImageOptions, Theme, MAX_SIDE};
 use backend::Backend;
 use domain::{ProjectId, UserId};
+use serde::Deserialize;
 
 pub async fn insight_csv(
     State(backend): State<Backend>,
@@ -29,6 +33,101 @@ pub async fn insight_csv(
                 ),
             ],
             body,
+        )
+            .into_response(),
+        Err(error) => api_errors::json(error),
+    }
+}
+
+/// How an exported image is drawn.
+#[derive(Debug, Deserialize)]
+pub struct ImageQuery {
+    theme: Option<String>,
+    width: Option<u32>,
+    height: Option<u32>,
+}
+
+impl ImageQuery {
+    fn options(&self, title: String) -> Result<ImageOptions, AppError> {
+        let defaults = ImageOptions::default();
+        let side = |value: Option<u32>, default: u32, field: &str| match value {
+            None => Ok(default),
+            Some(v) if (100..=MAX_SIDE).contains(&v) => Ok(v),
+            Some(_) => Err(AppError::Invalid(domain::Invalid::new(
+                field,
+                format!("Give {field} in pixels, from 100 to {MAX_SIDE}."),
+            ))),
+        };
+        Ok(ImageOptions {
+            width: side(self.width, defaults.width, "width")?,
+            height: side(self.height, defaults.height, "height")?,
+            theme: match self.theme.as_deref() {
+                None | Some("light") => Theme::Light,
+                Some("dark") => Theme::Dark,
+                Some(_) => {
+                    return Err(AppError::Invalid(domain::Invalid::new(
+                        "theme",
+                        "The theme is light or dark.",
+                    )))
+                }
+            },
+            title: Some(title),
+            legend: true,
+        })
+    }
+}
+
+pub async fn insight_png(
+    state: State<Backend>,
+    auth: AuthSession,
+    path: Path<(ProjectId, String)>,
+    query: Query<ImageQuery>,
+) -> Response {
+    insight_image(state, auth, path, query, ImageFormat::Png).await
+}
+
+pub async fn insight_svg(
+    state: State<Backend>,
+    auth: AuthSession,
+    path: Path<(ProjectId, String)>,
+    query: Query<ImageQuery>,
+) -> Response {
+    insight_image(state, auth, path, query, ImageFormat::Svg).await
+}
+
+async fn insight_image(
+    State(backend): State<Backend>,
+    auth: AuthSession,
+    Path((project, short_id)): Path<(ProjectId, String)>,
+    Query(query): Query<ImageQuery>,
+    format: ImageFormat,
+) -> Response {
+    let Some(session) = auth.user else {
+        return api_errors::json(AppError::Unauthenticated);
+    };
+    let drawn = async {
+        let scope = backend.meta.scope(session.user.id, project).await?;
+        let insight = backend.meta.insight(&scope, &short_id).await?;
+        let options = query.options(insight.display_name().to_owned())?;
+        let image = backend
+            .insight_image(&scope, &insight.query, options, format)
+            .await?;
+        Ok::<_, AppError>((insight.display_name().to_owned(), image))
+    };
+    match drawn.await {
+        Ok((name, image)) => (
+            [
+                (CONTENT_TYPE, format.content_type().to_owned()),
+                (
+                    CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"{}.{}\"",
+                        file_name(&name),
+                        format.extension()
+                    ),
+                ),
+            ],
+            image.as_ref().clone(),
         )
             .into_response(),
         Err(error) => api_errors::json(error),

@@ -12,6 +12,7 @@ mod guard;
 mod headers;
 mod health;
 mod live;
+mod oembed;
 mod shared_pages;
 mod short_links;
 mod static_cache;
@@ -65,6 +66,7 @@ struct AppState {
     leptos_options: LeptosOptions,
     backend: Backend,
     live: live::Live,
+    public_url: PublicUrl,
 }
 
 /// Opens the stores and builds the router.
@@ -111,6 +113,7 @@ pub async fn router(
         leptos_options: leptos_options.clone(),
         backend: backend.clone(),
         live,
+        public_url: PublicUrl(config.public_url.clone()),
     };
     let context = {
         let backend = backend.clone();
@@ -181,6 +184,7 @@ fn routes_outside_leptos() -> Vec<(&'static str, MethodRouter<AppState>)> {
     vec![
         ("/", get(root)),
         ("/healthz", get(health::healthz)),
+        ("/oembed", get(oembed::oembed)),
         ("/i/{short_id}", get(short_links::insight)),
         ("/insights/{short_id}", get(short_links::insight)),
         ("/d/{dashboard_id}", get(short_links::dashboard)),
@@ -189,6 +193,14 @@ fn routes_outside_leptos() -> Vec<(&'static str, MethodRouter<AppState>)> {
         (
             "/api/projects/{project_id}/insights/{short_id}/export.csv",
             get(exports::insight_csv),
+        ),
+        (
+            "/api/projects/{project_id}/insights/{short_id}/export.png",
+            get(exports::insight_png),
+        ),
+        (
+            "/api/projects/{project_id}/insights/{short_id}/export.svg",
+            get(exports::insight_svg),
         ),
     ]
 }

@@ -1086,6 +1086,8 @@ fn page_rule(pattern: &str, who: Who) -> Answer {
     let signed_in = who != Who::Anonymous;
     match pattern {
         "/login" | "/signup" | "/invite/{token}" | "/healthz" => Answer::Status(OK),
+        // Asked without a link of this Huddle: nothing to describe.
+        "/oembed" => Answer::Status(400),
         // Anyone holding a share's link (the test's is valid).
         "/shared/{token}" | "/embedded/{token}" => Answer::Status(OK),
         // The page that says "you don't have access" answers as a missing one.
@@ -1108,18 +1110,24 @@ fn page_rule(pattern: &str, who: Who) -> Answer {
         }
         "/api/projects/{project_id}/events/live"
         | "/api/projects/{project_id}/insights/{short_id}/export.csv"
+        | "/api/projects/{project_id}/insights/{short_id}/export.png"
+        | "/api/projects/{project_id}/insights/{short_id}/export.svg"
             if !signed_in =>
         {
             Answer::Status(LOG_IN)
         }
         "/api/projects/{project_id}/events/live"
         | "/api/projects/{project_id}/insights/{short_id}/export.csv"
+        | "/api/projects/{project_id}/insights/{short_id}/export.png"
+        | "/api/projects/{project_id}/insights/{short_id}/export.svg"
             if who.in_project() =>
         {
             Answer::Status(OK)
         }
         "/api/projects/{project_id}/events/live"
-        | "/api/projects/{project_id}/insights/{short_id}/export.csv" => Answer::Status(HIDDEN),
+        | "/api/projects/{project_id}/insights/{short_id}/export.csv"
+        | "/api/projects/{project_id}/insights/{short_id}/export.png"
+        | "/api/projects/{project_id}/insights/{short_id}/export.svg" => Answer::Status(HIDDEN),
         project if project.starts_with("/project/{project_id}") && signed_in => {
             if who.in_project() {
                 Answer::Status(OK)

@@ -9,7 +9,7 @@ use crate::components::form::{
 use crate::error::AppError;
 use domain::paths;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 /// Where a person goes after logging in: the last project they visited, or
@@ -83,6 +83,10 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     view! {
         <Title text="Log in · Huddle"/>
+        // What a link preview of a private page (which sends crawlers here)
+        // shows: nothing of the page itself.
+        <Meta property="og:title" content="Huddle — sign in to view"/>
+        <Meta property="og:description" content="This page is private to its team on Huddle."/>
         <AuthCard title="Log in to Huddle">
             <ActionForm action=action attr:class="form">
                 <input type="hidden" name="next" value=next/>

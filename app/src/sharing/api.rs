@@ -96,6 +96,21 @@ pub async fn set_public_sharing(
 pub struct SharedView {
     pub options: SharingOptions,
     pub content: SharedContent,
+    pub preview: Preview,
+}
+
+/// What link previews (Slack, Teams, email clients) show of a shared page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preview {
+    pub title: String,
+    /// One line about the result: its latest value, a conversion.
+    pub summary: String,
+    /// The page's own absolute address.
+    pub url: String,
+    /// The chart's image, when there is one.
+    pub image: Option<String>,
+    /// Where oEmbed consumers ask about the page.
+    pub oembed: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -139,6 +154,7 @@ pub async fn load_shared(
     let backend = crate::server::backend()?;
     let share = backend.open_share(&token).await?;
     let scope = &share.scope;
+    let charted = backend.shared_chart(&share).await?.is_some();
     let content = match share.target {
         ShareTarget::Insight(id) => {
             let insight = backend.meta.insight_with_id(scope, id).await?.for_public();
@@ -167,9 +183,41 @@ pub async fn load_shared(
             }
         }
     };
+    let (title, summary) = match &content {
+        SharedContent::Insight { insight, outcome } => (
+            insight.display_name().to_owned(),
+            outcome
+                .as_ref()
+                .map(|o| domain::insight::summary::one_line(&o.result))
+                .unwrap_or_default(),
+        ),
+        SharedContent::Dashboard {
+            name,
+            description,
+            tiles,
+            ..
+        } => (
+            name.clone(),
+            if description.is_empty() {
+                format!("A dashboard of {} tiles", tiles.len())
+            } else {
+                description.clone()
+            },
+        ),
+    };
+    let url = crate::server::absolute_url(&domain::paths::shared(&token))?;
     Ok(SharedView {
         options: share.options,
         content,
+        preview: Preview {
+            title,
+            summary,
+            image: charted
+                .then(|| crate::server::absolute_url(&domain::paths::shared_image(&token)))
+                .transpose()?,
+            oembed: crate::server::absolute_url(&domain::paths::oembed(&url))?,
+            url,
+        },
     })
 }
 

@@ -3,15 +3,16 @@
 //! background, and its height posted to the embedding page
 //! (`{type: "huddle:resize", height}`) whenever it changes.
 
-use super::api::{load_shared, SharedContent, SharedView};
+use super::api::{load_shared, Preview, SharedContent, SharedView};
 use crate::components::overrides::{use_url_filters, RANGES};
 use crate::components::status::{set_status, Loading};
 use crate::dashboards::grid::{TileGrid, TileSource};
 use crate::error::AppError;
 use crate::insights::{Freshness, InsightResults};
 use domain::paths;
+use domain::sharing::{PREVIEW_HEIGHT, PREVIEW_WIDTH};
 use leptos::prelude::*;
-use leptos_meta::{Body, Html, Title};
+use leptos_meta::{Body, Html, Link, Meta, Title};
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 #[component]
@@ -54,7 +55,11 @@ fn Shared(embedded: bool) -> impl IntoView {
 
 #[component]
 fn SharedBody(view: SharedView, token: String, embedded: bool) -> impl IntoView {
-    let SharedView { options, content } = view;
+    let SharedView {
+        options,
+        content,
+        preview,
+    } = view;
     let theme = options.theme.attribute();
     let (name, description, body) = match content {
         SharedContent::Insight { insight, outcome } => {
@@ -99,6 +104,7 @@ fn SharedBody(view: SharedView, token: String, embedded: bool) -> impl IntoView 
     });
     view! {
         <Title text=format!("{name} · Huddle")/>
+        <PreviewTags preview/>
         {theme.map(|theme| view! { <Html {..} data-theme=theme/> })}
         {heading}
         <div class="shared-content">{body}</div>
@@ -108,6 +114,31 @@ fn SharedBody(view: SharedView, token: String, embedded: bool) -> impl IntoView 
                 "Made with " <a href="/" target=embedded.then_some("_blank") rel="noopener">"Huddle"</a>
             </footer>
         })}
+    }
+}
+
+/// Open Graph and Twitter card tags, and the oEmbed discovery link.
+#[component]
+fn PreviewTags(preview: Preview) -> impl IntoView {
+    let image = preview.image.map(|image| {
+        view! {
+            <Meta property="og:image" content=image.clone()/>
+            <Meta property="og:image:width" content=PREVIEW_WIDTH.to_string()/>
+            <Meta property="og:image:height" content=PREVIEW_HEIGHT.to_string()/>
+            <Meta name="twitter:image" content=image/>
+        }
+    });
+    view! {
+        <Meta property="og:type" content="website"/>
+        <Meta property="og:site_name" content="Huddle"/>
+        <Meta property="og:title" content=preview.title.clone()/>
+        <Meta property="og:description" content=preview.summary.clone()/>
+        <Meta property="og:url" content=preview.url/>
+        <Meta name="twitter:card" content="summary_large_image"/>
+        <Meta name="twitter:title" content=preview.title/>
+        <Meta name="twitter:description" content=preview.summary/>
+        {image}
+        <Link rel="alternate" type_="application/json+oembed" href=preview.oembed/>
     }
 }
 

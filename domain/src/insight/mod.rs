@@ -11,6 +11,7 @@ pub mod naming;
 pub mod query;
 pub mod result;
 pub mod saved;
+pub mod summary;
 
 pub use query::*;
 pub use result::*;
