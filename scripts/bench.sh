@@ -5,6 +5,8 @@
 #   scripts/bench.sh capture [--events N] [--senders N]
 #   scripts/bench.sh insight [--events N] [--runs N]
 #     (prepares its data set once per size under $HUDDLE_CACHE/bench/)
+#   scripts/bench.sh render [--runs N] [--browser-runs N]
+#     (builds the release site first: the browser loads what people get)
 #   scripts/bench.sh fuzz [--seconds N]
 #     (each cargo-fuzz target in fuzz/ for N seconds, default 120, from the
 #     committed seeds; crashes land in fuzz/artifacts/)
@@ -55,8 +57,16 @@ case "${1:-}" in
   fuzz) shift; fuzz "$@"; exit ;;
   capture) shift; bin=capture-throughput ;;
   insight) shift; bin=insight-latency ;;
-  *) fail "usage: scripts/bench.sh capture|insight|fuzz [options]" ;;
+  render) shift; bin=render-time ;;
+  *) fail "usage: scripts/bench.sh capture|insight|render|fuzz [options]" ;;
 esac
-scripts/setup.sh >/dev/null
+if [ "$bin" = render-time ]; then
+  scripts/setup.sh --release --browser >/dev/null
+  step "Building the release site"
+  cargo leptos build --release 2>&1 | tail -n 2
+  export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=huddle LEPTOS_HASH_FILES=true
+else
+  scripts/setup.sh >/dev/null
+fi
 step "Benchmark: $bin"
 cargo run --quiet --release -p bench --bin "$bin" -- "$@"
