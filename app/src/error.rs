@@ -6,6 +6,7 @@
 //! cause chain and a request id, and the person sees only that id.
 
 use domain::sharing::ShareRefusal;
+use domain::signed_embed::EmbedRefusal;
 use domain::Invalid;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -44,6 +45,9 @@ pub enum AppError {
     /// A shared link that shows nothing, and why.
     #[error(transparent)]
     Unshared(domain::sharing::ShareRefusal),
+    /// A signed embed that shows nothing, and why.
+    #[error(transparent)]
+    Unembedded(domain::signed_embed::EmbedRefusal),
     #[error(
         "Something went wrong on our side. If it keeps happening, quote request {request_id}."
     )]
@@ -72,6 +76,11 @@ impl AppError {
                 ShareRefusal::NoLongerValid => 404,
                 ShareRefusal::SharingDisabled => 403,
                 ShareRefusal::TooManyRequests => 429,
+            },
+            AppError::Unembedded(refusal) => match refusal {
+                EmbedRefusal::Malformed | EmbedRefusal::TooLong => 400,
+                EmbedRefusal::Expired | EmbedRefusal::BadSignature => 403,
+                EmbedRefusal::WrongProject => 404,
             },
         }
     }
@@ -122,6 +131,7 @@ impl From<backend::Error> for AppError {
             E::TooManyAtOnce(message) => AppError::Throttled(message),
             E::Unavailable(message) => AppError::Unavailable(message),
             E::Unshared(refusal) => AppError::Unshared(refusal),
+            E::Unembedded(refusal) => AppError::Unembedded(refusal),
             ours => AppError::internal(&ours),
         }
     }

@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
                 // (for previews) meta tags depend on the link.
                 <Route path=path!("/shared/:token") view=sharing::SharedPage ssr=SsrMode::Async/>
                 <Route path=path!("/embedded/:token") view=sharing::EmbeddedPage ssr=SsrMode::Async/>
+                <Route path=path!("/embedded/jwt/:token") view=sharing::SignedEmbedPage ssr=SsrMode::Async/>
                 <Route path=path!("/organization/settings") view=organization::OrganizationSettingsPage/>
                 <ParentRoute path=path!("/project/:project_id") view=projects::ProjectLayout>
                     <Route path=path!("") view=projects::ProjectHome/>

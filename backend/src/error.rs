@@ -41,6 +41,9 @@ pub enum Error {
     /// may succeed.
     #[error("{0}")]
     Unavailable(String),
+    /// A signed embed that shows nothing, and why.
+    #[error(transparent)]
+    Unembedded(#[from] domain::signed_embed::EmbedRefusal),
     /// A chart could not be drawn (or was asked at a size refused).
     #[error("drawing an image failed")]
     Render(#[source] crate::render::RenderError),

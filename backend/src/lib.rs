@@ -18,6 +18,7 @@ pub mod meta;
 pub mod render;
 mod scope;
 pub mod sharing;
+pub mod signed_embeds;
 mod templates;
 mod tokens;
 

@@ -25,7 +25,9 @@ impl ShareLimits {
         Self(Arc::new(RateLimiter::keyed(quota)))
     }
 
-    fn admit(&self, share: i64) -> Result<()> {
+    /// Counts a request of the share `share` (a positive id), or of a
+    /// project's signed embeds (its id, negated).
+    pub(crate) fn admit(&self, share: i64) -> Result<()> {
         if self.0.len() > REMEMBERED_LINKS {
             self.0.retain_recent();
         }

@@ -100,17 +100,32 @@ impl std::fmt::Debug for SecretKey {
     }
 }
 
-/// A share link's token: HMAC-SHA256 of the share's stored seed under the
-/// server's key, 192 bits as 32 URL-safe characters.
-pub fn share_token(key: &SecretKey, seed: &str) -> String {
-    use base64::Engine;
+/// HMAC-SHA256 of `seed` under the server's key, for the purpose `label`.
+fn derived(key: &SecretKey, label: &[u8], seed: &str) -> [u8; 32] {
     use hmac::{Hmac, Mac};
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key.0.as_slice())
         .expect("HMAC takes keys of any length");
-    mac.update(b"huddle share token\0");
+    mac.update(label);
     mac.update(seed.as_bytes());
-    let bytes = mac.finalize().into_bytes();
+    mac.finalize().into_bytes().into()
+}
+
+/// A share link's token: derived from the share's stored seed, 192 bits as
+/// 32 URL-safe characters.
+pub fn share_token(key: &SecretKey, seed: &str) -> String {
+    use base64::Engine;
+    let bytes = derived(key, b"huddle share token\0", seed);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&bytes[..24])
+}
+
+/// A project's embedding secret: derived from its stored seed, 256 bits.
+pub fn embed_secret(key: &SecretKey, seed: &str) -> String {
+    use base64::Engine;
+    let bytes = derived(key, b"huddle embed secret\0", seed);
+    format!(
+        "hes_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
 }
 
 /// What the store keeps of a secret token: its SHA-256, in hex. A token has

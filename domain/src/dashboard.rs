@@ -1,8 +1,6 @@
 //! Dashboards: saved insights and text laid out on a grid.
 
-use crate::insight::{
-    DateRange, FilterValue, Insight, InsightQuery, Operator, PropertyFilter, PropertyScope, Scalar,
-};
+use crate::insight::{Insight, InsightQuery};
 use crate::permissions::DashboardAccess;
 use crate::validation::{trimmed_text, Invalid};
 use crate::{ProjectId, UserId};
@@ -83,22 +81,8 @@ pub struct DashboardFilters {
 impl DashboardFilters {
     /// A tile's query as the dashboard shows it: a start date replaces the
     /// tile's whole range (up to now), a property condition joins its filters.
-    pub fn apply_to(&self, mut query: InsightQuery) -> InsightQuery {
-        if let Some(from) = self.date_from.as_ref().filter(|f| !f.is_empty()) {
-            *query.date_range_mut() = DateRange {
-                date_from: Some(from.clone()),
-                date_to: None,
-            };
-        }
-        if let Some((key, value)) = self.property.as_ref().filter(|(k, _)| !k.is_empty()) {
-            query.properties_mut().push(PropertyFilter {
-                key: key.clone(),
-                value: Some(FilterValue::One(Scalar::Text(value.clone()))),
-                operator: Operator::Exact,
-                scope: PropertyScope::Event,
-            });
-        }
-        query
+    pub fn apply_to(&self, query: InsightQuery) -> InsightQuery {
+        query.overridden(self.date_from.as_deref(), self.property.as_slice())
     }
 }
 
@@ -140,6 +124,7 @@ pub struct Collaborator {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::insight::{DateRange, Operator, PropertyScope, Scalar};
 
     #[test]
     fn a_full_dashboard_takes_no_more_tiles() {

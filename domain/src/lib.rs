@@ -20,6 +20,7 @@ pub mod paths;
 pub mod permissions;
 pub mod project;
 pub mod sharing;
+pub mod signed_embed;
 pub mod snippets;
 pub mod tags;
 pub mod validation;

@@ -158,8 +158,9 @@ pub fn insight_new(project: ProjectId, query: &InsightQuery) -> String {
 }
 
 /// A saved insight's result as a CSV download.
-pub fn insight_csv(project: ProjectId, short_id: &str) -> String {
-    format!("/api/projects/{project}/insights/{short_id}/export.csv")
+/// A saved insight's result as a file: `csv`, `png` or `svg`.
+pub fn insight_export(project: ProjectId, short_id: &str, extension: &str) -> String {
+    format!("/api/projects/{project}/insights/{short_id}/export.{extension}")
 }
 
 /// The editor for a new insight that goes onto `dashboard` once saved.

@@ -257,5 +257,11 @@ test("a saved insight's result downloads as CSV from its page", async ({ page })
   const [header, row] = text.trim().split("\n");
   expect(header.startsWith("Series,Total,")).toBeTruthy();
   expect(row.startsWith("Pageview,3,")).toBeTruthy();
+  // The chart downloads as an image, drawn on the server.
+  const image = page.waitForEvent("download");
+  await page.getByTestId("export-png").click();
+  const png = await image;
+  expect(png.suggestedFilename()).toBe("Views to export.png");
+  expect(require("fs").readFileSync(await png.path()).subarray(1, 4).toString()).toBe("PNG");
   expect(row.endsWith(",3")).toBeTruthy();
 });

@@ -142,3 +142,29 @@ test("an insight's Share panel publishes it with the chosen options", async ({ p
   await expect(stranger.getByTestId("insight-chart").locator("canvas")).toBeVisible();
   await expect(stranger.getByTestId("results-table")).toBeVisible();
 });
+
+test("an admin creates the project's embedding secret, shown once, and a token signed with it opens the embed", async ({ page, browser }) => {
+  const project = await signUp(page, { name: "Sam", email: uniqueEmail("sam"), organization: "Signed Org" });
+  await open(page, `/project/${project}/settings`);
+  const section = page.getByTestId("embed-secret");
+  await section.getByTestId("rotate-embed-secret").click();
+  const secret = await section.getByTestId("embed-secret-value").getByRole("textbox").inputValue();
+  expect(secret).toMatch(/^hes_[A-Za-z0-9_-]{43}$/);
+  await page.reload();
+  await expect(section.getByTestId("embed-secret-value")).toHaveCount(0);
+  await expect(section.getByTestId("rotate-embed-secret")).toContainText("Replace the secret");
+
+  // The README's signing script, run as a site's server would.
+  await open(page, `/project/${project}/insights`);
+  await page.getByRole("link", { name: "Page views" }).first().click();
+  const shortId = new URL(page.url()).pathname.split("/").pop()!;
+  const { execFileSync } = require("node:child_process");
+  const url = execFileSync("node", ["../docs/sign-embed.mjs", String(project), shortId, "acme"], {
+    env: { ...process.env, HUDDLE_URL: huddle, HUDDLE_EMBED_SECRET: secret },
+  }).toString().trim();
+  const stranger = await (await browser.newContext()).newPage();
+  expect((await stranger.goto(url))!.status()).toBe(200);
+  await waitForHydration(stranger);
+  await expect(stranger.getByTestId("locked-filters")).toContainText("customer = acme");
+  await expect(stranger.getByTestId("shared-title")).toContainText("Page views");
+});

@@ -42,12 +42,14 @@ pub async fn headers(State(backend): State<Backend>, request: Request, next: Nex
         .strip_prefix(EMBEDDED)
         .filter(|token| !token.is_empty() && !token.contains('/'))
         .map(str::to_owned);
-    let ancestors = match embed_token {
+    // Signed embeds are framed by the site that signed them, wherever it is.
+    let signed = path.starts_with("/embedded/jwt/");
+    let ancestors = match embed_token.filter(|_| !signed) {
         Some(token) => Some(match backend.meta.open_share(&token).await {
             Ok(share) => share.options.frame_ancestors(),
             Err(_) => "*".to_owned(),
         }),
-        None => None,
+        None => signed.then(|| "*".to_owned()),
     };
     let mut response = next.run(request).await;
     if let Some(ancestors) = ancestors {

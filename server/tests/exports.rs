@@ -36,7 +36,7 @@ async fn a_saved_insight_downloads_as_the_csv_of_its_table_for_its_project_only(
     let url = format!(
         "{}{}",
         running.address,
-        domain::paths::insight_csv(project, &insight.short_id)
+        domain::paths::insight_export(project, &insight.short_id, "csv")
     );
 
     let response = ada.get(&url).send().await.unwrap();

@@ -200,9 +200,13 @@ enum Op {
     SetOrganizationSharing,
     ViewShared,
     RefreshSharedTile,
+    ViewSignedEmbed,
+    RefreshSignedTile,
+    EmbedSecretStatus,
+    RotateEmbedSecret,
 }
 
-const OPS: [Op; 59] = [
+const OPS: [Op; 63] = [
     Op::Navigation,
     Op::NewProjectOptions,
     Op::CreateProject,
@@ -262,6 +266,10 @@ const OPS: [Op; 59] = [
     Op::SetOrganizationSharing,
     Op::ViewShared,
     Op::RefreshSharedTile,
+    Op::ViewSignedEmbed,
+    Op::RefreshSignedTile,
+    Op::EmbedSecretStatus,
+    Op::RotateEmbedSecret,
 ];
 
 impl Op {
@@ -325,6 +333,10 @@ impl Op {
             Op::SetOrganizationSharing => "set_public_sharing",
             Op::ViewShared => "shared",
             Op::RefreshSharedTile => "shared_tile",
+            Op::ViewSignedEmbed => "signed_embed",
+            Op::RefreshSignedTile => "signed_tile",
+            Op::EmbedSecretStatus => "embed_secret",
+            Op::RotateEmbedSecret => "rotate_embed_secret",
         }
     }
 
@@ -336,7 +348,9 @@ impl Op {
             | Op::ViewInvite
             | Op::AcceptInviteWithNewAccount
             | Op::ViewShared
-            | Op::RefreshSharedTile => Rule::Public,
+            | Op::RefreshSharedTile
+            | Op::ViewSignedEmbed
+            | Op::RefreshSignedTile => Rule::Public,
             Op::OrganizationSharing => Rule::InOrganization,
             Op::Navigation | Op::NewProjectOptions | Op::OrganizationSettings => Rule::SignedIn,
             Op::AcceptInvite => Rule::AcceptsOthersInvite,
@@ -347,7 +361,10 @@ impl Op {
             | Op::CreateInvite
             | Op::RevokeInvite
             | Op::SetOrganizationSharing => Rule::ManagesOrganization,
-            Op::UpdateProject | Op::SetProjectPrivacy => Rule::ManagesProject,
+            Op::UpdateProject
+            | Op::SetProjectPrivacy
+            | Op::EmbedSecretStatus
+            | Op::RotateEmbedSecret => Rule::ManagesProject,
             Op::RenameDashboard
             | Op::LayOutDashboard
             | Op::AddInsightTile
@@ -640,6 +657,25 @@ impl World {
             .await
             .unwrap()
             .token
+    }
+
+    /// A signed embed of the dashboard, signed with a new embedding secret.
+    async fn signed_token(&self, dashboard: DashboardId) -> String {
+        let scope = self.backend.meta.scope(self.owner, self.project).await;
+        let secret = self
+            .backend
+            .meta
+            .rotate_embed_secret(&scope.unwrap())
+            .await
+            .unwrap();
+        let claims = json!({"project": self.project, "resource": {"dashboard": dashboard},
+            "exp": chrono::Utc::now().timestamp() + 600});
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::default(),
+            &claims,
+            &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
+        )
+        .unwrap()
     }
 
     async fn browser(&self, running: &testkit::Running, who: Who) -> Client {
@@ -961,6 +997,17 @@ impl World {
                 .await
             }
             Op::ViewShared => form(vec![("token", self.share(dashboard).await)]).await,
+            Op::ViewSignedEmbed => form(vec![("token", self.signed_token(dashboard).await)]).await,
+            Op::RefreshSignedTile => {
+                form(vec![
+                    ("token", self.signed_token(dashboard).await),
+                    ("tile", tile.to_string()),
+                ])
+                .await
+            }
+            Op::EmbedSecretStatus | Op::RotateEmbedSecret => {
+                form(vec![("project_id", project.to_string())]).await
+            }
             Op::RefreshSharedTile => {
                 form(vec![
                     ("token", self.share(dashboard).await),
@@ -1089,7 +1136,7 @@ fn page_rule(pattern: &str, who: Who) -> Answer {
         // Asked without a link of this Huddle: nothing to describe.
         "/oembed" => Answer::Status(400),
         // Anyone holding a share's link (the test's is valid).
-        "/shared/{token}" | "/embedded/{token}" => Answer::Status(OK),
+        "/shared/{token}" | "/embedded/{token}" | "/embedded/jwt/{token}" => Answer::Status(OK),
         // The page that says "you don't have access" answers as a missing one.
         "/no-access" => Answer::Status(HIDDEN),
         // Someone whose only project is closed to them is offered a new one.
@@ -1154,6 +1201,7 @@ async fn every_page_and_route_answers_each_actor_as_the_rules_give() {
     let (dashboard, _, short_id) = world.dashboard().await;
     let token = world.invite("page@example.com", Role::Member).await.token;
     let share_token = world.share(dashboard).await;
+    let signed_token = world.signed_token(dashboard).await;
     let pages = leptos_axum::generate_route_list(app::App)
         .into_iter()
         .map(|listing| listing.path().to_owned());
@@ -1174,7 +1222,9 @@ async fn every_page_and_route_answers_each_actor_as_the_rules_give() {
                 .replace("{person_id}", &world.person)
                 .replace(
                     "{token}",
-                    if pattern.starts_with("/shared/") || pattern.starts_with("/embedded/") {
+                    if pattern.starts_with("/embedded/jwt/") {
+                        &signed_token
+                    } else if pattern.starts_with("/shared/") || pattern.starts_with("/embedded/") {
                         &share_token
                     } else {
                         &token

@@ -85,7 +85,7 @@ pub async fn dashboard_view(
             })
             .collect(),
         members,
-        tiles: tile_views(backend, scope, tiles, &filters).await,
+        tiles: tile_views(backend, scope, tiles, &|query| filters.apply_to(query)).await,
         dashboard,
         rights,
         filters,
@@ -93,20 +93,21 @@ pub async fn dashboard_view(
 }
 
 /// Tiles with their results, computed in parallel (each on its own
-/// events-store connection) with the viewer's overrides, and text tiles'
+/// events-store connection) from their queries with `overrides` laid over
+/// them (a viewer's filters, an embed's locked ones), and text tiles'
 /// Markdown as sanitized HTML.
 #[cfg(feature = "ssr")]
 pub async fn tile_views(
     backend: &backend::Backend,
     scope: &backend::ProjectScope,
     tiles: Vec<Tile>,
-    filters: &DashboardFilters,
+    overrides: &(dyn Fn(domain::insight::InsightQuery) -> domain::insight::InsightQuery + Sync),
 ) -> Vec<TileView> {
     use domain::dashboard::TileContent;
     let outcomes = futures::future::join_all(tiles.iter().map(|tile| async move {
         match &tile.content {
             TileContent::Insight(insight) => {
-                let query = filters.apply_to(insight.query.clone());
+                let query = overrides(insight.query.clone());
                 Some(
                     backend
                         .insight_outcome(scope, &query, false)

@@ -45,6 +45,8 @@ pub enum TileSource {
     /// A shared link's dashboard: tiles recompute through the link and link
     /// nowhere into the app.
     Shared { token: String },
+    /// A signed embed's dashboard, likewise, with its locked filters.
+    Signed { token: String },
 }
 
 impl TileSource {
@@ -60,6 +62,7 @@ impl TileSource {
             Self::Shared { token } => {
                 crate::sharing::api::shared_tile_result(token, tile, filters.date_from).await
             }
+            Self::Signed { token } => crate::sharing::api::signed_tile_result(token, tile).await,
         }
     }
 }
@@ -79,7 +82,7 @@ pub fn TileGrid(
     let filters = StoredValue::new(filters);
     let dashboard_of = match &source {
         TileSource::Dashboard { project, dashboard } => Some((*project, *dashboard)),
-        TileSource::Shared { .. } => None,
+        TileSource::Shared { .. } | TileSource::Signed { .. } => None,
     };
     let editable = editable && dashboard_of.is_some();
     let source = StoredValue::new(source);

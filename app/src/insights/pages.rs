@@ -475,7 +475,12 @@ fn SavedInsight(
             </div>
             <div class="page-actions">
                 <AddToDashboard project short_id=short_id.clone() dashboards/>
-                <a class="btn btn-ghost" href=paths::insight_csv(project, &short_id) download rel="external" data-testid="export-csv">"Export CSV"</a>
+                <span class="export-links muted small">"Export "
+                    {["csv", "png", "svg"].map(|extension| view! {
+                        <a class="btn btn-ghost btn-small" href=paths::insight_export(project, &short_id, extension) download rel="external"
+                            data-testid=format!("export-{extension}")>{extension.to_uppercase()}</a>
+                    })}
+                </span>
                 <button type="button" class="btn btn-secondary" data-testid="share" disabled=!can_edit
                     title=edit_denied.clone().unwrap_or_default() on:click=move |_| share_open.update(|o| *o = !*o)>"Share"</button>
                 <button type="button" class="btn btn-secondary" data-testid="rename" disabled=!can_edit on:click=move |_| renaming.set(true)>"Rename"</button>

@@ -162,6 +162,7 @@ pub fn ProjectSettingsPage() -> impl IntoView {
                     </p>
                     <CopyField value=project.api_token label="Project API key"/>
                 </section>
+                {can_edit.then(|| view! { <crate::sharing::EmbedSecretSection project=project.id/> })}
             </main>
         }
     })

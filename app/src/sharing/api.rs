@@ -97,6 +97,8 @@ pub struct SharedView {
     pub options: SharingOptions,
     pub content: SharedContent,
     pub preview: Preview,
+    /// A signed embed's locked filters and dates, as the page names them.
+    pub locked: Vec<String>,
 }
 
 /// What link previews (Slack, Teams, email clients) show of a shared page.
@@ -150,16 +152,77 @@ pub async fn load_shared(
     token: String,
     #[server(default)] date_from: Option<String>,
 ) -> Result<SharedView, AppError> {
-    use domain::dashboard::TileContent;
     let backend = crate::server::backend()?;
     let share = backend.open_share(&token).await?;
-    let scope = &share.scope;
+    let filters = viewer_filters(&share, date_from)?;
+    let overrides = |query| filters.apply_to(query);
+    let content = shared_content(
+        &backend,
+        &share.scope,
+        share.target,
+        &overrides,
+        filters.clone(),
+    )
+    .await?;
     let charted = backend.shared_chart(&share).await?.is_some();
-    let content = match share.target {
+    let url = crate::server::absolute_url(&domain::paths::shared(&token))?;
+    let image = charted
+        .then(|| crate::server::absolute_url(&domain::paths::shared_image(&token)))
+        .transpose()?;
+    Ok(SharedView {
+        preview: preview(&content, url, image)?,
+        options: share.options,
+        content,
+        locked: Vec::new(),
+    })
+}
+
+/// A signed embed (`/embedded/jwt/:token`): the token's insight or dashboard
+/// with its locked filters and dates.
+#[server(prefix = "/api", endpoint = "signed_embed")]
+pub async fn load_signed_embed(token: String) -> Result<SharedView, AppError> {
+    let backend = crate::server::backend()?;
+    let embed = backend.open_signed_embed(&token).await?;
+    let claims = &embed.claims;
+    let overrides = |query| claims.apply_to(query);
+    let content = shared_content(
+        &backend,
+        &embed.scope,
+        embed.target,
+        &overrides,
+        DashboardFilters::default(),
+    )
+    .await?;
+    let url = crate::server::absolute_url(&format!("/embedded/jwt/{token}"))?;
+    Ok(SharedView {
+        preview: preview(&content, url, None)?,
+        options: SharingOptions::default(),
+        content,
+        locked: claims
+            .filters
+            .iter()
+            .map(|f| format!("{} = {}", f.key, f.value))
+            .chain(claims.date_from.iter().map(|d| format!("from {d}")))
+            .collect(),
+    })
+}
+
+/// The shared insight or dashboard with its results, `overrides` laid over
+/// every query, people's names left out.
+#[cfg(feature = "ssr")]
+async fn shared_content(
+    backend: &backend::Backend,
+    scope: &backend::ProjectScope,
+    target: ShareTarget,
+    overrides: &(dyn Fn(domain::insight::InsightQuery) -> domain::insight::InsightQuery + Sync),
+    filters: DashboardFilters,
+) -> Result<SharedContent, AppError> {
+    use domain::dashboard::TileContent;
+    Ok(match target {
         ShareTarget::Insight(id) => {
             let insight = backend.meta.insight_with_id(scope, id).await?.for_public();
             let outcome = backend
-                .insight_outcome(scope, &insight.query, false)
+                .insight_outcome(scope, &overrides(insight.query.clone()), false)
                 .await
                 .map_err(AppError::from);
             SharedContent::Insight {
@@ -168,7 +231,6 @@ pub async fn load_shared(
             }
         }
         ShareTarget::Dashboard(id) => {
-            let filters = viewer_filters(&share, date_from)?;
             let (dashboard, _, mut tiles) = backend.meta.dashboard_with_tiles(scope, id).await?;
             for tile in &mut tiles {
                 if let TileContent::Insight(insight) = &mut tile.content {
@@ -178,12 +240,20 @@ pub async fn load_shared(
             SharedContent::Dashboard {
                 name: dashboard.name,
                 description: dashboard.description,
-                tiles: crate::dashboards::tile_views(&backend, scope, tiles, &filters).await,
+                tiles: crate::dashboards::tile_views(backend, scope, tiles, overrides).await,
                 filters,
             }
         }
-    };
-    let (title, summary) = match &content {
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn preview(
+    content: &SharedContent,
+    url: String,
+    image: Option<String>,
+) -> Result<Preview, AppError> {
+    let (title, summary) = match content {
         SharedContent::Insight { insight, outcome } => (
             insight.display_name().to_owned(),
             outcome
@@ -205,20 +275,49 @@ pub async fn load_shared(
             },
         ),
     };
-    let url = crate::server::absolute_url(&domain::paths::shared(&token))?;
-    Ok(SharedView {
-        options: share.options,
-        content,
-        preview: Preview {
-            title,
-            summary,
-            image: charted
-                .then(|| crate::server::absolute_url(&domain::paths::shared_image(&token)))
-                .transpose()?,
-            oembed: crate::server::absolute_url(&domain::paths::oembed(&url))?,
-            url,
-        },
+    Ok(Preview {
+        title,
+        summary,
+        image,
+        oembed: crate::server::absolute_url(&domain::paths::oembed(&url))?,
+        url,
     })
+}
+
+/// One tile of a signed embed's dashboard, with the token's locked filters.
+#[server(prefix = "/api", endpoint = "signed_tile")]
+pub async fn signed_tile_result(token: String, tile: TileId) -> Result<QueryOutcome, AppError> {
+    use domain::dashboard::TileContent;
+    let backend = crate::server::backend()?;
+    let embed = backend.open_signed_embed(&token).await?;
+    let ShareTarget::Dashboard(dashboard) = embed.target else {
+        return Err(AppError::NotFound);
+    };
+    let tile = backend.meta.tile(&embed.scope, dashboard, tile).await?;
+    let TileContent::Insight(insight) = tile.content else {
+        return Err(AppError::NotFound);
+    };
+    let query = embed.claims.apply_to(insight.query);
+    Ok(backend.insight_outcome(&embed.scope, &query, false).await?)
+}
+
+/// Whether the project has an embedding secret, for its admins.
+#[server(prefix = "/api", endpoint = "embed_secret")]
+pub async fn embed_secret_status(project_id: ProjectId) -> Result<bool, AppError> {
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    if !scope.role().manages_projects() {
+        return Err(AppError::Forbidden(
+            "Only the organization's owners and admins manage the embedding secret.".into(),
+        ));
+    }
+    Ok(backend.meta.has_embed_secret(&scope).await?)
+}
+
+/// A new embedding secret, shown this once.
+#[server(prefix = "/api", endpoint = "rotate_embed_secret")]
+pub async fn rotate_embed_secret(project_id: ProjectId) -> Result<String, AppError> {
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    Ok(backend.meta.rotate_embed_secret(&scope).await?)
 }
 
 /// One tile of a shared dashboard, as "Refresh" asks for it: recomputed only

@@ -2,10 +2,12 @@
 //! dashboards, the Share panel that manages them, and the pages they open.
 
 pub mod api;
+mod embed_secret;
 mod page;
 mod panel;
 mod setting;
 
-pub use page::{EmbeddedPage, SharedPage};
+pub use embed_secret::EmbedSecretSection;
+pub use page::{EmbeddedPage, SharedPage, SignedEmbedPage};
 pub use panel::SharePanel;
 pub use setting::PublicSharingSetting;

@@ -3,7 +3,7 @@
 //! background, and its height posted to the embedding page
 //! (`{type: "huddle:resize", height}`) whenever it changes.
 
-use super::api::{load_shared, Preview, SharedContent, SharedView};
+use super::api::{load_shared, load_signed_embed, Preview, SharedContent, SharedView};
 use crate::components::overrides::{use_url_filters, RANGES};
 use crate::components::status::{set_status, Loading};
 use crate::dashboards::grid::{TileGrid, TileSource};
@@ -15,24 +15,46 @@ use leptos::prelude::*;
 use leptos_meta::{Body, Html, Link, Meta, Title};
 use leptos_router::hooks::{use_navigate, use_params_map};
 
+/// How the page was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Via {
+    /// `/shared/:token`
+    Link,
+    /// `/embedded/:token`
+    Embed,
+    /// `/embedded/jwt/:token`
+    SignedEmbed,
+}
+
 #[component]
 pub fn SharedPage() -> impl IntoView {
-    view! { <Shared embedded=false/> }
+    view! { <Shared via=Via::Link/> }
 }
 
 #[component]
 pub fn EmbeddedPage() -> impl IntoView {
-    view! { <Shared embedded=true/> }
+    view! { <Shared via=Via::Embed/> }
 }
 
 #[component]
-fn Shared(embedded: bool) -> impl IntoView {
+pub fn SignedEmbedPage() -> impl IntoView {
+    view! { <Shared via=Via::SignedEmbed/> }
+}
+
+#[component]
+fn Shared(via: Via) -> impl IntoView {
+    let embedded = via != Via::Link;
     let params = use_params_map();
     let token = Memo::new(move |_| params.with(|p| p.get("token")).unwrap_or_default());
     let filters = use_url_filters();
     let data = Resource::new(
         move || (token.get(), filters.with(|f| f.date_from.clone())),
-        |(token, date_from)| load_shared(token, date_from),
+        move |(token, date_from)| async move {
+            match via {
+                Via::SignedEmbed => load_signed_embed(token).await,
+                Via::Link | Via::Embed => load_shared(token, date_from).await,
+            }
+        },
     );
     #[cfg(feature = "hydrate")]
     if embedded {
@@ -44,7 +66,7 @@ fn Shared(embedded: bool) -> impl IntoView {
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(view) => view! { <SharedBody view token=token.get_untracked() embedded/> }.into_any(),
+                        Ok(view) => view! { <SharedBody view token=token.get_untracked() via/> }.into_any(),
                         Err(error) => view! { <SharedError error/> }.into_any(),
                     }
                 })}
@@ -54,11 +76,13 @@ fn Shared(embedded: bool) -> impl IntoView {
 }
 
 #[component]
-fn SharedBody(view: SharedView, token: String, embedded: bool) -> impl IntoView {
+fn SharedBody(view: SharedView, token: String, via: Via) -> impl IntoView {
+    let embedded = via != Via::Link;
     let SharedView {
         options,
         content,
         preview,
+        locked,
     } = view;
     let theme = options.theme.attribute();
     let (name, description, body) = match content {
@@ -87,7 +111,8 @@ fn SharedBody(view: SharedView, token: String, embedded: bool) -> impl IntoView 
             let dates = options.viewers_change_dates.then(|| view! { <SharedDates token=token.clone() current=filters.date_from.clone().unwrap_or_default()/> });
             let body = view! {
                 {dates}
-                <TileGrid source=TileSource::Shared { token } tiles filters editable=false
+                <TileGrid source=if via == Via::SignedEmbed { TileSource::Signed { token } } else { TileSource::Shared { token } }
+                    tiles filters editable=false
                     reload=RwSignal::new(0) refresh_all=RwSignal::new(0)/>
             }
             .into_any();
@@ -107,6 +132,9 @@ fn SharedBody(view: SharedView, token: String, embedded: bool) -> impl IntoView 
         <PreviewTags preview/>
         {theme.map(|theme| view! { <Html {..} data-theme=theme/> })}
         {heading}
+        {(!locked.is_empty()).then(|| view! {
+            <p class="muted small" data-testid="locked-filters">"Showing only " {locked.join(", ")}</p>
+        })}
         <div class="shared-content">{body}</div>
         {options.show_mark.then(|| view! {
             <footer class="shared-mark muted small">
@@ -178,6 +206,7 @@ fn SharedError(error: AppError) -> impl IntoView {
     set_status(error.status());
     let message = match &error {
         AppError::Unshared(refusal) => refusal.to_string(),
+        AppError::Unembedded(refusal) => refusal.to_string(),
         other => other.to_string(),
     };
     view! {

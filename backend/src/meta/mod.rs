@@ -6,6 +6,7 @@
 
 mod dashboards;
 mod definitions;
+mod embed_secrets;
 mod home;
 mod insights;
 mod invites;

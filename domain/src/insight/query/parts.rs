@@ -30,6 +30,28 @@ impl InsightQuery {
         }
     }
 
+    /// The query with a start date replacing its whole range (up to now) and
+    /// "event property equals value" conditions joining its filters: what a
+    /// dashboard viewer or a signed embed lays over a saved query.
+    pub fn overridden(mut self, date_from: Option<&str>, equals: &[(String, String)]) -> Self {
+        use super::{FilterValue, Operator, PropertyScope, Scalar};
+        if let Some(from) = date_from.filter(|f| !f.is_empty()) {
+            *self.date_range_mut() = DateRange {
+                date_from: Some(from.to_owned()),
+                date_to: None,
+            };
+        }
+        for (key, value) in equals.iter().filter(|(key, _)| !key.is_empty()) {
+            self.properties_mut().push(PropertyFilter {
+                key: key.clone(),
+                value: Some(FilterValue::One(Scalar::Text(value.clone()))),
+                operator: Operator::Exact,
+                scope: PropertyScope::Event,
+            });
+        }
+        self
+    }
+
     pub fn properties_mut(&mut self) -> &mut Vec<PropertyFilter> {
         match self {
             Self::Trends(q) => &mut q.properties,
