@@ -63,7 +63,7 @@ esac
 if [ "$bin" = render-time ]; then
   scripts/setup.sh --release --browser >/dev/null
   step "Building the release site"
-  cargo leptos build --release 2>&1 | tail -n 2
+  cargo leptos build --release 2>&1 | grep -v "Blocking waiting" | tail -n 5
   export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=huddle LEPTOS_HASH_FILES=true
 else
   scripts/setup.sh >/dev/null
