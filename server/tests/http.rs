@@ -2,6 +2,7 @@
 //! test, driven like a browser would (cookies, form posts to server functions).
 
 use reqwest::{Client, StatusCode};
+use testkit::header;
 
 struct TestApp(testkit::Running);
 
@@ -833,14 +834,6 @@ async fn server_functions_refuse_a_body_in_another_encoding() {
         .await
         .unwrap();
     assert_eq!(form_to_json.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-}
-
-fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
-    response
-        .headers()
-        .get(name)
-        .map(|v| v.to_str().unwrap())
-        .unwrap_or_default()
 }
 
 fn assert_common_headers(response: &reqwest::Response, what: &str) {

@@ -5,6 +5,7 @@ use domain::dashboard::DashboardDraft;
 use domain::insight::{InsightDraft, InsightKind};
 use domain::sharing::{ShareTarget, SharingOptions};
 use reqwest::StatusCode;
+use testkit::header;
 
 struct Shared {
     running: testkit::Running,
@@ -50,14 +51,6 @@ async fn shared_dashboard(options: SharingOptions) -> Shared {
         short_id: insight.short_id,
         running,
     }
-}
-
-fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
-    response
-        .headers()
-        .get(name)
-        .map(|v| v.to_str().unwrap())
-        .unwrap_or_default()
 }
 
 fn frame_ancestors(response: &reqwest::Response) -> String {

@@ -6,5 +6,5 @@ mod server;
 mod stores;
 
 pub use accounts::{add_teammate, sign_up, Account, PASSWORD};
-pub use server::{default_options, serve_in, start, start_with, Running};
+pub use server::{default_options, header, serve_in, start, start_with, Running};
 pub use stores::{fresh, TestBackend};

@@ -129,3 +129,12 @@ pub async fn serve_in(
     tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
     (address, backend)
 }
+
+/// A response header's value, or "" when it has none.
+pub fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
+    response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or_default()
+}
