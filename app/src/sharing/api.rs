@@ -164,9 +164,8 @@ pub async fn load_shared(
         filters.clone(),
     )
     .await?;
-    let charted = backend.shared_chart(&share).await?.is_some();
     let url = crate::server::absolute_url(&domain::paths::shared(&token))?;
-    let image = charted
+    let image = has_chart(&content)
         .then(|| crate::server::absolute_url(&domain::paths::shared_image(&token)))
         .transpose()?;
     Ok(SharedView {
@@ -247,6 +246,18 @@ async fn shared_content(
     })
 }
 
+/// Whether the preview image has a chart to show: the shared insight, or a
+/// dashboard's first insight tile (as `Backend::shared_chart` picks it).
+#[cfg(feature = "ssr")]
+fn has_chart(content: &SharedContent) -> bool {
+    match content {
+        SharedContent::Insight { .. } => true,
+        SharedContent::Dashboard { tiles, .. } => tiles
+            .iter()
+            .any(|t| matches!(t.tile.content, domain::dashboard::TileContent::Insight(_))),
+    }
+}
+
 #[cfg(feature = "ssr")]
 fn preview(
     content: &SharedContent,
@@ -305,11 +316,6 @@ pub async fn signed_tile_result(token: String, tile: TileId) -> Result<QueryOutc
 #[server(prefix = "/api", endpoint = "embed_secret")]
 pub async fn embed_secret_status(project_id: ProjectId) -> Result<bool, AppError> {
     let (backend, scope) = crate::server::project_scope(project_id).await?;
-    if !scope.role().manages_projects() {
-        return Err(AppError::Forbidden(
-            "Only the organization's owners and admins manage the embedding secret.".into(),
-        ));
-    }
     Ok(backend.meta.has_embed_secret(&scope).await?)
 }
 

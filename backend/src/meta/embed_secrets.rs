@@ -7,15 +7,22 @@ use crate::tokens::{embed_secret, secret_token};
 use crate::{Error, ProjectScope, Result};
 use domain::ProjectId;
 
+/// Owners and admins see and replace the embedding secret.
+fn check_manages_embed_secret(scope: &ProjectScope) -> Result<()> {
+    if scope.role().manages_projects() {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(
+            "Only the organization's owners and admins manage the embedding secret.".into(),
+        ))
+    }
+}
+
 impl MetaStore {
     /// A new embedding secret for the project; tokens signed with the old one
     /// stop working. Owners and admins only.
     pub async fn rotate_embed_secret(&self, scope: &ProjectScope) -> Result<String> {
-        if !scope.role().manages_projects() {
-            return Err(Error::Forbidden(
-                "Only the organization's owners and admins manage the embedding secret.".into(),
-            ));
-        }
+        check_manages_embed_secret(scope)?;
         let seed = secret_token();
         sqlx::query("UPDATE projects SET embed_secret_seed = $1 WHERE id = $2")
             .bind(&seed)
@@ -27,6 +34,7 @@ impl MetaStore {
 
     /// Whether the project has an embedding secret (never the secret itself).
     pub async fn has_embed_secret(&self, scope: &ProjectScope) -> Result<bool> {
+        check_manages_embed_secret(scope)?;
         Ok(self.embed_secret_seed(scope.project_id()).await?.is_some())
     }
 
