@@ -159,13 +159,13 @@ if $want_browser; then
     cp end2end/package-lock.json "$stamp"
   fi
 
-  step "PostHog Python SDK (capture tests)"
-  if "$HUDDLE_PYTHON" -c "import posthog" 2>/dev/null \
+  step "Python packages: the PostHog SDK (capture tests), aiosmtpd (mail tests)"
+  if "$HUDDLE_PYTHON" -c "import posthog, aiosmtpd" 2>/dev/null \
     && cmp -s end2end/sdk/requirements.txt "$HUDDLE_CACHE/venv/requirements.txt"; then
     echo "present"
   else
     python3 -m venv "$HUDDLE_CACHE/venv" || fail "python3 -m venv failed (Debian: apt-get install python3-venv)"
-    "$HUDDLE_PYTHON" -m pip install --quiet -r end2end/sdk/requirements.txt || fail "pip could not install the PostHog SDK"
+    "$HUDDLE_PYTHON" -m pip install --quiet -r end2end/sdk/requirements.txt || fail "pip could not install end2end/sdk/requirements.txt"
     cp end2end/sdk/requirements.txt "$HUDDLE_CACHE/venv/requirements.txt"
   fi
 

@@ -35,14 +35,14 @@ if [ "$build_status" -eq 0 ]; then
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=huddle LEPTOS_HASH_FILES=true LEPTOS_SITE_ADDR="127.0.0.1:$port" \
     RUST_LOG=warn "$CARGO_TARGET_DIR/debug/huddle" serve --database-url "sqlite://$logs/e2e.db" --events-path "$logs/e2e.duckdb" \
-    --secret-key-file "$logs/secret.key" --sign-ups-per-hour 1000 \
+    --secret-key-file "$logs/secret.key" --outbox "$logs/outbox" --sign-ups-per-hour 1000 \
     > "$logs/server.txt" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
     sleep 0.2
   done
-  (cd end2end && HUDDLE_URL="http://127.0.0.1:$port" npx playwright test) 2>&1 | tee "$logs/browser.txt"
+  (cd end2end && HUDDLE_URL="http://127.0.0.1:$port" HUDDLE_OUTBOX="$logs/outbox" npx playwright test) 2>&1 | tee "$logs/browser.txt"
   browser_status=${PIPESTATUS[0]}
   if [ "$browser_status" -ne 0 ]; then
     echo "--- server log ---"

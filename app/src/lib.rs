@@ -61,6 +61,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/login") view=auth::LoginPage/>
                 <Route path=path!("/signup") view=auth::SignupPage/>
+                <Route path=path!("/forgot-password") view=auth::ForgotPasswordPage/>
+                <Route path=path!("/reset-password/:token") view=auth::ResetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/invite/:token") view=organization::InvitePage ssr=SsrMode::Async/>
                 <Route path=path!("/projects/new") view=projects::NewProjectPage/>
                 <Route path=path!("/no-access") view=components::status::NoAccessPage/>
@@ -70,6 +72,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/embedded/:token") view=sharing::EmbeddedPage ssr=SsrMode::Async/>
                 <Route path=path!("/embedded/jwt/:token") view=sharing::SignedEmbedPage ssr=SsrMode::Async/>
                 <Route path=path!("/organization/settings") view=organization::OrganizationSettingsPage/>
+                <Route path=path!("/organization/outbox") view=organization::OutboxPage/>
                 <ParentRoute path=path!("/project/:project_id") view=projects::ProjectLayout>
                     <Route path=path!("") view=projects::ProjectHome/>
                     <Route path=path!("settings") view=projects::ProjectSettingsPage/>

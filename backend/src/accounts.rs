@@ -145,7 +145,7 @@ fn login_limits(email: &Email, client: IpAddr) -> [Limit; 2] {
 
 /// What identifies a client: its IPv4 address, or the /64 prefix of its IPv6
 /// address (one subscriber gets a whole /64 to pick from).
-fn client_key(ip: IpAddr) -> String {
+pub(crate) fn client_key(ip: IpAddr) -> String {
     match ip {
         IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
@@ -176,7 +176,7 @@ async fn hashing<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) ->
     .map_err(Error::from)
 }
 
-async fn hash_password(password: NewPassword) -> Result<String> {
+pub(crate) async fn hash_password(password: NewPassword) -> Result<String> {
     hashing(move || password_auth::generate_hash(password.expose())).await
 }
 

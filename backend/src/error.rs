@@ -85,6 +85,13 @@ pub enum Error {
         #[source]
         cause: Option<Invalid>,
     },
+    /// A setting the operator gave cannot work; the message says which.
+    #[error("{0}")]
+    Config(String),
+    /// A mail could not be composed (a bug in a template or an address
+    /// that slipped past validation).
+    #[error("composing a mail failed: {0}")]
+    Mail(String),
     /// A semaphore or lock that lives as long as the process is gone: a bug.
     #[error("{0} is closed")]
     Closed(&'static str),

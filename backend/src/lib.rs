@@ -13,6 +13,7 @@ pub mod events;
 pub mod images;
 pub mod ingest;
 pub mod insights;
+pub mod mail;
 pub mod markdown;
 pub mod meta;
 pub mod render;
@@ -42,6 +43,7 @@ pub struct Backend {
     sign_ups_per_hour: i64,
     share_limits: sharing::ShareLimits,
     images: images::ImageCache,
+    mailer: mail::Mailer,
 }
 
 impl Backend {
@@ -59,6 +61,13 @@ impl Backend {
     ) -> Result<Self> {
         let meta = MetaStore::open(database_url).await?;
         let events = EventsStore::open(events_path)?;
+        // Until the server configures mail, it is queued and not sent.
+        let mailer = mail::Mailer::new(&mail::MailSettings {
+            smtp_url: None,
+            from: mail::DEFAULT_FROM.to_owned(),
+            outbox: events_path.with_file_name("outbox"),
+            public_url: "http://localhost:3000".to_owned(),
+        })?;
         let (discovered, mut discoveries) = tokio::sync::mpsc::channel(ingest::DISCOVERY_CAPACITY);
         let ingest = Ingestor::start(&events, discovered, limits)?;
         let definitions = meta.clone();
@@ -78,6 +87,7 @@ impl Backend {
             sign_ups_per_hour: accounts::SIGN_UPS_PER_CLIENT,
             share_limits: sharing::ShareLimits::per_minute(sharing::SHARE_REQUESTS_PER_MINUTE),
             images: images::ImageCache::default(),
+            mailer,
         })
     }
 
@@ -97,6 +107,14 @@ impl Backend {
     pub fn with_secret_key(mut self, key: SecretKey) -> Self {
         self.meta = self.meta.with_secret_key(key);
         self
+    }
+
+    /// The same services sending mail as `settings` say, from now on: this
+    /// starts the background sender.
+    pub fn with_mail(mut self, settings: &mail::MailSettings) -> Result<Self> {
+        self.mailer = mail::Mailer::new(settings)?;
+        mail::start_sender(self.meta.clone(), self.mailer.clone());
+        Ok(self)
     }
 
     /// Closes the stores once queued events are written, so the same files

@@ -17,6 +17,13 @@ pub struct Invite {
     pub expires_at: DateTime<Utc>,
 }
 
+/// A pending invite and how mailing it went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingInvite {
+    pub invite: Invite,
+    pub mail: Option<crate::mail::MailStatus>,
+}
+
 /// What the person opening an invite link is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteDetails {

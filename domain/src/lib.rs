@@ -14,14 +14,17 @@ pub mod home;
 mod ids;
 pub mod insight;
 pub mod invite;
+pub mod mail;
 pub mod organization;
 pub mod paging;
 pub mod paths;
 pub mod permissions;
 pub mod project;
+pub mod schedule;
 pub mod sharing;
 pub mod signed_embed;
 pub mod snippets;
+pub mod subscription;
 pub mod tags;
 pub mod validation;
 

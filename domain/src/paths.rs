@@ -83,6 +83,17 @@ pub fn invite(token: &str) -> String {
     format!("/invite/{token}")
 }
 
+/// Where someone who forgot their password asks for a reset mail.
+pub const FORGOT_PASSWORD: &str = "/forgot-password";
+
+/// The link a reset mail carries.
+pub fn reset_password(token: &str) -> String {
+    format!("/reset-password/{token}")
+}
+
+/// An organization's outbox: the mail the embedded transport wrote.
+pub const OUTBOX: &str = "/organization/outbox";
+
 /// A share's read-only page, for people.
 pub fn shared(token: &str) -> String {
     format!("/shared/{token}")

@@ -59,6 +59,12 @@ pub struct Config {
     pub sign_ups_per_hour: i64,
     /// What share links are derived from.
     pub secret_key: backend::SecretKey,
+    /// The SMTP server mail goes through; None writes it to `outbox`.
+    pub smtp_url: Option<String>,
+    /// The From address of every mail.
+    pub mail_from: String,
+    /// Where mail is written when no SMTP server is configured.
+    pub outbox: std::path::PathBuf,
 }
 
 #[derive(Clone, FromRef)]
@@ -88,7 +94,14 @@ pub async fn router(
             ..Default::default()
         })
         .with_sign_ups_per_hour(config.sign_ups_per_hour)
-        .with_secret_key(config.secret_key.clone());
+        .with_secret_key(config.secret_key.clone())
+        .with_mail(&backend::mail::MailSettings {
+            smtp_url: config.smtp_url.clone(),
+            from: config.mail_from.clone(),
+            outbox: config.outbox.clone(),
+            public_url: config.public_url.clone(),
+        })
+        .context("cannot set up mail")?;
 
     let session_store = SqliteStore::new(backend.meta.sqlite_pool().clone());
     session_store

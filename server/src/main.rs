@@ -46,6 +46,19 @@ struct ServeArgs {
         default_value = "data/secret.key"
     )]
     secret_key_file: std::path::PathBuf,
+    /// The SMTP server to send mail through: smtp://host:587?tls=required
+    /// (STARTTLS), smtps://user:password@host:465 (implicit TLS), or
+    /// smtp://host:25 (plain, for a relay on this machine). Without it,
+    /// mail is written to the outbox directory and listed on the
+    /// organization's outbox page.
+    #[arg(long, env = "HUDDLE_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The From address of Huddle's mail.
+    #[arg(long, env = "HUDDLE_MAIL_FROM", default_value = backend::mail::DEFAULT_FROM)]
+    mail_from: String,
+    /// Where mail goes when no SMTP server is configured (.eml files).
+    #[arg(long, env = "HUDDLE_OUTBOX", default_value = "data/outbox")]
+    outbox: std::path::PathBuf,
     /// Seconds one insight query may compute before it is stopped.
     #[arg(long, env = "HUDDLE_QUERY_TIMEOUT", default_value_t = backend::insights::DEFAULT_TIME_LIMIT.as_secs())]
     query_timeout: u64,
@@ -96,6 +109,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         query_timeout: std::time::Duration::from_secs(args.query_timeout.max(1)),
         sign_ups_per_hour: args.sign_ups_per_hour,
         secret_key: backend::SecretKey::load_or_create(&args.secret_key_file)?,
+        smtp_url: args.smtp_url,
+        mail_from: args.mail_from,
+        outbox: args.outbox,
     };
     let (router, backend) = server::router(&config, leptos_options).await?;
     let listener = tokio::net::TcpListener::bind(addr).await?;

@@ -204,9 +204,14 @@ enum Op {
     RefreshSignedTile,
     EmbedSecretStatus,
     RotateEmbedSecret,
+    ForgotPassword,
+    ResetAccount,
+    ResetPassword,
+    Outbox,
+    OutboxMail,
 }
 
-const OPS: [Op; 63] = [
+const OPS: [Op; 68] = [
     Op::Navigation,
     Op::NewProjectOptions,
     Op::CreateProject,
@@ -270,6 +275,11 @@ const OPS: [Op; 63] = [
     Op::RefreshSignedTile,
     Op::EmbedSecretStatus,
     Op::RotateEmbedSecret,
+    Op::ForgotPassword,
+    Op::ResetAccount,
+    Op::ResetPassword,
+    Op::Outbox,
+    Op::OutboxMail,
 ];
 
 impl Op {
@@ -337,6 +347,11 @@ impl Op {
             Op::RefreshSignedTile => "signed_tile",
             Op::EmbedSecretStatus => "embed_secret",
             Op::RotateEmbedSecret => "rotate_embed_secret",
+            Op::ForgotPassword => "forgot_password",
+            Op::ResetAccount => "reset_account",
+            Op::ResetPassword => "reset_password",
+            Op::Outbox => "outbox",
+            Op::OutboxMail => "outbox_mail",
         }
     }
 
@@ -350,7 +365,10 @@ impl Op {
             | Op::ViewShared
             | Op::RefreshSharedTile
             | Op::ViewSignedEmbed
-            | Op::RefreshSignedTile => Rule::Public,
+            | Op::RefreshSignedTile
+            | Op::ForgotPassword
+            | Op::ResetAccount
+            | Op::ResetPassword => Rule::Public,
             Op::OrganizationSharing => Rule::InOrganization,
             Op::Navigation | Op::NewProjectOptions | Op::OrganizationSettings => Rule::SignedIn,
             Op::AcceptInvite => Rule::AcceptsOthersInvite,
@@ -360,7 +378,9 @@ impl Op {
             | Op::RemoveMember
             | Op::CreateInvite
             | Op::RevokeInvite
-            | Op::SetOrganizationSharing => Rule::ManagesOrganization,
+            | Op::SetOrganizationSharing
+            | Op::Outbox
+            | Op::OutboxMail => Rule::ManagesOrganization,
             Op::UpdateProject
             | Op::SetProjectPrivacy
             | Op::EmbedSecretStatus
@@ -504,6 +524,44 @@ impl World {
                     role,
                 },
             )
+            .await
+            .unwrap()
+    }
+
+    /// The token of a reset link mailed to a new account of its own (read
+    /// from the queued mail, as its recipient would).
+    async fn reset_token(&self, n: usize) -> String {
+        let email = format!("resetter{n}@example.com");
+        account(&self.backend, &email).await;
+        // A client of its own, so the matrix's own requests stay unthrottled.
+        let client = std::net::IpAddr::from([10, 0, (n / 250) as u8, (n % 250) as u8]);
+        self.backend.request_password_reset(&email, client).await.unwrap();
+        let mail: Vec<u8> = sqlx::query_scalar(
+            "SELECT message FROM mails WHERE recipient = $1 AND purpose = 'password_reset'",
+        )
+        .bind(&email)
+        .fetch_one(self.backend.meta.sqlite_pool())
+        .await
+        .unwrap();
+        testkit::mail::link_token(&mail, "/reset-password/")
+    }
+
+    /// The id of the organization's mail for a new invite.
+    async fn invite_mail(&self, n: usize) -> i64 {
+        self.backend
+            .create_invite(
+                self.owner,
+                self.organization,
+                NewInvite {
+                    email: Email::parse(&format!("mailed{n}@example.com")).unwrap(),
+                    role: Role::Member,
+                },
+            )
+            .await
+            .unwrap();
+        sqlx::query_scalar("SELECT MAX(id) FROM mails WHERE organization_id = $1")
+            .bind(self.organization)
+            .fetch_one(self.backend.meta.sqlite_pool())
             .await
             .unwrap()
     }
@@ -1008,6 +1066,23 @@ impl World {
             Op::EmbedSecretStatus | Op::RotateEmbedSecret => {
                 form(vec![("project_id", project.to_string())]).await
             }
+            Op::ForgotPassword => form(vec![("email", format!("forgetful{n}@example.com"))]).await,
+            Op::ResetAccount => form(vec![("token", self.reset_token(n).await)]).await,
+            Op::ResetPassword => {
+                form(vec![
+                    ("token", self.reset_token(n).await),
+                    ("password", "a brand new password".into()),
+                ])
+                .await
+            }
+            Op::Outbox => form(vec![("organization", organization.to_string())]).await,
+            Op::OutboxMail => {
+                form(vec![
+                    ("organization", organization.to_string()),
+                    ("id", self.invite_mail(n).await.to_string()),
+                ])
+                .await
+            }
             Op::RefreshSharedTile => {
                 form(vec![
                     ("token", self.share(dashboard).await),
@@ -1132,7 +1207,10 @@ enum Answer {
 fn page_rule(pattern: &str, who: Who) -> Answer {
     let signed_in = who != Who::Anonymous;
     match pattern {
-        "/login" | "/signup" | "/invite/{token}" | "/healthz" => Answer::Status(OK),
+        // A reset link that does not work (the test's token is none) gets
+        // a page saying so, offering a new one, like an invite's.
+        "/login" | "/signup" | "/invite/{token}" | "/healthz" | "/forgot-password"
+        | "/reset-password/{token}" => Answer::Status(OK),
         // Asked without a link of this Huddle: nothing to describe.
         "/oembed" => Answer::Status(400),
         // Anyone holding a share's link (the test's is valid).
@@ -1143,6 +1221,9 @@ fn page_rule(pattern: &str, who: Who) -> Answer {
         "/" if who == Who::MemberWithoutAccess => Answer::RedirectTo("/projects/new"),
         "/" if signed_in => Answer::RedirectTo("/project/"),
         "/projects/new" | "/organization/settings" if signed_in => Answer::Status(OK),
+        // Like the settings page, it names its organization in the query
+        // and its data needs an owner or admin (the matrix checks that).
+        "/organization/outbox" if signed_in => Answer::Status(OK),
         "/i/{short_id}"
         | "/insights/{short_id}"
         | "/d/{dashboard_id}"
@@ -1185,6 +1266,7 @@ fn page_rule(pattern: &str, who: Who) -> Answer {
         "/"
         | "/projects/new"
         | "/organization/settings"
+        | "/organization/outbox"
         | "/i/{short_id}"
         | "/insights/{short_id}"
         | "/d/{dashboard_id}"

@@ -122,6 +122,9 @@ pub async fn serve_in(
         query_timeout: backend::insights::DEFAULT_TIME_LIMIT,
         sign_ups_per_hour: backend::accounts::SIGN_UPS_PER_CLIENT,
         secret_key: backend::SecretKey::random(),
+        smtp_url: None,
+        mail_from: backend::mail::DEFAULT_FROM.to_owned(),
+        outbox: dir.join("outbox"),
     };
     configure(&mut config);
     let (router, backend) = server::router(&config, options).await.unwrap();

@@ -1,7 +1,10 @@
 //! Signing up, logging in and out.
 
+mod reset;
 #[cfg(feature = "ssr")]
 pub mod session;
+
+pub use reset::{ForgotPasswordPage, ResetPasswordPage};
 
 use crate::components::form::{
     field_error, form_error, use_browser_time_zone, Field, FormAlert, Submit, TimeZoneSelect,
@@ -96,6 +99,7 @@ pub fn LoginPage() -> impl IntoView {
                 <Field label="Password">
                     <input type="password" name="password" required autocomplete="current-password"/>
                 </Field>
+                <p class="form-aside"><a href=paths::FORGOT_PASSWORD>"Forgot your password?"</a></p>
                 <FormAlert error=form_error(action)/>
                 <Submit label="Log in" pending=action.pending()/>
             </ActionForm>

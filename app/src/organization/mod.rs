@@ -1,9 +1,11 @@
 //! The organization: its members, their roles, and invites.
 
 mod invites;
+mod outbox;
 mod settings;
 
 pub use invites::InvitePage;
+pub use outbox::OutboxPage;
 pub use settings::OrganizationSettingsPage;
 
 use crate::error::AppError;

@@ -5,7 +5,7 @@ use crate::components::nav::TopBar;
 use crate::components::status::{LoadError, Loading};
 use crate::error::AppError;
 use crate::navigation::NavData;
-use domain::invite::Invite;
+use domain::invite::{Invite, PendingInvite};
 use domain::organization::{Member, MembershipChange, Organization, Role};
 use domain::{InviteId, OrganizationId, UserId};
 use leptos::prelude::*;
@@ -21,7 +21,7 @@ pub struct OrganizationSettings {
     pub members: Vec<Member>,
     /// Pending invites (without links: only a digest of each token is
     /// stored); only for owners and admins.
-    pub invites: Option<Vec<Invite>>,
+    pub invites: Option<Vec<PendingInvite>>,
     /// Every organization the user belongs to, to move between them.
     pub organizations: Vec<Organization>,
 }
@@ -40,22 +40,13 @@ pub async fn load_organization_settings(
     organization: Option<OrganizationId>,
 ) -> Result<OrganizationSettings, AppError> {
     let user = crate::server::require_user().await?;
-    let meta = crate::server::backend()?.meta;
+    let backend = crate::server::backend()?;
+    let meta = &backend.meta;
     let organizations = meta.organizations_for_user(user.id).await?;
-    let chosen = match organization {
-        Some(id) => organizations.iter().find(|(org, _)| org.id == id),
-        None => match meta.default_project(user.id).await? {
-            Some(project) => {
-                let org = meta.scope(user.id, project).await?.organization().id;
-                organizations.iter().find(|(o, _)| o.id == org)
-            }
-            None => organizations.first(),
-        },
-    };
-    let (organization, role) = chosen.cloned().ok_or(AppError::NotFound)?;
+    let (organization, role) = chosen_organization(meta, &user, &organizations, organization).await?;
     let members = meta.members(user.id, organization.id).await?;
     let invites = if role.manages_members() {
-        Some(meta.pending_invites(user.id, organization.id).await?)
+        Some(backend.pending_invites(user.id, organization.id).await?)
     } else {
         None
     };
@@ -72,6 +63,28 @@ pub async fn load_organization_settings(
 /// Changes a member's role. The changed member's other sessions see the new
 /// role at once: roles are read from the store on every request, never kept
 /// in the session. When it is the caller's own role, their session gets a new id.
+/// `organization` among the user's ones, or the one of their default
+/// project when none is named.
+#[cfg(feature = "ssr")]
+pub(super) async fn chosen_organization(
+    meta: &backend::MetaStore,
+    user: &domain::account::User,
+    organizations: &[(Organization, Role)],
+    organization: Option<OrganizationId>,
+) -> Result<(Organization, Role), AppError> {
+    let chosen = match organization {
+        Some(id) => organizations.iter().find(|(org, _)| org.id == id),
+        None => match meta.default_project(user.id).await? {
+            Some(project) => {
+                let org = meta.scope(user.id, project).await?.organization().id;
+                organizations.iter().find(|(o, _)| o.id == org)
+            }
+            None => organizations.first(),
+        },
+    };
+    chosen.cloned().ok_or(AppError::NotFound)
+}
+
 #[server(prefix = "/api", endpoint = "change_role")]
 pub async fn change_role(
     organization: OrganizationId,
@@ -112,7 +125,6 @@ pub async fn create_invite(
         role: Role::parse(&role)?,
     };
     let created = crate::server::backend()?
-        .meta
         .create_invite(user.id, organization, new)
         .await?;
     Ok(InviteLink {
@@ -237,6 +249,13 @@ fn SettingsView(
                 <InviteSection organization=org.id actor=settings.role invites create_invite revoke=actions.revoke_invite/>
             })}
             {settings.role.manages_projects().then(|| view! { <crate::sharing::PublicSharingSetting organization=org.id/> })}
+            {manages.then(|| view! {
+                <section class="card">
+                    <h2>"Mail"</h2>
+                    <p class="muted">"Every mail Huddle sent or is sending for this organization, with its status."</p>
+                    <a class="btn" href=format!("{}?organization={}", domain::paths::OUTBOX, org.id) data-testid="open-outbox">"Open the outbox"</a>
+                </section>
+            })}
         </main>
     }
 }
@@ -290,14 +309,14 @@ fn MemberRow(
 fn InviteSection(
     organization: OrganizationId,
     actor: Role,
-    invites: Vec<Invite>,
+    invites: Vec<PendingInvite>,
     create_invite: ServerAction<CreateInvite>,
     revoke: ServerAction<RevokeInvite>,
 ) -> impl IntoView {
     let created = move || match create_invite.value().get() {
         Some(Ok(link)) => Some(view! {
             <div class="alert alert-success" data-testid="new-invite">
-                <p>"Invite created for " <strong>{link.invite.email}</strong> ". Send them this link; it works once, for 3 days. Copy it now: it is not shown again."</p>
+                <p>"Invite mailed to " <strong>{link.invite.email}</strong> ". The link works once, for 3 days; you can also send it yourself. Copy it now: it is not shown again."</p>
                 <CopyField value=link.url label="Invite link"/>
             </div>
         }),
@@ -319,7 +338,7 @@ fn InviteSection(
                         {roles.map(|role| view! { <option value=role.as_str() selected=role == Role::Member>{role.label()}</option> }).collect_view()}
                     </select>
                 </Field>
-                <Submit label="Create invite link" pending=create_invite.pending()/>
+                <Submit label="Send invite" pending=create_invite.pending()/>
             </ActionForm>
             <FormAlert error=form_error(create_invite)/>
             {created}
@@ -331,16 +350,18 @@ fn InviteSection(
             } else {
                 view! {
                     <table class="table" data-testid="pending-invites">
-                        <thead><tr><th>"Email"</th><th>"Role"</th><th>"Invited by"</th><th>"Expires"</th><th></th></tr></thead>
+                        <thead><tr><th>"Email"</th><th>"Role"</th><th>"Invited by"</th><th>"Expires"</th><th>"Mail"</th><th></th></tr></thead>
                         <tbody>
-                            {invites.into_iter().map(|invite| {
+                            {invites.into_iter().map(|PendingInvite { invite, mail }| {
                                 let id = invite.id;
+                                let failed = mail.as_ref().is_some_and(|m| m.state != domain::mail::MailState::Sent);
                                 view! {
                                     <tr>
                                         <td>{invite.email}</td>
                                         <td>{invite.role.label()}</td>
                                         <td class="muted">{invite.invited_by.unwrap_or_default()}</td>
                                         <td class="muted">{invite.expires_at.format("%b %-d, %H:%M UTC").to_string()}</td>
+                                        <td class:muted=!failed data-testid="invite-mail">{mail.map_or_else(|| "Not mailed".to_owned(), |m| m.summary())}</td>
                                         <td class="cell-actions">
                                             <button type="button" class="btn btn-danger-ghost"
                                                 on:click=move |_| { revoke.dispatch(RevokeInvite { organization, invite: id }); }>

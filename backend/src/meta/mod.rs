@@ -10,7 +10,9 @@ mod embed_secrets;
 mod home;
 mod insights;
 mod invites;
+mod mails;
 mod organizations;
+mod password_resets;
 mod project_keys;
 mod projects;
 mod sharing;
@@ -19,6 +21,8 @@ mod users;
 
 pub use insights::DefinitionUse;
 pub use invites::{CreatedInvite, NewInvite};
+pub(crate) use mails::{ClaimedMail, Outcome, QueuedMail};
+pub use password_resets::reset_validity;
 pub use project_keys::KEY_TTL;
 pub use sharing::{check_sharing_setting, OpenShare};
 pub(crate) use throttle::Limit;
