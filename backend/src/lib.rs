@@ -20,6 +20,7 @@ pub mod render;
 mod scope;
 pub mod sharing;
 pub mod signed_embeds;
+pub mod subscriptions;
 mod templates;
 mod tokens;
 
@@ -44,6 +45,8 @@ pub struct Backend {
     share_limits: sharing::ShareLimits,
     images: images::ImageCache,
     mailer: mail::Mailer,
+    /// Wakes the scheduler (see `subscriptions::scheduler`).
+    deliveries_requested: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl Backend {
@@ -88,6 +91,7 @@ impl Backend {
             share_limits: sharing::ShareLimits::per_minute(sharing::SHARE_REQUESTS_PER_MINUTE),
             images: images::ImageCache::default(),
             mailer,
+            deliveries_requested: Default::default(),
         })
     }
 

@@ -128,6 +128,18 @@ pub fn embed_secret(key: &SecretKey, seed: &str) -> String {
     )
 }
 
+/// The signature in a subscription mail's unsubscribe link: only the server
+/// can make one, for that subscription and address.
+pub fn unsubscribe_token(key: &SecretKey, subscription: i64, email: &str) -> String {
+    use base64::Engine;
+    let bytes = derived(
+        key,
+        b"huddle unsubscribe\0",
+        &format!("{subscription}:{}", email.to_lowercase()),
+    );
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&bytes[..24])
+}
+
 /// What the store keeps of a secret token: its SHA-256, in hex. A token has
 /// enough randomness that an unsalted fast hash cannot be reversed, and a copy
 /// of the database lets no one use the links.

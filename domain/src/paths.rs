@@ -91,6 +91,16 @@ pub fn reset_password(token: &str) -> String {
     format!("/reset-password/{token}")
 }
 
+/// The one-click unsubscribe link of a subscription mail to `email`.
+pub fn unsubscribe(subscription: i64, email: &str, token: &str) -> String {
+    format!(
+        "{UNSUBSCRIBE}?subscription={subscription}&email={}&token={token}",
+        encode_query_value(email)
+    )
+}
+
+pub const UNSUBSCRIBE: &str = "/unsubscribe";
+
 /// An organization's outbox: the mail the embedded transport wrote.
 pub const OUTBOX: &str = "/organization/outbox";
 

@@ -137,6 +137,8 @@ impl SubscriptionDraft {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryOutcome {
+    /// Claimed, not finished yet.
+    Pending,
     /// Handed to every destination (mail is then queued for sending).
     Delivered,
     /// Some destinations got it, others not (see the error).

@@ -81,29 +81,38 @@ fn inline_png(image: &InlineImage) -> SinglePart {
         .body(image.png.clone(), ContentType::parse("image/png").expect("a valid MIME type"))
 }
 
+impl Mailer {
+    /// `letter` composed, ready for the queue.
+    pub(crate) fn queued(&self, origin: Origin, letter: &Letter) -> Result<QueuedMail> {
+        let message = self.compose(letter)?;
+        let sender = message
+            .envelope()
+            .from()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        Ok(QueuedMail {
+            organization: origin.organization,
+            purpose: origin.purpose,
+            about: origin.about,
+            sender,
+            recipient: letter.to.clone(),
+            subject: letter.subject.clone(),
+            message: message.formatted(),
+        })
+    }
+
+    /// Wakes the sender: mail was queued.
+    pub(crate) fn queued_some(&self) {
+        self.0.queued.notify_one();
+    }
+}
+
 impl Backend {
     /// Composes `letter` and queues it; the sender delivers it in the
     /// background. Returns the mail's id.
     pub(crate) async fn queue_letter(&self, origin: Origin, letter: &Letter) -> Result<i64> {
-        let message = self.mailer.compose(letter)?;
-        let envelope = message.envelope();
-        let sender = envelope
-            .from()
-            .map(ToString::to_string)
-            .unwrap_or_default();
-        let id = self
-            .meta
-            .queue_mail(QueuedMail {
-                organization: origin.organization,
-                purpose: origin.purpose,
-                about: origin.about,
-                sender,
-                recipient: letter.to.clone(),
-                subject: letter.subject.clone(),
-                message: message.formatted(),
-            })
-            .await?;
-        self.mailer.0.queued.notify_one();
+        let id = self.meta.queue_mail(self.mailer.queued(origin, letter)?).await?;
+        self.mailer.queued_some();
         Ok(id)
     }
 }

@@ -2,8 +2,7 @@
 //! `templates/mail/` (askama: the HTML ones escape every value), and the
 //! flows that send them: invites and password resets.
 
-use super::compose::Origin;
-use super::Letter;
+use super::{Letter, Origin};
 use crate::meta::{CreatedInvite, Limit, NewInvite};
 use crate::{accounts, tokens, Backend, Error, Result};
 use askama::Template;
@@ -56,7 +55,7 @@ struct ResetText<'a> {
 pub const RESETS_PER_ADDRESS: i64 = 3;
 pub const RESETS_PER_CLIENT: i64 = 20;
 
-fn rendered(template: impl Template) -> Result<String> {
+pub(crate) fn rendered(template: impl Template) -> Result<String> {
     template.render().map_err(|err| Error::Mail(err.to_string()))
 }
 

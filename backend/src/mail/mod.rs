@@ -16,6 +16,7 @@ mod opened;
 mod sender;
 
 pub use compose::{InlineImage, Letter};
+pub(crate) use compose::Origin;
 pub(crate) use sender::start as start_sender;
 pub use sender::MAX_ATTEMPTS;
 

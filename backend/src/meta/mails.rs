@@ -81,30 +81,38 @@ fn status(
     })
 }
 
+/// Queues `mail` inside the caller's transaction.
+pub(super) async fn insert_mail(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    mail: &QueuedMail,
+) -> Result<i64> {
+    let created = now();
+    Ok(sqlx::query_scalar(
+        "INSERT INTO mails (organization_id, purpose, about_id, sender, recipient, subject,
+            message, next_attempt_ms, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(mail.organization)
+    .bind(mail.purpose.as_str())
+    .bind(mail.about)
+    .bind(&mail.sender)
+    .bind(&mail.recipient)
+    .bind(&mail.subject)
+    .bind(&mail.message)
+    .bind(created.timestamp_millis())
+    .bind(created)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
 const SELECT_ENTRY: &str = "SELECT id, purpose, recipient, subject, created_at, state, attempts,
         last_error, sent_at";
 
 impl MetaStore {
     /// Queues a mail to be sent as soon as a sender is free.
     pub(crate) async fn queue_mail(&self, mail: QueuedMail) -> Result<i64> {
-        let created = now();
         let mut tx = self.write().await?;
-        let id = sqlx::query_scalar(
-            "INSERT INTO mails (organization_id, purpose, about_id, sender, recipient, subject,
-                message, next_attempt_ms, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        )
-        .bind(mail.organization)
-        .bind(mail.purpose.as_str())
-        .bind(mail.about)
-        .bind(&mail.sender)
-        .bind(&mail.recipient)
-        .bind(&mail.subject)
-        .bind(&mail.message)
-        .bind(created.timestamp_millis())
-        .bind(created)
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = insert_mail(&mut tx, &mail).await?;
         tx.commit().await?;
         Ok(id)
     }

@@ -16,6 +16,7 @@ mod password_resets;
 mod project_keys;
 mod projects;
 mod sharing;
+mod subscriptions;
 mod throttle;
 mod users;
 
@@ -25,6 +26,7 @@ pub(crate) use mails::{ClaimedMail, Outcome, QueuedMail};
 pub use password_resets::reset_validity;
 pub use project_keys::KEY_TTL;
 pub use sharing::{check_sharing_setting, OpenShare};
+pub(crate) use subscriptions::{ClaimedDelivery, FinishedDelivery};
 pub(crate) use throttle::Limit;
 pub use users::NewAccount;
 

@@ -170,6 +170,11 @@ impl MetaStore {
             .bind(scope.project_id())
             .execute(&self.pool)
             .await?;
+        if *time_zone != scope.time_zone() {
+            // Subscriptions keep their local time in the new zone.
+            self.reschedule_project(scope.project_id(), time_zone.tz())
+                .await?;
+        }
         Ok(Project {
             name: name.as_str().to_owned(),
             time_zone: *time_zone,

@@ -47,7 +47,7 @@ const SELECT_SHARE: &str = "SELECT s.id, s.enabled, s.token_seed, s.token_hash, 
     JOIN organizations o ON o.id = p.organization_id
     LEFT JOIN users u ON u.id = s.enabled_by";
 
-fn target_column(target: ShareTarget) -> (&'static str, i64) {
+pub(super) fn target_column(target: ShareTarget) -> (&'static str, i64) {
     match target {
         ShareTarget::Insight(id) => ("insight_id", id.get()),
         ShareTarget::Dashboard(id) => ("dashboard_id", id.get()),

@@ -1,0 +1,240 @@
+//! Subscriptions delivered: what a delivery shows (the insight's image, or
+//! a dashboard's first tiles), to whom it may go at send time, the mail it
+//! becomes, and one-click unsubscribing. [`scheduler`] runs them.
+
+mod content;
+pub mod scheduler;
+
+use crate::mail::letters::rendered;
+use crate::mail::{InlineImage, Letter, Origin};
+use crate::meta::{ClaimedDelivery, FinishedDelivery, QueuedMail};
+use crate::{Backend, Error, ProjectScope, Result};
+use askama::Template;
+use content::Content;
+use domain::account::Email;
+use domain::mail::MailPurpose;
+use domain::subscription::{DeliveryOutcome, Destination};
+
+#[derive(Template)]
+#[template(path = "mail/subscription.html")]
+struct SubscriptionHtml<'a> {
+    subject: &'a str,
+    organization: &'a str,
+    name: &'a str,
+    kind: &'a str,
+    kind_lower: &'a str,
+    schedule: &'a str,
+    charts: &'a [ChartView<'a>],
+    total: usize,
+    more: usize,
+    link: &'a str,
+    subscriber: &'a str,
+    recipient: &'a str,
+    unsubscribe: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/subscription.txt")]
+struct SubscriptionText<'a> {
+    name: &'a str,
+    kind: &'a str,
+    kind_lower: &'a str,
+    schedule: &'a str,
+    charts: &'a [ChartView<'a>],
+    total: usize,
+    more: usize,
+    link: &'a str,
+    organization: &'a str,
+    subscriber: &'a str,
+    recipient: &'a str,
+    unsubscribe: &'a str,
+}
+
+struct ChartView<'a> {
+    name: &'a str,
+    summary: &'a str,
+    link: &'a str,
+    content_id: String,
+}
+
+impl Backend {
+    /// Does one claimed delivery: checks who may receive it now, renders
+    /// it, and finishes it together with the mail it queues.
+    pub(crate) async fn deliver(&self, claimed: &ClaimedDelivery) -> Result<()> {
+        let finished = match self.delivery(claimed).await {
+            Ok(finished) => finished,
+            // The subscription acts for its creator; without them it sends nothing.
+            Err(Error::NotFound | Error::Forbidden(_)) => FinishedDelivery {
+                outcome: DeliveryOutcome::Failed,
+                targets: String::new(),
+                error: Some(
+                    "Its creator can no longer see it, so nothing was sent.".to_owned(),
+                ),
+                mails: Vec::new(),
+            },
+            Err(err) => return Err(err),
+        };
+        let mailed = !finished.mails.is_empty();
+        self.meta.finish_delivery(claimed.id, finished).await?;
+        if mailed {
+            self.mailer.queued_some();
+        }
+        Ok(())
+    }
+
+    async fn delivery(&self, claimed: &ClaimedDelivery) -> Result<FinishedDelivery> {
+        let creator = claimed.created_by.ok_or(Error::NotFound)?;
+        let scope = self.meta.scope(creator, claimed.project).await?;
+        let content = self.content(&scope, claimed.subscription.target).await?;
+        match &claimed.subscription.destination {
+            Destination::Email { recipients } => {
+                self.mail_delivery(&scope, claimed, &content, recipients).await
+            }
+            Destination::Slack { url } | Destination::Webhook { url } => Ok(FinishedDelivery {
+                outcome: DeliveryOutcome::Failed,
+                targets: url.clone(),
+                error: Some("Slack and webhook deliveries are not sent yet.".to_owned()),
+                mails: Vec::new(),
+            }),
+        }
+    }
+
+    /// Whether `email` may get the project's data now: a member who can use
+    /// the project, or anyone when the organization allows outside recipients.
+    async fn refusal_for(&self, scope: &ProjectScope, email: &str, external: bool) -> Result<Option<String>> {
+        let Ok(parsed) = Email::parse(email) else {
+            return Ok(Some(format!("{email} is not an email address")));
+        };
+        match self.meta.user_with_password_hash(&parsed).await? {
+            Some((user, _)) => match self.meta.scope(user.id, scope.project_id()).await {
+                Ok(_) => Ok(None),
+                Err(Error::NotFound | Error::Forbidden(_)) if external => Ok(None),
+                Err(Error::NotFound | Error::Forbidden(_)) => {
+                    Ok(Some(format!("{email} has no access to the project")))
+                }
+                Err(err) => Err(err),
+            },
+            None if external => Ok(None),
+            None => Ok(Some(format!(
+                "{email} is not in the organization, which does not allow outside recipients"
+            ))),
+        }
+    }
+
+    async fn mail_delivery(
+        &self,
+        scope: &ProjectScope,
+        claimed: &ClaimedDelivery,
+        content: &Content,
+        recipients: &[String],
+    ) -> Result<FinishedDelivery> {
+        let external = self.meta.external_recipients(scope).await?;
+        let subscription = &claimed.subscription;
+        let schedule = subscription.schedule.describe(scope.time_zone().tz());
+        let subscriber = subscription.created_by.clone().unwrap_or_else(|| "A teammate".to_owned());
+        let organization = scope.organization().name.clone();
+        let test = if claimed.test { "[Test] " } else { "" };
+        let subject = format!("{test}{} report: {}", content.kind, content.name);
+        let charts: Vec<ChartView> = content
+            .charts
+            .iter()
+            .enumerate()
+            .map(|(n, chart)| ChartView {
+                name: &chart.name,
+                summary: &chart.summary,
+                link: &chart.link,
+                content_id: format!("chart-{n}"),
+            })
+            .collect();
+        let images: Vec<InlineImage> = content
+            .charts
+            .iter()
+            .zip(&charts)
+            .map(|(chart, view)| InlineImage {
+                content_id: view.content_id.clone(),
+                file_name: format!("{}.png", view.content_id),
+                png: chart.png.to_vec(),
+            })
+            .collect();
+        let more = content.total.saturating_sub(charts.len());
+        let kind_lower = content.kind.to_lowercase();
+        let mut mails: Vec<QueuedMail> = Vec::new();
+        let mut refused = Vec::new();
+        for recipient in recipients {
+            if let Some(reason) = self.refusal_for(scope, recipient, external).await? {
+                refused.push(reason);
+                continue;
+            }
+            let unsubscribe = self
+                .mailer
+                .link(&self.meta.unsubscribe_path(subscription.id, recipient));
+            let letter = Letter {
+                to: recipient.clone(),
+                html: rendered(SubscriptionHtml {
+                    subject: &subject,
+                    organization: &organization,
+                    name: &content.name,
+                    kind: content.kind,
+                    kind_lower: &kind_lower,
+                    schedule: &schedule,
+                    charts: &charts,
+                    total: content.total,
+                    more,
+                    link: &content.link,
+                    subscriber: &subscriber,
+                    recipient,
+                    unsubscribe: &unsubscribe,
+                })?,
+                text: rendered(SubscriptionText {
+                    name: &content.name,
+                    kind: content.kind,
+                    kind_lower: &kind_lower,
+                    schedule: &schedule,
+                    charts: &charts,
+                    total: content.total,
+                    more,
+                    link: &content.link,
+                    organization: &organization,
+                    subscriber: &subscriber,
+                    recipient,
+                    unsubscribe: &unsubscribe,
+                })?,
+                subject: subject.clone(),
+                images: images.clone(),
+                unsubscribe: Some(unsubscribe),
+            };
+            let origin = Origin {
+                organization: Some(scope.organization().id),
+                purpose: MailPurpose::Subscription,
+                about: Some(subscription.id),
+            };
+            mails.push(self.mailer.queued(origin, &letter)?);
+        }
+        let outcome = match (mails.is_empty(), refused.is_empty()) {
+            (false, true) => DeliveryOutcome::Delivered,
+            (false, false) => DeliveryOutcome::Partial,
+            (true, _) => DeliveryOutcome::Failed,
+        };
+        Ok(FinishedDelivery {
+            outcome,
+            targets: mails
+                .iter()
+                .map(|mail| mail.recipient.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            error: (!refused.is_empty()).then(|| format!("Not sent: {}.", refused.join("; "))),
+            mails,
+        })
+    }
+
+    /// One-click unsubscribe (RFC 8058): the link in a subscription mail,
+    /// signed for its recipient.
+    pub async fn unsubscribe(&self, subscription: i64, email: &str, token: &str) -> Result<()> {
+        if !self.meta.unsubscribe_token_matches(subscription, email, token) {
+            return Err(Error::Forbidden(
+                "This unsubscribe link is not valid. Use the link in the mail as it is.".to_owned(),
+            ));
+        }
+        self.meta.unsubscribe(subscription, email).await
+    }
+}

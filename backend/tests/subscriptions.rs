@@ -1,0 +1,299 @@
+//! Subscriptions delivered through a real SMTP server: the chart arrives as
+//! an inline PNG the HTML refers to, with one-click unsubscribe headers;
+//! recipients are checked at send time; dashboards send their first six
+//! insights; and senders racing over due subscriptions deliver each once.
+
+use backend::mail::MailSettings;
+use backend::Backend;
+use chrono::{NaiveDate, Utc};
+use domain::dashboard::DashboardDraft;
+use domain::insight::{InsightDraft, InsightKind};
+use domain::schedule::{Repeat, Schedule};
+use domain::sharing::ShareTarget;
+use domain::subscription::{DeliveryOutcome, Destination, SubscriptionDraft};
+use mail_parser::{MessageParser, MimeHeaders};
+use std::time::Duration;
+use testkit::mail::SmtpServer;
+
+fn mail_settings(dir: &std::path::Path, smtp: &SmtpServer) -> MailSettings {
+    MailSettings {
+        smtp_url: Some(smtp.url.clone()),
+        from: "Huddle <huddle@example.com>".to_owned(),
+        outbox: dir.join("outbox"),
+        public_url: "https://huddle.example.com".to_owned(),
+    }
+}
+
+fn daily() -> Schedule {
+    Schedule {
+        repeat: Repeat::Day,
+        interval: 1,
+        start: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        time: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+    }
+}
+
+fn to(recipients: &[&str]) -> SubscriptionDraft {
+    SubscriptionDraft {
+        title: String::new(),
+        destination: Destination::Email {
+            recipients: recipients.iter().map(|r| r.to_string()).collect(),
+        },
+        schedule: daily(),
+    }
+}
+
+async fn insight(backend: &Backend, owner: &testkit::Account, name: &str) -> domain::insight::Insight {
+    backend
+        .meta
+        .create_insight(
+            &owner.scope,
+            &InsightDraft::parse(name, "", "", InsightKind::Trends.starter()).unwrap(),
+        )
+        .await
+        .unwrap()
+}
+
+fn parsed(raw: &[u8]) -> mail_parser::Message<'_> {
+    MessageParser::default().parse(raw).unwrap()
+}
+
+#[tokio::test]
+async fn an_insight_arrives_with_its_chart_inline_and_a_one_click_unsubscribe() {
+    let smtp = SmtpServer::start();
+    let stores = testkit::fresh().await;
+    let dir = tempfile::tempdir().unwrap();
+    let backend = stores.backend.clone().with_mail(&mail_settings(dir.path(), &smtp)).unwrap();
+    let owner = testkit::sign_up(&backend, "owner@example.com").await;
+    testkit::add_teammate(&backend, &owner, "member@example.com", domain::organization::Role::Member).await;
+    let chart = insight(&backend, &owner, "Weekly sign-ups").await;
+    let subscription = backend
+        .meta
+        .create_subscription(
+            &owner.scope,
+            ShareTarget::Insight(chart.id),
+            to(&["member@example.com", "outsider@elsewhere.com"]),
+        )
+        .await
+        .unwrap();
+    assert!(subscription.next_delivery_at.unwrap() > Utc::now());
+
+    backend.send_test(&owner.scope, subscription.id).await.unwrap();
+    backend.run_due().await;
+    let received = smtp.wait_for(1).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(smtp.received().len(), 1, "the outsider gets nothing");
+    let mail = parsed(&received[0]);
+    assert_eq!(mail.subject(), Some("[Test] Insight report: Weekly sign-ups"));
+    let html = mail.body_html(0).unwrap();
+    let image = mail
+        .attachments()
+        .find(|part| part.is_content_type("image", "png"))
+        .expect("an inline PNG");
+    let content_id = image.content_id().unwrap();
+    assert!(html.contains(&format!("cid:{content_id}")), "{html}");
+    assert!(image.contents().starts_with(b"\x89PNG"));
+    assert_eq!(
+        mail.header_raw("List-Unsubscribe-Post").map(str::trim),
+        Some("List-Unsubscribe=One-Click")
+    );
+    let unsubscribe = mail.header_raw("List-Unsubscribe").unwrap().trim();
+    let url = unsubscribe.trim_start_matches('<').trim_end_matches('>');
+    assert!(url.starts_with("https://huddle.example.com/unsubscribe?"), "{url}");
+
+    let deliveries = backend
+        .meta
+        .deliveries(&owner.scope, subscription.id, 10)
+        .await
+        .unwrap();
+    assert_eq!(deliveries.len(), 1);
+    assert_eq!(deliveries[0].outcome, DeliveryOutcome::Partial);
+    assert!(deliveries[0].test);
+    assert_eq!(deliveries[0].targets, "member@example.com");
+    let why = deliveries[0].error.clone().unwrap();
+    assert!(why.contains("outsider@elsewhere.com"), "{why}");
+
+    // Following the link (as a mail client's one-click POST does).
+    let query: std::collections::HashMap<String, String> =
+        form_urlencoded::parse(url.split_once('?').unwrap().1.as_bytes())
+            .into_owned()
+            .collect();
+    let id: i64 = query["subscription"].parse().unwrap();
+    assert!(backend.unsubscribe(id, &query["email"], "forged").await.is_err());
+    backend.unsubscribe(id, &query["email"], &query["token"]).await.unwrap();
+    let left = backend.meta.subscription(&owner.scope, id).await.unwrap();
+    assert_eq!(
+        left.destination,
+        Destination::Email {
+            recipients: vec!["outsider@elsewhere.com".to_owned()]
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_dashboard_sends_its_first_six_insights_in_layout_order() {
+    let smtp = SmtpServer::start();
+    let stores = testkit::fresh().await;
+    let dir = tempfile::tempdir().unwrap();
+    let backend = stores.backend.clone().with_mail(&mail_settings(dir.path(), &smtp)).unwrap();
+    let owner = testkit::sign_up(&backend, "owner@example.com").await;
+    let dashboard = backend
+        .meta
+        .create_dashboard(&owner.scope, &DashboardDraft::parse("Weekly numbers", "", "").unwrap())
+        .await
+        .unwrap();
+    for n in 0..8 {
+        let chart = insight(&backend, &owner, &format!("Chart {n}")).await;
+        backend
+            .meta
+            .add_insight_tile(&owner.scope, dashboard, &chart.short_id)
+            .await
+            .unwrap();
+    }
+    let subscription = backend
+        .meta
+        .create_subscription(&owner.scope, ShareTarget::Dashboard(dashboard), to(&["owner@example.com"]))
+        .await
+        .unwrap();
+    backend.send_test(&owner.scope, subscription.id).await.unwrap();
+    backend.run_due().await;
+    let received = smtp.wait_for(1).await;
+    let mail = parsed(&received[0]);
+    assert_eq!(mail.subject(), Some("[Test] Dashboard report: Weekly numbers"));
+    let images = mail
+        .attachments()
+        .filter(|part| part.is_content_type("image", "png"))
+        .count();
+    assert_eq!(images, 6);
+    let text = mail.body_text(0).unwrap();
+    assert!(text.contains("Showing 6 of 8 insights"), "{text}");
+    let first = text.find("Chart 0").unwrap();
+    assert!(first < text.find("Chart 5").unwrap());
+    assert!(!text.contains("Chart 6"));
+}
+
+#[tokio::test]
+async fn a_creator_who_lost_access_sends_nothing_and_the_subscription_says_why() {
+    let smtp = SmtpServer::start();
+    let stores = testkit::fresh().await;
+    let dir = tempfile::tempdir().unwrap();
+    let backend = stores.backend.clone().with_mail(&mail_settings(dir.path(), &smtp)).unwrap();
+    let owner = testkit::sign_up(&backend, "owner@example.com").await;
+    let member = testkit::add_teammate(&backend, &owner, "member@example.com", domain::organization::Role::Member).await;
+    let member_scope = backend.meta.scope(member.id, owner.project).await.unwrap();
+    let chart = insight(&backend, &owner, "Revenue").await;
+    let subscription = backend
+        .meta
+        .create_subscription(&member_scope, ShareTarget::Insight(chart.id), to(&["member@example.com"]))
+        .await
+        .unwrap();
+    backend
+        .meta
+        .remove_member(owner.user.id, owner.organization, member.id)
+        .await
+        .unwrap();
+    backend.send_test(&owner.scope, subscription.id).await.unwrap();
+    backend.run_due().await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(smtp.received().is_empty());
+    let deliveries = backend.meta.deliveries(&owner.scope, subscription.id, 10).await.unwrap();
+    assert_eq!(deliveries[0].outcome, DeliveryOutcome::Failed);
+    assert!(deliveries[0].error.as_deref().unwrap().contains("no longer"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn senders_racing_over_fifty_due_subscriptions_deliver_each_once() {
+    let smtp = SmtpServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("meta.db").display());
+    let first = Backend::open(&url, &dir.path().join("a.duckdb")).await.unwrap();
+    let owner = testkit::sign_up(&first, "owner@example.com").await;
+    let chart = insight(&first, &owner, "Daily actives").await;
+    for n in 0..50 {
+        first
+            .meta
+            .create_subscription(
+                &owner.scope,
+                ShareTarget::Insight(chart.id),
+                to(&[&format!("person{n}@example.com")]),
+            )
+            .await
+            .unwrap();
+    }
+    // The recipients are outside the organization, which allows that.
+    sqlx::query("UPDATE organizations SET external_recipients = 1")
+        .execute(first.meta.sqlite_pool())
+        .await
+        .unwrap();
+    // Every one is due: its delivery time has passed (as after a restart).
+    sqlx::query("UPDATE subscriptions SET next_delivery_ms = $1")
+        .bind(Utc::now().timestamp_millis() - 60_000)
+        .execute(first.meta.sqlite_pool())
+        .await
+        .unwrap();
+    let second = Backend::open(&url, &dir.path().join("b.duckdb")).await.unwrap();
+    let settings = mail_settings(dir.path(), &smtp);
+    let first = first.with_mail(&settings).unwrap();
+    let second = second.with_mail(&settings).unwrap();
+    let (a, b) = tokio::join!(first.run_due(), second.run_due());
+    let ((), ()) = (a, b);
+
+    let received = smtp.wait_for(50).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(smtp.received().len(), 50, "no subscription delivered twice");
+    let mut recipients: Vec<String> = received
+        .iter()
+        .map(|raw| parsed(raw).to().unwrap().first().unwrap().address().unwrap().to_owned())
+        .collect();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!(recipients.len(), 50);
+    let delivered: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM subscription_deliveries WHERE state = 'delivered' AND test = 0",
+    )
+    .fetch_one(first.meta.sqlite_pool())
+    .await
+    .unwrap();
+    assert_eq!(delivered, 50);
+    // Each moved on to its next slot, after now: a missed slot is sent once.
+    let overdue: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM subscriptions WHERE next_delivery_ms <= $1")
+        .bind(Utc::now().timestamp_millis())
+        .fetch_one(first.meta.sqlite_pool())
+        .await
+        .unwrap();
+    assert_eq!(overdue, 0);
+}
+
+#[tokio::test]
+async fn a_project_that_changes_its_zone_moves_its_subscriptions_to_the_same_local_time() {
+    let stores = testkit::fresh().await;
+    let owner = testkit::sign_up(&stores, "owner@example.com").await;
+    let chart = insight(&stores, &owner, "Signups").await;
+    let subscription = stores
+        .meta
+        .create_subscription(&owner.scope, ShareTarget::Insight(chart.id), to(&["owner@example.com"]))
+        .await
+        .unwrap();
+    let utc = subscription.next_delivery_at.unwrap();
+    let berlin = domain::project::TimeZone::parse("Europe/Berlin").unwrap();
+    stores
+        .meta
+        .update_project(
+            &owner.scope,
+            &domain::project::ProjectName::parse("First project").unwrap(),
+            &berlin,
+        )
+        .await
+        .unwrap();
+    let scope = stores.meta.scope(owner.user.id, owner.project).await.unwrap();
+    let moved = stores
+        .meta
+        .subscription(&scope, subscription.id)
+        .await
+        .unwrap()
+        .next_delivery_at
+        .unwrap();
+    use chrono::Timelike;
+    assert_eq!(utc.hour(), 9);
+    assert_eq!(moved.with_timezone(&berlin.tz()).hour(), 9, "{moved}");
+}
