@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 
 scripts/setup.sh --browser || exit 1
+scripts/prune-target.sh
 
 logs=$(mktemp -d)
 server_pid=""
