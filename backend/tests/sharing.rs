@@ -1,4 +1,5 @@
 use backend::{Backend, Error, SecretKey};
+use domain::organization::Policy;
 use domain::dashboard::DashboardDraft;
 use domain::insight::{InsightDraft, InsightKind};
 use domain::organization::Role;
@@ -136,7 +137,7 @@ async fn an_organization_that_turns_sharing_off_stops_every_link() {
     assert!(matches!(
         backend
             .meta
-            .set_public_sharing(member.id, owner.organization, false)
+            .set_policy(member.id, owner.organization, Policy::PublicSharing, false)
             .await,
         Err(Error::Forbidden(_))
     ));
@@ -144,12 +145,12 @@ async fn an_organization_that_turns_sharing_off_stops_every_link() {
 
     backend
         .meta
-        .set_public_sharing(owner.user.id, owner.organization, false)
+        .set_policy(owner.user.id, owner.organization, Policy::PublicSharing, false)
         .await
         .unwrap();
     assert!(!backend
         .meta
-        .public_sharing(member.id, owner.organization)
+        .policy(member.id, owner.organization, Policy::PublicSharing)
         .await
         .unwrap());
     assert_eq!(
@@ -168,7 +169,7 @@ async fn an_organization_that_turns_sharing_off_stops_every_link() {
 
     backend
         .meta
-        .set_public_sharing(owner.user.id, owner.organization, true)
+        .set_policy(owner.user.id, owner.organization, Policy::PublicSharing, true)
         .await
         .unwrap();
     assert!(backend.open_share(&token).await.is_ok());

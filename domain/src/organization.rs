@@ -72,6 +72,46 @@ impl Role {
     }
 }
 
+/// An organization-wide switch its owners and admins turn on or off.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, EnumString, IntoStaticStr, VariantArray, EnumMessage,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Policy {
+    #[strum(message = "Allow public links and embeds of insights and dashboards")]
+    PublicSharing,
+    #[strum(message = "Allow subscriptions to mail people outside the organization")]
+    ExternalRecipients,
+}
+
+enum_strings!(Policy, label);
+
+impl Policy {
+    /// What turning it off does, under its switch.
+    pub fn help(self) -> &'static str {
+        match self {
+            Policy::PublicSharing => {
+                "When off, every existing link shows “sharing is disabled” and no data, until it is turned on again."
+            }
+            Policy::ExternalRecipients => {
+                "When off, subscriptions mail only members who can see the project; other recipients are skipped at each delivery, and the subscription says so."
+            }
+        }
+    }
+
+    /// Only owners and admins change it.
+    pub fn check_change(self, role: Role) -> Result<(), crate::permissions::Denied> {
+        if role.manages_projects() {
+            Ok(())
+        } else {
+            Err(crate::permissions::Denied(
+                "Only the organization's owners and admins can change this setting.".into(),
+            ))
+        }
+    }
+}
+
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label())

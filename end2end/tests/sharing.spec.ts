@@ -68,8 +68,8 @@ test("a shared dashboard opens logged out with its tiles, until its link is rota
 
   // The organization turns public sharing off: the new link stops too.
   await open(page, "/organization/settings");
-  const turnedOff = page.waitForResponse((r) => r.url().endsWith("/api/set_public_sharing"));
-  await page.getByTestId("public-sharing").uncheck();
+  const turnedOff = page.waitForResponse((r) => r.url().endsWith("/api/set_organization_policy"));
+  await page.getByTestId("policy-public_sharing").uncheck();
   await turnedOff;
   expect((await stranger.goto(rotated))!.status()).toBe(403);
   await expect(stranger.getByTestId("shared-error")).toContainText("Sharing is disabled");

@@ -196,8 +196,8 @@ enum Op {
     ShareDashboardPanel,
     ShareDashboard,
     RotateInsightShare,
-    OrganizationSharing,
-    SetOrganizationSharing,
+    OrganizationPolicy,
+    SetOrganizationPolicy,
     ViewShared,
     RefreshSharedTile,
     ViewSignedEmbed,
@@ -267,8 +267,8 @@ const OPS: [Op; 68] = [
     Op::ShareDashboardPanel,
     Op::ShareDashboard,
     Op::RotateInsightShare,
-    Op::OrganizationSharing,
-    Op::SetOrganizationSharing,
+    Op::OrganizationPolicy,
+    Op::SetOrganizationPolicy,
     Op::ViewShared,
     Op::RefreshSharedTile,
     Op::ViewSignedEmbed,
@@ -339,8 +339,8 @@ impl Op {
             Op::ShareDashboardPanel => "sharing",
             Op::ShareDashboard => "set_sharing",
             Op::RotateInsightShare => "rotate_share",
-            Op::OrganizationSharing => "public_sharing",
-            Op::SetOrganizationSharing => "set_public_sharing",
+            Op::OrganizationPolicy => "organization_policy",
+            Op::SetOrganizationPolicy => "set_organization_policy",
             Op::ViewShared => "shared",
             Op::RefreshSharedTile => "shared_tile",
             Op::ViewSignedEmbed => "signed_embed",
@@ -369,7 +369,7 @@ impl Op {
             | Op::ForgotPassword
             | Op::ResetAccount
             | Op::ResetPassword => Rule::Public,
-            Op::OrganizationSharing => Rule::InOrganization,
+            Op::OrganizationPolicy => Rule::InOrganization,
             Op::Navigation | Op::NewProjectOptions | Op::OrganizationSettings => Rule::SignedIn,
             Op::AcceptInvite => Rule::AcceptsOthersInvite,
             Op::ProjectPrivacy => Rule::UsesProject,
@@ -378,7 +378,7 @@ impl Op {
             | Op::RemoveMember
             | Op::CreateInvite
             | Op::RevokeInvite
-            | Op::SetOrganizationSharing
+            | Op::SetOrganizationPolicy
             | Op::Outbox
             | Op::OutboxMail => Rule::ManagesOrganization,
             Op::UpdateProject
@@ -1046,13 +1046,11 @@ impl World {
                 let insight = self.insight_id(&short_id).await;
                 json(json!({"project_id": project, "target": {"Insight": insight}})).await
             }
-            Op::OrganizationSharing => form(vec![("organization", organization.to_string())]).await,
-            Op::SetOrganizationSharing => {
-                form(vec![
-                    ("organization", organization.to_string()),
-                    ("allowed", "true".into()),
-                ])
-                .await
+            Op::OrganizationPolicy => {
+                json(json!({"organization": organization, "policy": "public_sharing"})).await
+            }
+            Op::SetOrganizationPolicy => {
+                json(json!({"organization": organization, "policy": "external_recipients", "on": true})).await
             }
             Op::ViewShared => form(vec![("token", self.share(dashboard).await)]).await,
             Op::ViewSignedEmbed => form(vec![("token", self.signed_token(dashboard).await)]).await,

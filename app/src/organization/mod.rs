@@ -2,6 +2,7 @@
 
 mod invites;
 mod outbox;
+pub mod policies;
 mod settings;
 
 pub use invites::InvitePage;

@@ -248,7 +248,7 @@ fn SettingsView(
             {settings.invites.map(|invites| view! {
                 <InviteSection organization=org.id actor=settings.role invites create_invite revoke=actions.revoke_invite/>
             })}
-            {settings.role.manages_projects().then(|| view! { <crate::sharing::PublicSharingSetting organization=org.id/> })}
+            {settings.role.manages_projects().then(|| view! { <super::policies::PolicySettings organization=org.id/> })}
             {manages.then(|| view! {
                 <section class="card">
                     <h2>"Mail"</h2>

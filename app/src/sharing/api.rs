@@ -9,7 +9,7 @@ use domain::dashboard::DashboardFilters;
 use domain::dashboard::TileId;
 use domain::insight::{Insight, QueryOutcome};
 use domain::sharing::{ShareTarget, Sharing, SharingOptions};
-use domain::{OrganizationId, ProjectId};
+use domain::ProjectId;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -67,27 +67,6 @@ pub async fn rotate_share(
 ) -> Result<ShareState, AppError> {
     let (backend, scope) = crate::server::project_scope(project_id).await?;
     panel(backend.meta.rotate_share(&scope, target).await?)
-}
-
-#[server(prefix = "/api", endpoint = "public_sharing")]
-pub async fn public_sharing(organization: OrganizationId) -> Result<bool, AppError> {
-    let user = crate::server::require_user().await?;
-    Ok(crate::server::backend()?
-        .meta
-        .public_sharing(user.id, organization)
-        .await?)
-}
-
-#[server(prefix = "/api", endpoint = "set_public_sharing")]
-pub async fn set_public_sharing(
-    organization: OrganizationId,
-    allowed: bool,
-) -> Result<(), AppError> {
-    let user = crate::server::require_user().await?;
-    Ok(crate::server::backend()?
-        .meta
-        .set_public_sharing(user.id, organization, allowed)
-        .await?)
 }
 
 /// What a shared link shows: the saved configuration and its results,

@@ -5,9 +5,7 @@ pub mod api;
 mod embed_secret;
 mod page;
 mod panel;
-mod setting;
 
 pub use embed_secret::EmbedSecretSection;
 pub use page::{EmbeddedPage, SharedPage, SignedEmbedPage};
 pub use panel::SharePanel;
-pub use setting::PublicSharingSetting;

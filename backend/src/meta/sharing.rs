@@ -13,10 +13,7 @@ use crate::{Error, ProjectScope, Result};
 use chrono::{DateTime, Utc};
 use domain::dashboard::DashboardId;
 use domain::insight::InsightId;
-use domain::organization::Role;
-use domain::permissions::Denied;
 use domain::sharing::{ShareRefusal, ShareTarget, Sharing, SharingOptions};
-use domain::{OrganizationId, UserId};
 
 /// A share opened by its token: what it shows and how, and a scope in its
 /// project for reading that (and only that) on the viewer's behalf.
@@ -56,18 +53,6 @@ pub(super) fn target_column(target: ShareTarget) -> (&'static str, i64) {
 
 fn options_of(stored: &str) -> Result<SharingOptions> {
     serde_json::from_str(stored).map_err(|_| Error::corrupt("a share's options"))
-}
-
-/// Whether `role` may turn public links on or off for a whole organization.
-pub fn check_sharing_setting(role: Role) -> Result<(), Denied> {
-    if role.manages_projects() {
-        Ok(())
-    } else {
-        Err(Denied(
-            "Only the organization's owners and admins can change whether links may be public."
-                .into(),
-        ))
-    }
 }
 
 impl MetaStore {
@@ -144,34 +129,6 @@ impl MetaStore {
         .execute(&self.pool)
         .await?;
         self.sharing(scope, target).await
-    }
-
-    /// Whether the organization allows public links; its members may ask.
-    pub async fn public_sharing(&self, user: UserId, organization: OrganizationId) -> Result<bool> {
-        self.organization_for(user, organization).await?;
-        Ok(
-            sqlx::query_scalar("SELECT public_sharing FROM organizations WHERE id = $1")
-                .bind(organization)
-                .fetch_one(&self.pool)
-                .await?,
-        )
-    }
-
-    /// Allows or forbids public links in every project of the organization.
-    pub async fn set_public_sharing(
-        &self,
-        user: UserId,
-        organization: OrganizationId,
-        allowed: bool,
-    ) -> Result<()> {
-        let (_, role) = self.organization_for(user, organization).await?;
-        check_sharing_setting(role)?;
-        sqlx::query("UPDATE organizations SET public_sharing = $1 WHERE id = $2")
-            .bind(allowed)
-            .bind(organization)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
     }
 
     /// The share a link's token opens, if it still does. Every way a link can

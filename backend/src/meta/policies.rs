@@ -1,0 +1,38 @@
+//! The organization-wide switches of `domain::organization::Policy`.
+
+use super::MetaStore;
+use crate::Result;
+use domain::organization::Policy;
+use domain::{OrganizationId, UserId};
+
+/// The organizations column that holds the switch.
+fn column(policy: Policy) -> &'static str {
+    match policy {
+        Policy::PublicSharing => "public_sharing",
+        Policy::ExternalRecipients => "external_recipients",
+    }
+}
+
+impl MetaStore {
+    /// Whether the switch is on; any member of the organization may ask.
+    pub async fn policy(&self, user: UserId, organization: OrganizationId, policy: Policy) -> Result<bool> {
+        self.organization_for(user, organization).await?;
+        let query = format!("SELECT {} FROM organizations WHERE id = $1", column(policy));
+        Ok(sqlx::query_scalar(&query).bind(organization).fetch_one(&self.pool).await?)
+    }
+
+    /// Turns the switch on or off, for owners and admins.
+    pub async fn set_policy(
+        &self,
+        user: UserId,
+        organization: OrganizationId,
+        policy: Policy,
+        on: bool,
+    ) -> Result<()> {
+        let (_, role) = self.organization_for(user, organization).await?;
+        policy.check_change(role)?;
+        let query = format!("UPDATE organizations SET {} = $1 WHERE id = $2", column(policy));
+        sqlx::query(&query).bind(on).bind(organization).execute(&self.pool).await?;
+        Ok(())
+    }
+}
