@@ -13,9 +13,11 @@ pub mod events;
 pub mod images;
 pub mod ingest;
 pub mod insights;
+pub mod jobs;
 pub mod mail;
 pub mod markdown;
 pub mod meta;
+pub mod outbound;
 pub mod render;
 mod scope;
 pub mod sharing;
@@ -45,6 +47,9 @@ pub struct Backend {
     share_limits: sharing::ShareLimits,
     images: images::ImageCache,
     mailer: mail::Mailer,
+    jobs: jobs::JobTiming,
+    /// Slack and webhook deliveries go through it.
+    outbound: outbound::Outbound,
     /// Wakes the scheduler (see `subscriptions::scheduler`).
     deliveries_requested: std::sync::Arc<tokio::sync::Notify>,
 }
@@ -91,6 +96,8 @@ impl Backend {
             share_limits: sharing::ShareLimits::per_minute(sharing::SHARE_REQUESTS_PER_MINUTE),
             images: images::ImageCache::default(),
             mailer,
+            jobs: jobs::JobTiming::default(),
+            outbound: outbound::Outbound::new(false),
             deliveries_requested: Default::default(),
         })
     }
@@ -107,6 +114,20 @@ impl Backend {
         self
     }
 
+    /// The same services pacing their background jobs by `timing`; set
+    /// before [`Backend::with_mail`] and [`Backend::start_scheduler`] start them.
+    pub fn with_job_timing(mut self, timing: jobs::JobTiming) -> Self {
+        self.jobs = timing;
+        self
+    }
+
+    /// The same services letting Slack and webhook deliveries reach private
+    /// and loopback addresses (webhooks on the operator's own network).
+    pub fn with_private_webhooks(mut self, allowed: bool) -> Self {
+        self.outbound = outbound::Outbound::new(allowed);
+        self
+    }
+
     /// The same services deriving share links from the server's `key`.
     pub fn with_secret_key(mut self, key: SecretKey) -> Self {
         self.meta = self.meta.with_secret_key(key);
@@ -117,7 +138,7 @@ impl Backend {
     /// starts the background sender.
     pub fn with_mail(mut self, settings: &mail::MailSettings) -> Result<Self> {
         self.mailer = mail::Mailer::new(settings)?;
-        mail::start_sender(self.meta.clone(), self.mailer.clone());
+        mail::start_sender(self.meta.clone(), self.mailer.clone(), self.jobs);
         Ok(self)
     }
 

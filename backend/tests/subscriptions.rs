@@ -297,3 +297,167 @@ async fn a_project_that_changes_its_zone_moves_its_subscriptions_to_the_same_loc
     assert_eq!(utc.hour(), 9);
     assert_eq!(moved.with_timezone(&berlin.tz()).hour(), 9, "{moved}");
 }
+
+fn hook(destination: Destination) -> SubscriptionDraft {
+    SubscriptionDraft {
+        title: "Team channel".to_owned(),
+        destination,
+        schedule: daily(),
+    }
+}
+
+/// The token of a delivered image's address.
+fn image_token(url: &str) -> &str {
+    let path = url.strip_prefix("https://huddle.example.com/delivered/").unwrap();
+    path.strip_suffix(".png").unwrap()
+}
+
+#[tokio::test]
+async fn slack_and_webhooks_get_the_charts_as_links_to_their_delivered_images() {
+    let receiver = testkit::webhooks::Receiver::start(200).await;
+    let smtp = SmtpServer::start();
+    let stores = testkit::fresh().await;
+    let dir = tempfile::tempdir().unwrap();
+    let backend = stores
+        .backend
+        .clone()
+        .with_mail(&mail_settings(dir.path(), &smtp))
+        .unwrap()
+        .with_private_webhooks(true);
+    let owner = testkit::sign_up(&backend, "owner@example.com").await;
+    let dashboard = backend
+        .meta
+        .create_dashboard(&owner.scope, &DashboardDraft::parse("Growth <& friends>", "", "").unwrap())
+        .await
+        .unwrap();
+    for name in ["Sign-ups", "Activation"] {
+        let chart = insight(&backend, &owner, name).await;
+        backend.meta.add_insight_tile(&owner.scope, dashboard, &chart.short_id).await.unwrap();
+    }
+    let target = ShareTarget::Dashboard(dashboard);
+    let slack = backend
+        .subscribe(&owner.scope, target, hook(Destination::Slack { url: format!("{}/slack", receiver.url) }))
+        .await
+        .unwrap();
+    let webhook = backend
+        .subscribe(&owner.scope, target, hook(Destination::Webhook { url: format!("{}/hook", receiver.url) }))
+        .await
+        .unwrap();
+    backend.send_test(&owner.scope, slack.id).await.unwrap();
+    backend.send_test(&owner.scope, webhook.id).await.unwrap();
+    backend.run_due().await;
+    let received = receiver.wait_for(2).await;
+    let body = |path: &str| received.iter().find(|(p, _)| p == path).unwrap().1.clone();
+
+    let slack_body = body("/slack");
+    assert_eq!(slack_body["text"], "[Test] Dashboard report: Growth <& friends>");
+    let blocks = slack_body["blocks"].as_array().unwrap();
+    let context = blocks[1]["elements"][0]["text"].as_str().unwrap();
+    assert!(context.starts_with("Every day at 09:00 UTC"), "{context}");
+    let images: Vec<&str> = blocks
+        .iter()
+        .filter(|block| block["type"] == "image")
+        .map(|block| block["image_url"].as_str().unwrap())
+        .collect();
+    assert_eq!(images.len(), 2);
+    let png = backend.meta.delivery_image(image_token(images[0])).await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    assert!(backend.meta.delivery_image("not-a-token").await.is_err());
+    let section = blocks[2]["text"]["text"].as_str().unwrap();
+    assert!(section.starts_with("*<https://huddle.example.com/project/"), "{section}");
+    assert!(section.contains("|Sign-ups>*"), "{section}");
+
+    let hook_body = body("/hook");
+    assert_eq!(hook_body["test"], true);
+    assert_eq!(hook_body["resource"]["kind"], "dashboard");
+    assert_eq!(hook_body["resource"]["name"], "Growth <& friends>");
+    assert_eq!(hook_body["total"], 2);
+    let charts = hook_body["charts"].as_array().unwrap();
+    assert_eq!(charts[1]["name"], "Activation");
+    assert!(charts[1]["url"].as_str().unwrap().contains("/insights/"));
+    let png = backend
+        .meta
+        .delivery_image(image_token(charts[1]["image_url"].as_str().unwrap()))
+        .await
+        .unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+
+    for subscription in [slack.id, webhook.id] {
+        let deliveries = backend.meta.deliveries(&owner.scope, subscription, 10).await.unwrap();
+        assert_eq!(deliveries[0].outcome, DeliveryOutcome::Delivered, "{deliveries:?}");
+    }
+    assert!(smtp.received().is_empty());
+}
+
+#[tokio::test]
+async fn a_webhook_that_refuses_or_points_inside_the_network_is_recorded_as_failed() {
+    let refusing = testkit::webhooks::Receiver::start(500).await;
+    let stores = testkit::fresh().await;
+    let owner = testkit::sign_up(&stores, "owner@example.com").await;
+    let chart = insight(&stores, &owner, "Revenue").await;
+    let target = ShareTarget::Insight(chart.id);
+    let url = format!("{}/in", refusing.url);
+    let error = failed_delivery(&stores.backend.clone().with_private_webhooks(true), &owner, target, &url).await;
+    assert!(error.contains("500"), "{error}");
+    assert_eq!(refusing.received().len(), 1);
+    // By default loopback is off limits: nothing is sent.
+    let error = failed_delivery(&stores.backend, &owner, target, &url).await;
+    assert!(error.contains("127.0.0.1 is not a public address"), "{error}");
+    assert_eq!(refusing.received().len(), 1);
+}
+
+/// The error of a test delivery to a webhook at `url`, which must fail.
+async fn failed_delivery(backend: &Backend, owner: &testkit::Account, target: ShareTarget, url: &str) -> String {
+    let subscription = backend
+        .subscribe(&owner.scope, target, hook(Destination::Webhook { url: url.to_owned() }))
+        .await
+        .unwrap();
+    backend.send_test(&owner.scope, subscription.id).await.unwrap();
+    backend.run_due().await;
+    let deliveries = backend.meta.deliveries(&owner.scope, subscription.id, 10).await.unwrap();
+    assert_eq!(deliveries[0].outcome, DeliveryOutcome::Failed);
+    deliveries[0].error.clone().unwrap()
+}
+
+#[tokio::test]
+async fn a_member_left_out_of_a_private_project_gets_nothing_even_when_outsiders_may() {
+    let smtp = SmtpServer::start();
+    let stores = testkit::fresh().await;
+    let dir = tempfile::tempdir().unwrap();
+    let backend = stores.backend.clone().with_mail(&mail_settings(dir.path(), &smtp)).unwrap();
+    let owner = testkit::sign_up(&backend, "owner@example.com").await;
+    testkit::add_teammate(&backend, &owner, "member@example.com", domain::organization::Role::Member).await;
+    backend
+        .meta
+        .set_policy(owner.user.id, owner.organization, domain::organization::Policy::ExternalRecipients, true)
+        .await
+        .unwrap();
+    backend.meta.set_project_privacy(&owner.scope, true, &[]).await.unwrap();
+    let chart = insight(&backend, &owner, "Revenue").await;
+    let recipients = ["owner@example.com", "member@example.com", "cfo@elsewhere.com"];
+    let refused = backend
+        .subscribe(&owner.scope, ShareTarget::Insight(chart.id), to(&recipients))
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("member@example.com has no access"), "{refused}");
+    // Saved before the project closed, it skips the member at send time.
+    let subscription = backend
+        .meta
+        .create_subscription(&owner.scope, ShareTarget::Insight(chart.id), to(&recipients))
+        .await
+        .unwrap();
+    backend.send_test(&owner.scope, subscription.id).await.unwrap();
+    backend.run_due().await;
+    smtp.wait_for(2).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut got: Vec<String> = smtp
+        .received()
+        .iter()
+        .map(|raw| parsed(raw).to().unwrap().first().unwrap().address().unwrap().to_owned())
+        .collect();
+    got.sort();
+    assert_eq!(got, ["cfo@elsewhere.com", "owner@example.com"]);
+    let delivery = &backend.meta.deliveries(&owner.scope, subscription.id, 1).await.unwrap()[0];
+    assert_eq!(delivery.outcome, DeliveryOutcome::Partial);
+    assert!(delivery.error.as_deref().unwrap().contains("member@example.com has no access to the project"));
+}

@@ -101,6 +101,13 @@ pub fn unsubscribe(subscription: i64, email: &str, token: &str) -> String {
 
 pub const UNSUBSCRIBE: &str = "/unsubscribe";
 
+/// A chart image a Slack or webhook delivery links to.
+pub fn delivery_image(token: &str) -> String {
+    format!("/delivered/{token}.png")
+}
+
+pub const DELIVERY_IMAGE: &str = "/delivered/{file}";
+
 /// An organization's outbox: the mail the embedded transport wrote.
 pub const OUTBOX: &str = "/organization/outbox";
 

@@ -329,6 +329,17 @@ fn invalid(message: impl Into<String>) -> Invalid {
     Invalid::new(Schedule::FIELD, message)
 }
 
+/// The days of the week, Monday first, as pickers list them.
+pub const WEEKDAYS: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
 pub fn weekday_name(day: Weekday) -> &'static str {
     match day {
         Weekday::Mon => "Monday",

@@ -32,7 +32,9 @@ impl Destination {
     /// The destination if it can be delivered to: one to
     /// [`MAX_RECIPIENTS`] valid, distinct addresses (lower-cased), or an
     /// `https://` webhook (`http://` too for generic webhooks, which may be
-    /// on the operator's own network). Slack's must be Slack's.
+    /// on the operator's own network). Slack's may be Slack-compatible
+    /// (Mattermost and Rocket.Chat take the same messages). Whether the
+    /// address may be reached is the backend's to decide when it sends.
     pub fn validated(self) -> Result<Self, Invalid> {
         match self {
             Destination::Email { recipients } => {
@@ -55,27 +57,15 @@ impl Destination {
                     _ => Ok(Destination::Email { recipients: parsed }),
                 }
             }
-            Destination::Slack { url } => {
-                let url = url.trim().to_owned();
-                if url.starts_with("https://hooks.slack.com/") && url.len() <= 500 {
-                    Ok(Destination::Slack { url })
-                } else {
-                    Err(Invalid::new(
-                        Self::FIELD,
-                        "Paste a Slack incoming-webhook URL (https://hooks.slack.com/…).",
-                    ))
-                }
-            }
-            Destination::Webhook { url } => {
-                let url = url.trim().to_owned();
-                let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
-                let host = url.split("://").nth(1).unwrap_or("");
-                if scheme_ok && !host.is_empty() && url.len() <= 500 && !url.contains(char::is_whitespace) {
-                    Ok(Destination::Webhook { url })
-                } else {
-                    Err(Invalid::new(Self::FIELD, "Enter the webhook's http:// or https:// URL."))
-                }
-            }
+            Destination::Slack { url } => Ok(Destination::Slack {
+                url: web_address(
+                    &url,
+                    "Paste the channel's incoming-webhook URL (https://hooks.slack.com/…, or a Slack-compatible one).",
+                )?,
+            }),
+            Destination::Webhook { url } => Ok(Destination::Webhook {
+                url: web_address(&url, "Enter the webhook's http:// or https:// URL.")?,
+            }),
         }
     }
 
@@ -93,6 +83,21 @@ impl Destination {
                 format!("a webhook at {}", host.split('/').next().unwrap_or(host))
             }
         }
+    }
+}
+
+/// `raw` if it is an http(s) URL with a host, of at most 500 characters.
+fn web_address(raw: &str, problem: &str) -> Result<String, Invalid> {
+    let raw = raw.trim();
+    match url::Url::parse(raw) {
+        Ok(url)
+            if matches!(url.scheme(), "http" | "https")
+                && url.host().is_some()
+                && raw.len() <= 500 =>
+        {
+            Ok(url.to_string())
+        }
+        _ => Err(Invalid::new(Destination::FIELD, problem)),
     }
 }
 
@@ -181,10 +186,12 @@ mod tests {
     }
 
     #[test]
-    fn webhooks_must_be_web_addresses_and_slack_must_be_slack() {
+    fn webhooks_must_be_web_addresses() {
         let slack = |url: &str| Destination::Slack { url: url.into() }.validated();
         assert!(slack("https://hooks.slack.com/services/T0/B0/x").is_ok());
-        assert!(slack("https://example.com/hook").is_err());
+        assert!(slack("https://chat.example.com/hooks/abc").is_ok());
+        assert!(slack("hooks.slack.com/services/T0").is_err());
+        assert!(slack("javascript:alert(1)").is_err());
         let hook = |url: &str| Destination::Webhook { url: url.into() }.validated();
         assert!(hook("https://example.com/hook").is_ok());
         assert!(hook("http://10.0.0.5:8080/in").is_ok());

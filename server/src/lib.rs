@@ -7,6 +7,7 @@
 mod api_errors;
 pub mod capture;
 mod csrf;
+mod delivered;
 mod exports;
 mod guard;
 mod headers;
@@ -65,6 +66,11 @@ pub struct Config {
     pub mail_from: String,
     /// Where mail is written when no SMTP server is configured.
     pub outbox: std::path::PathBuf,
+    /// Whether Slack and webhook deliveries may reach private and loopback
+    /// addresses.
+    pub private_webhooks: bool,
+    /// How the mail sender and the subscription scheduler pace themselves.
+    pub jobs: backend::jobs::JobTiming,
 }
 
 #[derive(Clone, FromRef)]
@@ -95,13 +101,16 @@ pub async fn router(
         })
         .with_sign_ups_per_hour(config.sign_ups_per_hour)
         .with_secret_key(config.secret_key.clone())
+        .with_job_timing(config.jobs)
         .with_mail(&backend::mail::MailSettings {
             smtp_url: config.smtp_url.clone(),
             from: config.mail_from.clone(),
             outbox: config.outbox.clone(),
             public_url: config.public_url.clone(),
         })
-        .context("cannot set up mail")?;
+        .context("cannot set up mail")?
+        .with_private_webhooks(config.private_webhooks);
+    backend.start_scheduler();
 
     let session_store = SqliteStore::new(backend.meta.sqlite_pool().clone());
     session_store
@@ -178,10 +187,11 @@ pub async fn router(
             headers::content_policy,
         ))
         .with_state(state);
-    // The capture API needs no session and answers other origins, so it sits
-    // outside those layers.
+    // The capture API and one-click unsubscribing need no session and
+    // answer other origins, so they sit outside those layers.
     let router = Router::new()
         .merge(capture::router(backend.clone()))
+        .merge(delivered::one_click_router(backend.clone()))
         .merge(router)
         .layer(axum::middleware::from_fn_with_state(
             headers::Headers::new(&config.public_url),
@@ -198,6 +208,7 @@ fn routes_outside_leptos() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/", get(root)),
         ("/healthz", get(health::healthz)),
         ("/oembed", get(oembed::oembed)),
+        (domain::paths::DELIVERY_IMAGE, get(delivered::image)),
         ("/i/{short_id}", get(short_links::insight)),
         ("/insights/{short_id}", get(short_links::insight)),
         ("/d/{dashboard_id}", get(short_links::dashboard)),

@@ -59,6 +59,21 @@ struct ServeArgs {
     /// Where mail goes when no SMTP server is configured (.eml files).
     #[arg(long, env = "HUDDLE_OUTBOX", default_value = "data/outbox")]
     outbox: std::path::PathBuf,
+    /// Let Slack and webhook deliveries reach private, loopback and
+    /// link-local addresses (webhooks on your own network). Off, such
+    /// addresses are refused, so a subscription cannot probe the network
+    /// Huddle runs in.
+    #[arg(long, env = "HUDDLE_PRIVATE_WEBHOOKS")]
+    private_webhooks: bool,
+    /// Seconds a process holds a mail or subscription delivery it claimed
+    /// before another process sharing the database may take it over. Keep
+    /// it above the slowest send.
+    #[arg(long, env = "HUDDLE_JOB_LEASE_SECONDS", default_value_t = 600)]
+    job_lease_seconds: u64,
+    /// The longest the mail sender and the scheduler sleep without looking
+    /// for work queued by other processes.
+    #[arg(long, env = "HUDDLE_JOB_IDLE_SECONDS", default_value_t = 20)]
+    job_idle_seconds: u64,
     /// Seconds one insight query may compute before it is stopped.
     #[arg(long, env = "HUDDLE_QUERY_TIMEOUT", default_value_t = backend::insights::DEFAULT_TIME_LIMIT.as_secs())]
     query_timeout: u64,
@@ -112,6 +127,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         smtp_url: args.smtp_url,
         mail_from: args.mail_from,
         outbox: args.outbox,
+        private_webhooks: args.private_webhooks,
+        jobs: backend::jobs::JobTiming {
+            lease: std::time::Duration::from_secs(args.job_lease_seconds.max(1)),
+            idle: std::time::Duration::from_secs(args.job_idle_seconds.max(1)),
+        },
     };
     let (router, backend) = server::router(&config, leptos_options).await?;
     let listener = tokio::net::TcpListener::bind(addr).await?;

@@ -8,6 +8,7 @@ mod accounts;
 pub mod mail;
 mod server;
 mod stores;
+pub mod webhooks;
 
 pub use accounts::{add_teammate, sign_up, Account, PASSWORD};
 pub use server::{default_options, header, serve_in, start, start_with, Running};

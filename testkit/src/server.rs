@@ -125,6 +125,9 @@ pub async fn serve_in(
         smtp_url: None,
         mail_from: backend::mail::DEFAULT_FROM.to_owned(),
         outbox: dir.join("outbox"),
+        // The tests' webhook receivers listen on loopback.
+        private_webhooks: true,
+        jobs: backend::jobs::JobTiming::default(),
     };
     configure(&mut config);
     let (router, backend) = server::router(&config, options).await.unwrap();

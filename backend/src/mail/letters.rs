@@ -13,9 +13,36 @@ use domain::mail::MailPurpose;
 use domain::{OrganizationId, UserId};
 use std::net::IpAddr;
 
-#[derive(Template)]
-#[template(path = "mail/invite.html")]
-struct InviteHtml<'a> {
+/// A mail's values, and its two templates (`templates/mail/`): an HTML and
+/// a text one, both reading the same values (through `Deref`).
+macro_rules! mail_templates {
+    ($values:ident => $html:ident($html_path:literal), $text:ident($text_path:literal)) => {
+        #[derive(askama::Template)]
+        #[template(path = $html_path)]
+        struct $html<'a>(&'a $values<'a>);
+
+        #[derive(askama::Template)]
+        #[template(path = $text_path)]
+        struct $text<'a>(&'a $values<'a>);
+
+        impl<'a> std::ops::Deref for $html<'a> {
+            type Target = $values<'a>;
+            fn deref(&self) -> &Self::Target {
+                self.0
+            }
+        }
+
+        impl<'a> std::ops::Deref for $text<'a> {
+            type Target = $values<'a>;
+            fn deref(&self) -> &Self::Target {
+                self.0
+            }
+        }
+    };
+}
+pub(crate) use mail_templates;
+
+struct Invite<'a> {
     subject: &'a str,
     organization: &'a str,
     inviter: &'a str,
@@ -24,32 +51,16 @@ struct InviteHtml<'a> {
     expires: &'a str,
 }
 
-#[derive(Template)]
-#[template(path = "mail/invite.txt")]
-struct InviteText<'a> {
-    organization: &'a str,
-    inviter: &'a str,
-    role: &'a str,
-    link: &'a str,
-    expires: &'a str,
-}
+mail_templates!(Invite => InviteHtml("mail/invite.html"), InviteText("mail/invite.txt"));
 
-#[derive(Template)]
-#[template(path = "mail/password_reset.html")]
-struct ResetHtml<'a> {
+struct Reset<'a> {
     subject: &'a str,
     organization: &'a str,
     email: &'a str,
     link: &'a str,
 }
 
-#[derive(Template)]
-#[template(path = "mail/password_reset.txt")]
-struct ResetText<'a> {
-    organization: &'a str,
-    email: &'a str,
-    link: &'a str,
-}
+mail_templates!(Reset => ResetHtml("mail/password_reset.html"), ResetText("mail/password_reset.txt"));
 
 /// Reset mails one client may ask for per hour, for one address and in all.
 pub const RESETS_PER_ADDRESS: i64 = 3;
@@ -81,23 +92,18 @@ impl Backend {
         let subject = format!("{inviter} invited you to {} on Huddle", org.name);
         let expires = when(invite.expires_at);
         let role = invite.role.label().to_lowercase();
+        let values = Invite {
+            subject: &subject,
+            organization: &org.name,
+            inviter,
+            role: &role,
+            link: &link,
+            expires: &expires,
+        };
         let letter = Letter {
             to: invite.email.clone(),
-            html: rendered(InviteHtml {
-                subject: &subject,
-                organization: &org.name,
-                inviter,
-                role: &role,
-                link: &link,
-                expires: &expires,
-            })?,
-            text: rendered(InviteText {
-                organization: &org.name,
-                inviter,
-                role: &role,
-                link: &link,
-                expires: &expires,
-            })?,
+            html: rendered(InviteHtml(&values))?,
+            text: rendered(InviteText(&values))?,
             subject,
             images: Vec::new(),
             unsubscribe: None,
@@ -165,19 +171,16 @@ impl Backend {
             .map_or_else(|| "Huddle".to_owned(), |(org, _)| org.name);
         let link = self.mailer.link(&domain::paths::reset_password(&token));
         let subject = "Reset your Huddle password".to_owned();
+        let values = Reset {
+            subject: &subject,
+            organization: &organization,
+            email: &user.email,
+            link: &link,
+        };
         let letter = Letter {
             to: user.email.clone(),
-            html: rendered(ResetHtml {
-                subject: &subject,
-                organization: &organization,
-                email: &user.email,
-                link: &link,
-            })?,
-            text: rendered(ResetText {
-                organization: &organization,
-                email: &user.email,
-                link: &link,
-            })?,
+            html: rendered(ResetHtml(&values))?,
+            text: rendered(ResetText(&values))?,
             subject,
             images: Vec::new(),
             unsubscribe: None,

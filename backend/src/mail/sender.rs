@@ -4,17 +4,13 @@
 //! lease runs out, so none is lost.
 
 use super::{HandOverError, Mailer};
+use crate::jobs::JobTiming;
 use crate::meta::{ClaimedMail, MetaStore, Outcome};
 use chrono::{Duration, Utc};
 use lettre::address::Envelope;
 
-/// How long a claimed mail is left to its sender.
-const LEASE: Duration = Duration::minutes(5);
 /// Tries before a mail is given up on.
 pub const MAX_ATTEMPTS: i64 = 6;
-/// The longest the sender sleeps without looking at the queue (a mail
-/// queued by another process wakes nobody here).
-const IDLE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// How long to wait before try number `attempts + 1`: 30 s, then four times
 /// longer each time (2 min, 8 min, 32 min, about 2 h).
@@ -23,12 +19,12 @@ pub fn retry_delay(attempts: i64) -> Option<Duration> {
 }
 
 /// Starts the sender for `meta`'s queue on the current runtime.
-pub(crate) fn start(meta: MetaStore, mailer: Mailer) {
+pub(crate) fn start(meta: MetaStore, mailer: Mailer, timing: JobTiming) {
     tokio::spawn(async move {
         loop {
-            match meta.claim_mail(LEASE).await {
+            match meta.claim_mail(timing.lease()).await {
                 Ok(Some(mail)) => send(&meta, &mailer, mail).await,
-                Ok(None) => idle(&meta, &mailer).await,
+                Ok(None) => idle(&meta, &mailer, timing.idle).await,
                 Err(err) => {
                     tracing::error!(error = %err, "claiming queued mail failed");
                     tokio::time::sleep(std::time::Duration::from_secs(5)).await;
@@ -71,14 +67,14 @@ fn envelope(mail: &ClaimedMail) -> Result<Envelope, String> {
     Envelope::new(Some(from), vec![to]).map_err(|err| err.to_string())
 }
 
-/// Waits until the next mail is due, mail is queued here, or [`IDLE`].
-async fn idle(meta: &MetaStore, mailer: &Mailer) {
+/// Waits until the next mail is due, mail is queued here, or `idle` passed.
+async fn idle(meta: &MetaStore, mailer: &Mailer, idle: std::time::Duration) {
     let wait = match meta.next_mail_due().await {
         Ok(Some(due)) => (due - Utc::now())
             .to_std()
             .unwrap_or_default()
-            .clamp(std::time::Duration::from_millis(100), IDLE),
-        _ => IDLE,
+            .clamp(std::time::Duration::from_millis(100), idle),
+        _ => idle,
     };
     let _ = tokio::time::timeout(wait, mailer.0.queued.notified()).await;
 }

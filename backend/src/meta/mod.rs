@@ -6,6 +6,7 @@
 
 mod dashboards;
 mod definitions;
+mod delivery_images;
 mod embed_secrets;
 mod home;
 mod insights;

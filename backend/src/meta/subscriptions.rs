@@ -402,7 +402,7 @@ impl MetaStore {
     }
 
     /// The unsubscribe link of subscription mail to `email`.
-    pub(crate) fn unsubscribe_path(&self, subscription: i64, email: &str) -> String {
+    pub fn unsubscribe_path(&self, subscription: i64, email: &str) -> String {
         let token = crate::tokens::unsubscribe_token(&self.secret_key, subscription, email);
         domain::paths::unsubscribe(subscription, email, &token)
     }

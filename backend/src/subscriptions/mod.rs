@@ -3,21 +3,19 @@
 //! becomes, and one-click unsubscribing. [`scheduler`] runs them.
 
 mod content;
+mod hooks;
 pub mod scheduler;
 
-use crate::mail::letters::rendered;
+use crate::mail::letters::{mail_templates, rendered};
 use crate::mail::{InlineImage, Letter, Origin};
 use crate::meta::{ClaimedDelivery, FinishedDelivery, QueuedMail};
 use crate::{Backend, Error, ProjectScope, Result};
-use askama::Template;
 use content::Content;
 use domain::account::Email;
 use domain::mail::MailPurpose;
 use domain::subscription::{DeliveryOutcome, Destination};
 
-#[derive(Template)]
-#[template(path = "mail/subscription.html")]
-struct SubscriptionHtml<'a> {
+struct SubscriptionMail<'a> {
     subject: &'a str,
     organization: &'a str,
     name: &'a str,
@@ -33,22 +31,7 @@ struct SubscriptionHtml<'a> {
     unsubscribe: &'a str,
 }
 
-#[derive(Template)]
-#[template(path = "mail/subscription.txt")]
-struct SubscriptionText<'a> {
-    name: &'a str,
-    kind: &'a str,
-    kind_lower: &'a str,
-    schedule: &'a str,
-    charts: &'a [ChartView<'a>],
-    total: usize,
-    more: usize,
-    link: &'a str,
-    organization: &'a str,
-    subscriber: &'a str,
-    recipient: &'a str,
-    unsubscribe: &'a str,
-}
+mail_templates!(SubscriptionMail => SubscriptionHtml("mail/subscription.html"), SubscriptionText("mail/subscription.txt"));
 
 struct ChartView<'a> {
     name: &'a str,
@@ -90,17 +73,56 @@ impl Backend {
             Destination::Email { recipients } => {
                 self.mail_delivery(&scope, claimed, &content, recipients).await
             }
-            Destination::Slack { url } | Destination::Webhook { url } => Ok(FinishedDelivery {
-                outcome: DeliveryOutcome::Failed,
-                targets: url.clone(),
-                error: Some("Slack and webhook deliveries are not sent yet.".to_owned()),
-                mails: Vec::new(),
-            }),
+            Destination::Slack { url } | Destination::Webhook { url } => {
+                self.hook_delivery(&scope, claimed, &content, url).await
+            }
         }
     }
 
-    /// Whether `email` may get the project's data now: a member who can use
-    /// the project, or anyone when the organization allows outside recipients.
+    /// One POST to Slack or a webhook, made outside any transaction; the
+    /// images it links to are kept first. A process killed between the POST
+    /// and recording it sends it again when the lease runs out: receivers
+    /// get it at least once.
+    async fn hook_delivery(
+        &self,
+        scope: &ProjectScope,
+        claimed: &ClaimedDelivery,
+        content: &Content,
+        url: &str,
+    ) -> Result<FinishedDelivery> {
+        let pngs: Vec<&[u8]> = content.charts.iter().map(|chart| chart.png.as_slice()).collect();
+        let image_urls: Vec<String> = self
+            .meta
+            .keep_delivery_images(claimed.id, &pngs)
+            .await?
+            .iter()
+            .map(|token| self.mailer.link(&domain::paths::delivery_image(token)))
+            .collect();
+        let message = hooks::Message {
+            claimed,
+            content,
+            image_urls: &image_urls,
+            schedule: &claimed.subscription.schedule.describe(scope.time_zone().tz()),
+            organization: &scope.organization().name,
+        };
+        let body = match claimed.subscription.destination {
+            Destination::Slack { .. } => message.slack(),
+            _ => message.webhook(),
+        };
+        let sent = self.outbound.post_json(url, &body).await;
+        Ok(FinishedDelivery {
+            outcome: if sent.is_ok() { DeliveryOutcome::Delivered } else { DeliveryOutcome::Failed },
+            targets: claimed.subscription.destination.describe(),
+            error: sent.err().map(|err| format!("Not sent: {err}.")),
+            mails: Vec::new(),
+        })
+    }
+
+    /// Whether `email` may get the project's data now: someone who can use
+    /// the project, or an address without a Huddle account when the
+    /// organization allows outside recipients. An account that cannot use
+    /// the project (a member left out of a private one, someone removed
+    /// from the organization) gets nothing either way.
     async fn refusal_for(&self, scope: &ProjectScope, email: &str, external: bool) -> Result<Option<String>> {
         let Ok(parsed) = Email::parse(email) else {
             return Ok(Some(format!("{email} is not an email address")));
@@ -108,7 +130,6 @@ impl Backend {
         match self.meta.user_with_password_hash(&parsed).await? {
             Some((user, _)) => match self.meta.scope(user.id, scope.project_id()).await {
                 Ok(_) => Ok(None),
-                Err(Error::NotFound | Error::Forbidden(_)) if external => Ok(None),
                 Err(Error::NotFound | Error::Forbidden(_)) => {
                     Ok(Some(format!("{email} has no access to the project")))
                 }
@@ -168,37 +189,25 @@ impl Backend {
             let unsubscribe = self
                 .mailer
                 .link(&self.meta.unsubscribe_path(subscription.id, recipient));
+            let values = SubscriptionMail {
+                subject: &subject,
+                organization: &organization,
+                name: &content.name,
+                kind: content.kind,
+                kind_lower: &kind_lower,
+                schedule: &schedule,
+                charts: &charts,
+                total: content.total,
+                more,
+                link: &content.link,
+                subscriber: &subscriber,
+                recipient,
+                unsubscribe: &unsubscribe,
+            };
             let letter = Letter {
                 to: recipient.clone(),
-                html: rendered(SubscriptionHtml {
-                    subject: &subject,
-                    organization: &organization,
-                    name: &content.name,
-                    kind: content.kind,
-                    kind_lower: &kind_lower,
-                    schedule: &schedule,
-                    charts: &charts,
-                    total: content.total,
-                    more,
-                    link: &content.link,
-                    subscriber: &subscriber,
-                    recipient,
-                    unsubscribe: &unsubscribe,
-                })?,
-                text: rendered(SubscriptionText {
-                    name: &content.name,
-                    kind: content.kind,
-                    kind_lower: &kind_lower,
-                    schedule: &schedule,
-                    charts: &charts,
-                    total: content.total,
-                    more,
-                    link: &content.link,
-                    organization: &organization,
-                    subscriber: &subscriber,
-                    recipient,
-                    unsubscribe: &unsubscribe,
-                })?,
+                html: rendered(SubscriptionHtml(&values))?,
+                text: rendered(SubscriptionText(&values))?,
                 subject: subject.clone(),
                 images: images.clone(),
                 unsubscribe: Some(unsubscribe),
@@ -225,6 +234,26 @@ impl Backend {
             error: (!refused.is_empty()).then(|| format!("Not sent: {}.", refused.join("; "))),
             mails,
         })
+    }
+
+    /// Subscribes `draft`'s destination to `target`, if every recipient may
+    /// see the project's data now (they are checked again at each delivery).
+    pub async fn subscribe(
+        &self,
+        scope: &ProjectScope,
+        target: domain::sharing::ShareTarget,
+        draft: domain::subscription::SubscriptionDraft,
+    ) -> Result<domain::subscription::Subscription> {
+        let draft = draft.validated()?;
+        if let Destination::Email { recipients } = &draft.destination {
+            let external = self.meta.external_recipients(scope).await?;
+            for recipient in recipients {
+                if let Some(reason) = self.refusal_for(scope, recipient, external).await? {
+                    return Err(domain::Invalid::new(Destination::FIELD, format!("{reason}.")).into());
+                }
+            }
+        }
+        self.meta.create_subscription(scope, target, draft).await
     }
 
     /// One-click unsubscribe (RFC 8058): the link in a subscription mail,

@@ -5,13 +5,8 @@
 
 use crate::meta::FinishedDelivery;
 use crate::{Backend, ProjectScope, Result};
-use chrono::Duration;
 use domain::subscription::DeliveryOutcome;
 
-/// How often due subscriptions are looked for.
-const TICK: std::time::Duration = std::time::Duration::from_secs(20);
-/// How long a claimed delivery is left to its process.
-const LEASE: Duration = Duration::minutes(10);
 /// Tries before a delivery that keeps failing (the events store down, say)
 /// is recorded as failed.
 const MAX_ATTEMPTS: i64 = 3;
@@ -25,7 +20,7 @@ impl Backend {
         tokio::spawn(async move {
             loop {
                 backend.run_due().await;
-                let _ = tokio::time::timeout(TICK, backend.deliveries_requested.notified()).await;
+                let _ = tokio::time::timeout(backend.jobs.idle, backend.deliveries_requested.notified()).await;
             }
         });
     }
@@ -43,7 +38,7 @@ impl Backend {
             }
         }
         loop {
-            let claimed = match self.meta.claim_delivery(LEASE).await {
+            let claimed = match self.meta.claim_delivery(self.jobs.lease()).await {
                 Ok(Some(claimed)) => claimed,
                 Ok(None) => return,
                 Err(err) => {
