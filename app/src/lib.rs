@@ -19,6 +19,7 @@ pub mod projects;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod sharing;
+pub mod subscriptions;
 
 use components::status::NotFoundPage;
 use components::theme;
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/embedded/jwt/:token") view=sharing::SignedEmbedPage ssr=SsrMode::Async/>
                 <Route path=path!("/organization/settings") view=organization::OrganizationSettingsPage/>
                 <Route path=path!("/organization/outbox") view=organization::OutboxPage/>
+                <Route path=path!("/unsubscribe") view=subscriptions::UnsubscribePage/>
                 <ParentRoute path=path!("/project/:project_id") view=projects::ProjectLayout>
                     <Route path=path!("") view=projects::ProjectHome/>
                     <Route path=path!("settings") view=projects::ProjectSettingsPage/>

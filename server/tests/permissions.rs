@@ -209,9 +209,14 @@ enum Op {
     ResetPassword,
     Outbox,
     OutboxMail,
+    LoadSubscriptions,
+    Subscribe,
+    DeleteSubscription,
+    TestSubscription,
+    Unsubscribe,
 }
 
-const OPS: [Op; 68] = [
+const OPS: [Op; 73] = [
     Op::Navigation,
     Op::NewProjectOptions,
     Op::CreateProject,
@@ -280,6 +285,11 @@ const OPS: [Op; 68] = [
     Op::ResetPassword,
     Op::Outbox,
     Op::OutboxMail,
+    Op::LoadSubscriptions,
+    Op::Subscribe,
+    Op::DeleteSubscription,
+    Op::TestSubscription,
+    Op::Unsubscribe,
 ];
 
 impl Op {
@@ -352,6 +362,11 @@ impl Op {
             Op::ResetPassword => "reset_password",
             Op::Outbox => "outbox",
             Op::OutboxMail => "outbox_mail",
+            Op::LoadSubscriptions => "subscriptions",
+            Op::Subscribe => "subscribe",
+            Op::DeleteSubscription => "delete_subscription",
+            Op::TestSubscription => "test_subscription",
+            Op::Unsubscribe => "unsubscribe",
         }
     }
 
@@ -368,7 +383,8 @@ impl Op {
             | Op::RefreshSignedTile
             | Op::ForgotPassword
             | Op::ResetAccount
-            | Op::ResetPassword => Rule::Public,
+            | Op::ResetPassword
+            | Op::Unsubscribe => Rule::Public,
             Op::OrganizationPolicy => Rule::InOrganization,
             Op::Navigation | Op::NewProjectOptions | Op::OrganizationSettings => Rule::SignedIn,
             Op::AcceptInvite => Rule::AcceptsOthersInvite,
@@ -422,7 +438,11 @@ impl Op {
             | Op::OpenInsightEditor
             | Op::SaveNewInsight
             | Op::FavoriteInsight
-            | Op::Insights => Rule::UsesProject,
+            | Op::Insights
+            | Op::LoadSubscriptions
+            | Op::Subscribe
+            | Op::DeleteSubscription
+            | Op::TestSubscription => Rule::UsesProject,
         }
     }
 }
@@ -715,6 +735,30 @@ impl World {
             .await
             .unwrap()
             .token
+    }
+
+    /// A weekly subscription of the creator's to the dashboard, and the
+    /// unsubscribe link of its recipient.
+    async fn subscription(&self, dashboard: DashboardId) -> (i64, String) {
+        let scope = self.backend.meta.scope(self.creator, self.project).await.unwrap();
+        let draft = domain::subscription::SubscriptionDraft {
+            title: String::new(),
+            destination: domain::subscription::Destination::Email {
+                recipients: vec!["creator@example.com".to_owned()],
+            },
+            schedule: domain::schedule::Schedule::weekly_on_mondays(chrono::Utc::now().date_naive()),
+        };
+        let subscription = self
+            .backend
+            .meta
+            .create_subscription(&scope, domain::sharing::ShareTarget::Dashboard(dashboard), draft)
+            .await
+            .unwrap();
+        let link = self
+            .backend
+            .meta
+            .unsubscribe_path(subscription.id, "creator@example.com");
+        (subscription.id, link)
     }
 
     /// A signed embed of the dashboard, signed with a new embedding secret.
@@ -1081,6 +1125,35 @@ impl World {
                 ])
                 .await
             }
+            Op::LoadSubscriptions => {
+                json(json!({"project_id": project, "target": {"Dashboard": dashboard}})).await
+            }
+            Op::Subscribe => {
+                json(json!({"project_id": project, "target": {"Dashboard": dashboard}, "draft": {
+                    "title": "Weekly",
+                    "destination": {"kind": "email", "recipients": ["creator@example.com"]},
+                    "schedule": {"repeat": {"every": "week", "weekdays": ["Mon"]}, "interval": 1,
+                        "start": "2026-12-07", "time": "09:00:00"},
+                }}))
+                .await
+            }
+            Op::DeleteSubscription | Op::TestSubscription => {
+                let (id, _) = self.subscription(dashboard).await;
+                form(vec![("project_id", project.to_string()), ("id", id.to_string())]).await
+            }
+            Op::Unsubscribe => {
+                let (id, link) = self.subscription(dashboard).await;
+                let query: std::collections::HashMap<String, String> =
+                    form_urlencoded::parse(link.split_once('?').unwrap().1.as_bytes())
+                        .into_owned()
+                        .collect();
+                form(vec![
+                    ("subscription", id.to_string()),
+                    ("email", query["email"].clone()),
+                    ("token", query["token"].clone()),
+                ])
+                .await
+            }
             Op::RefreshSharedTile => {
                 form(vec![
                     ("token", self.share(dashboard).await),
@@ -1209,6 +1282,12 @@ fn page_rule(pattern: &str, who: Who) -> Answer {
         // a page saying so, offering a new one, like an invite's.
         "/login" | "/signup" | "/invite/{token}" | "/healthz" | "/forgot-password"
         | "/reset-password/{token}" => Answer::Status(OK),
+        // Opening an unsubscribe link only shows its button (the matrix
+        // checks the button's server function).
+        "/unsubscribe" => Answer::Status(OK),
+        // Delivered images answer whoever holds their secret address; the
+        // test's is none.
+        "/delivered/{file}" => Answer::Status(HIDDEN),
         // Asked without a link of this Huddle: nothing to describe.
         "/oembed" => Answer::Status(400),
         // Anyone holding a share's link (the test's is valid).
@@ -1300,6 +1379,7 @@ async fn every_page_and_route_answers_each_actor_as_the_rules_give() {
                 .replace("{dashboard_id}", &dashboard.to_string())
                 .replace("{short_id}", &short_id)
                 .replace("{person_id}", &world.person)
+                .replace("{file}", "never-delivered.png")
                 .replace(
                     "{token}",
                     if pattern.starts_with("/embedded/jwt/") {

@@ -13,6 +13,7 @@ use crate::components::status::{LoadError, Loading};
 use crate::insights::api::list_insights;
 use crate::projects::use_project_id;
 use crate::sharing::SharePanel;
+use crate::subscriptions::SubscribePanel;
 use domain::insight::{InsightListQuery, InsightQuery};
 use domain::permissions::Restriction;
 use domain::sharing::ShareTarget;
@@ -152,6 +153,8 @@ pub struct DashboardState {
     permissions_open: RwSignal<bool>,
     /// Whether the Share panel is open.
     share_open: RwSignal<bool>,
+    /// Whether the Subscribe panel is open.
+    subscribe_open: RwSignal<bool>,
 }
 
 impl Default for DashboardState {
@@ -160,6 +163,7 @@ impl Default for DashboardState {
             reload: RwSignal::new(0),
             permissions_open: RwSignal::new(false),
             share_open: RwSignal::new(false),
+            subscribe_open: RwSignal::new(false),
         }
     }
 }
@@ -309,6 +313,10 @@ fn DashboardBody(
     let share = can_edit.then(|| view! {
         <SharePanel project target=ShareTarget::Dashboard(id) title=dashboard.name.clone() open=share_open/>
     });
+    let subscribe_open = state.subscribe_open;
+    let subscribe = view! {
+        <SubscribePanel project target=ShareTarget::Dashboard(id) title=dashboard.name.clone() open=subscribe_open/>
+    };
     let pinned = dashboard.pinned;
     let empty = tiles.is_empty();
     view! {
@@ -331,6 +339,7 @@ fn DashboardBody(
                     })}
                     <button type="button" role="menuitem" disabled=!can_edit title=disabled_reason.clone()
                         data-testid="share" on:click=move |_| share_open.set(true)>"Share or embed…"</button>
+                    <button type="button" role="menuitem" data-testid="subscribe" on:click=move |_| subscribe_open.set(true)>"Subscribe…"</button>
                     <button type="button" role="menuitem" disabled=!can_edit || dashboard.is_primary title=disabled_reason.clone()
                         data-testid="make-primary" on:click=move |_| { change.dispatch(DashboardChange::MakePrimary); }>"Set as project home"</button>
                     <button type="button" role="menuitem" disabled=!can_edit title=disabled_reason.clone()
@@ -352,6 +361,7 @@ fn DashboardBody(
         {read_only}
         {manage}
         {share}
+        {subscribe}
         <FilterOverrides path=paths::dashboard(project, id) current=filters.clone()
             range_label="Date range for every tile" apply_label="Apply to all tiles">
             <button type="button" class="btn btn-ghost btn-small" data-testid="refresh-all"

@@ -15,6 +15,7 @@ use crate::dashboards::{change_dashboard, DashboardChange};
 use crate::error::AppError;
 use crate::projects::use_project_id;
 use crate::sharing::SharePanel;
+use crate::subscriptions::SubscribePanel;
 use domain::dashboard::{DashboardFilters, DashboardId};
 use domain::insight::naming::{derived_name, event_label, property_label};
 use domain::insight::{
@@ -446,6 +447,7 @@ fn SavedInsight(
     let share = can_edit.then(|| view! {
         <SharePanel project target=ShareTarget::Insight(insight.id) title=insight.display_name().to_owned() open=share_open/>
     });
+    let subscribe_open = RwSignal::new(false);
     let modified = format!(
         "Last modified by {} {}",
         insight
@@ -483,6 +485,7 @@ fn SavedInsight(
                 </span>
                 <button type="button" class="btn btn-secondary" data-testid="share" disabled=!can_edit
                     title=edit_denied.clone().unwrap_or_default() on:click=move |_| share_open.update(|o| *o = !*o)>"Share"</button>
+                <button type="button" class="btn btn-secondary" data-testid="subscribe" on:click=move |_| subscribe_open.update(|o| *o = !*o)>"Subscribe"</button>
                 <button type="button" class="btn btn-secondary" data-testid="rename" disabled=!can_edit on:click=move |_| renaming.set(true)>"Rename"</button>
                 {if can_edit {
                     view! { <a class="btn btn-primary" href=paths::insight_edit(project, &short_id, &insight.query) data-testid="edit-insight">"Edit"</a> }.into_any()
@@ -493,6 +496,7 @@ fn SavedInsight(
         </div>
         {edit_denied.map(|reason| view! { <div class="alert alert-info" data-testid="read-only">{reason}</div> })}
         {share}
+        <SubscribePanel project target=ShareTarget::Insight(insight.id) title=insight.display_name().to_owned() open=subscribe_open/>
         <FilterOverrides path=paths::insight(project, &short_id) current=filters.get_untracked()
             range_label="Date range" apply_label="Apply"/>
         <section class="card insight-result">
