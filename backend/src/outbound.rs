@@ -32,7 +32,9 @@ impl Outbound {
             builder = builder.dns_resolver(std::sync::Arc::new(PublicOnly));
         }
         Self {
-            client: builder.build().expect("the HTTP client's settings are valid"),
+            client: builder
+                .build()
+                .expect("the HTTP client's settings are valid"),
             private_allowed,
         }
     }
@@ -63,7 +65,9 @@ impl Outbound {
         } else {
             let text = response.text().await.unwrap_or_default();
             let text: String = text.chars().take(200).collect();
-            Err(format!("the webhook answered {status}: {text}").trim_end_matches(": ").to_owned())
+            Err(format!("the webhook answered {status}: {text}")
+                .trim_end_matches(": ")
+                .to_owned())
         }
     }
 }
@@ -140,8 +144,17 @@ mod tests {
     #[test]
     fn only_public_addresses_count_as_public() {
         for private in [
-            "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
-            "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1",
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
         ] {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }
@@ -153,9 +166,13 @@ mod tests {
     #[tokio::test]
     async fn private_targets_are_refused_unless_allowed() {
         let body = serde_json::json!({});
-        let refused = Outbound::new(false).post_json("http://127.0.0.1:9/hook", &body).await;
+        let refused = Outbound::new(false)
+            .post_json("http://127.0.0.1:9/hook", &body)
+            .await;
         assert_eq!(refused, Err("127.0.0.1 is not a public address".to_owned()));
-        let by_name = Outbound::new(false).post_json("http://localhost:9/hook", &body).await;
+        let by_name = Outbound::new(false)
+            .post_json("http://localhost:9/hook", &body)
+            .await;
         assert!(by_name.unwrap_err().contains("no public address"));
     }
 }

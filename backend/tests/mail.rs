@@ -46,7 +46,10 @@ async fn invite(backend: &Backend, owner: &testkit::Account, email: &str) -> dom
 }
 
 /// Waits until every pending invite's mail has left the queue.
-async fn settled(backend: &Backend, owner: &testkit::Account) -> Vec<domain::invite::PendingInvite> {
+async fn settled(
+    backend: &Backend,
+    owner: &testkit::Account,
+) -> Vec<domain::invite::PendingInvite> {
     for _ in 0..300 {
         let pending = backend
             .pending_invites(owner.user.id, owner.organization)
@@ -87,7 +90,9 @@ async fn an_invite_arrives_over_smtp_with_text_and_html_parts_and_its_link() {
         Some("owner invited you to owner@example.com's org on Huddle")
     );
     assert_eq!(
-        mail.to().and_then(|to| to.first()).and_then(|to| to.address()),
+        mail.to()
+            .and_then(|to| to.first())
+            .and_then(|to| to.address()),
         Some("newcomer@example.com")
     );
     let text = mail.body_text(0).unwrap();
@@ -118,7 +123,10 @@ async fn a_mail_server_that_is_down_shows_on_the_invite_and_the_mail_is_retried(
     let backend = stores
         .backend
         .clone()
-        .with_mail(&settings(dir.path(), Some(&format!("smtp://127.0.0.1:{port}"))))
+        .with_mail(&settings(
+            dir.path(),
+            Some(&format!("smtp://127.0.0.1:{port}")),
+        ))
         .unwrap();
     let owner = testkit::sign_up(&backend, "owner@example.com").await;
     invite(&backend, &owner, "newcomer@example.com").await;
@@ -159,7 +167,10 @@ async fn a_password_reset_works_once_and_sets_the_new_password() {
     assert_eq!(smtp.received().len(), 1, "one mail, to the known address");
     let mail = MessageParser::default().parse(&received[0]).unwrap();
     assert_eq!(mail.subject(), Some("Reset your Huddle password"));
-    assert!(mail.body_html(0).unwrap().contains("forgetful@example.com&#39;s org"));
+    assert!(mail
+        .body_html(0)
+        .unwrap()
+        .contains("forgetful@example.com&#39;s org"));
     let token = link_token(&received[0], "/reset-password/");
 
     let account = backend.password_reset_account(&token).await.unwrap();
@@ -181,14 +192,21 @@ async fn a_password_reset_works_once_and_sets_the_new_password() {
     let again = backend
         .reset_password(&token, NewPassword::parse("yet another password").unwrap())
         .await;
-    assert!(matches!(again, Err(backend::Error::Conflict(_))), "{again:?}");
+    assert!(
+        matches!(again, Err(backend::Error::Conflict(_))),
+        "{again:?}"
+    );
 }
 
 #[tokio::test]
 async fn a_reset_link_stops_after_an_hour_and_when_a_newer_one_is_sent() {
     let stores = testkit::fresh().await;
     let dir = tempfile::tempdir().unwrap();
-    let backend = stores.backend.clone().with_mail(&settings(dir.path(), None)).unwrap();
+    let backend = stores
+        .backend
+        .clone()
+        .with_mail(&settings(dir.path(), None))
+        .unwrap();
     testkit::sign_up(&backend, "forgetful@example.com").await;
     let token_of = |n: usize| {
         let backend = backend.clone();
@@ -209,14 +227,20 @@ async fn a_reset_link_stops_after_an_hour_and_when_a_newer_one_is_sent() {
             .unwrap();
     }
     let (first, second) = (token_of(0).await, token_of(1).await);
-    assert!(backend.password_reset_account(&first).await.is_err(), "replaced");
+    assert!(
+        backend.password_reset_account(&first).await.is_err(),
+        "replaced"
+    );
     assert!(backend.password_reset_account(&second).await.is_ok());
     sqlx::query("UPDATE password_resets SET expires_at = $1")
         .bind(chrono::Utc::now() - chrono::Duration::minutes(1))
         .execute(backend.meta.sqlite_pool())
         .await
         .unwrap();
-    assert!(backend.password_reset_account(&second).await.is_err(), "expired");
+    assert!(
+        backend.password_reset_account(&second).await.is_err(),
+        "expired"
+    );
     let late = backend
         .reset_password(&second, NewPassword::parse("too late a password").unwrap())
         .await;
@@ -240,7 +264,10 @@ async fn reset_mails_are_throttled_per_address_and_client() {
     let refused = stores
         .request_password_reset("forgetful@example.com", client())
         .await;
-    assert!(matches!(refused, Err(backend::Error::Throttled { .. })), "{refused:?}");
+    assert!(
+        matches!(refused, Err(backend::Error::Throttled { .. })),
+        "{refused:?}"
+    );
     // Another network may still ask: nobody can lock the owner out.
     stores
         .request_password_reset("forgetful@example.com", IpAddr::from([192, 0, 2, 1]))
@@ -252,7 +279,11 @@ async fn reset_mails_are_throttled_per_address_and_client() {
 async fn without_smtp_mail_lands_in_the_outbox_for_owners_and_admins_to_read() {
     let stores = testkit::fresh().await;
     let dir = tempfile::tempdir().unwrap();
-    let backend = stores.backend.clone().with_mail(&settings(dir.path(), None)).unwrap();
+    let backend = stores
+        .backend
+        .clone()
+        .with_mail(&settings(dir.path(), None))
+        .unwrap();
     let owner = testkit::sign_up(&backend, "owner@example.com").await;
     let member = testkit::add_teammate(&backend, &owner, "member@example.com", Role::Member).await;
     invite(&backend, &owner, "newcomer@example.com").await;
@@ -296,13 +327,17 @@ async fn two_senders_on_one_database_deliver_each_mail_once() {
     let smtp = SmtpServer::start();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("meta.db").display());
-    let first = Backend::open(&url, &dir.path().join("a.duckdb")).await.unwrap();
+    let first = Backend::open(&url, &dir.path().join("a.duckdb"))
+        .await
+        .unwrap();
     let owner = testkit::sign_up(&first, "owner@example.com").await;
     // Queued before any sender runs, so both find all of them waiting.
     for n in 0..50 {
         invite(&first, &owner, &format!("person{n}@example.com")).await;
     }
-    let second = Backend::open(&url, &dir.path().join("b.duckdb")).await.unwrap();
+    let second = Backend::open(&url, &dir.path().join("b.duckdb"))
+        .await
+        .unwrap();
     let mail = settings(dir.path(), Some(&smtp.url));
     let _first = first.with_mail(&mail).unwrap();
     let second = second.with_mail(&mail).unwrap();
@@ -318,7 +353,13 @@ async fn two_senders_on_one_database_deliver_each_mail_once() {
         .iter()
         .map(|raw| {
             let mail = MessageParser::default().parse(raw).unwrap();
-            mail.to().unwrap().first().unwrap().address().unwrap().to_owned()
+            mail.to()
+                .unwrap()
+                .first()
+                .unwrap()
+                .address()
+                .unwrap()
+                .to_owned()
         })
         .collect();
     recipients.sort();

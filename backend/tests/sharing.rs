@@ -1,7 +1,7 @@
 use backend::{Backend, Error, SecretKey};
-use domain::organization::Policy;
 use domain::dashboard::DashboardDraft;
 use domain::insight::{InsightDraft, InsightKind};
+use domain::organization::Policy;
 use domain::organization::Role;
 use domain::permissions::Restriction;
 use domain::sharing::{ShareRefusal, ShareTarget, SharingOptions};
@@ -145,7 +145,12 @@ async fn an_organization_that_turns_sharing_off_stops_every_link() {
 
     backend
         .meta
-        .set_policy(owner.user.id, owner.organization, Policy::PublicSharing, false)
+        .set_policy(
+            owner.user.id,
+            owner.organization,
+            Policy::PublicSharing,
+            false,
+        )
         .await
         .unwrap();
     assert!(!backend
@@ -169,7 +174,12 @@ async fn an_organization_that_turns_sharing_off_stops_every_link() {
 
     backend
         .meta
-        .set_policy(owner.user.id, owner.organization, Policy::PublicSharing, true)
+        .set_policy(
+            owner.user.id,
+            owner.organization,
+            Policy::PublicSharing,
+            true,
+        )
         .await
         .unwrap();
     assert!(backend.open_share(&token).await.is_ok());

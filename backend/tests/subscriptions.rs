@@ -43,7 +43,11 @@ fn to(recipients: &[&str]) -> SubscriptionDraft {
     }
 }
 
-async fn insight(backend: &Backend, owner: &testkit::Account, name: &str) -> domain::insight::Insight {
+async fn insight(
+    backend: &Backend,
+    owner: &testkit::Account,
+    name: &str,
+) -> domain::insight::Insight {
     backend
         .meta
         .create_insight(
@@ -63,9 +67,19 @@ async fn an_insight_arrives_with_its_chart_inline_and_a_one_click_unsubscribe() 
     let smtp = SmtpServer::start();
     let stores = testkit::fresh().await;
     let dir = tempfile::tempdir().unwrap();
-    let backend = stores.backend.clone().with_mail(&mail_settings(dir.path(), &smtp)).unwrap();
+    let backend = stores
+        .backend
+        .clone()
+        .with_mail(&mail_settings(dir.path(), &smtp))
+        .unwrap();
     let owner = testkit::sign_up(&backend, "owner@example.com").await;
-    testkit::add_teammate(&backend, &owner, "member@example.com", domain::organization::Role::Member).await;
+    testkit::add_teammate(
+        &backend,
+        &owner,
+        "member@example.com",
+        domain::organization::Role::Member,
+    )
+    .await;
     let chart = insight(&backend, &owner, "Weekly sign-ups").await;
     let subscription = backend
         .meta
@@ -78,13 +92,19 @@ async fn an_insight_arrives_with_its_chart_inline_and_a_one_click_unsubscribe() 
         .unwrap();
     assert!(subscription.next_delivery_at.unwrap() > Utc::now());
 
-    backend.send_test(&owner.scope, subscription.id).await.unwrap();
+    backend
+        .send_test(&owner.scope, subscription.id)
+        .await
+        .unwrap();
     backend.run_due().await;
     let received = smtp.wait_for(1).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(smtp.received().len(), 1, "the outsider gets nothing");
     let mail = parsed(&received[0]);
-    assert_eq!(mail.subject(), Some("[Test] Insight report: Weekly sign-ups"));
+    assert_eq!(
+        mail.subject(),
+        Some("[Test] Insight report: Weekly sign-ups")
+    );
     let html = mail.body_html(0).unwrap();
     let image = mail
         .attachments()
@@ -99,7 +119,10 @@ async fn an_insight_arrives_with_its_chart_inline_and_a_one_click_unsubscribe() 
     );
     let unsubscribe = mail.header_raw("List-Unsubscribe").unwrap().trim();
     let url = unsubscribe.trim_start_matches('<').trim_end_matches('>');
-    assert!(url.starts_with("https://huddle.example.com/unsubscribe?"), "{url}");
+    assert!(
+        url.starts_with("https://huddle.example.com/unsubscribe?"),
+        "{url}"
+    );
 
     let deliveries = backend
         .meta
@@ -119,8 +142,14 @@ async fn an_insight_arrives_with_its_chart_inline_and_a_one_click_unsubscribe() 
             .into_owned()
             .collect();
     let id: i64 = query["subscription"].parse().unwrap();
-    assert!(backend.unsubscribe(id, &query["email"], "forged").await.is_err());
-    backend.unsubscribe(id, &query["email"], &query["token"]).await.unwrap();
+    assert!(backend
+        .unsubscribe(id, &query["email"], "forged")
+        .await
+        .is_err());
+    backend
+        .unsubscribe(id, &query["email"], &query["token"])
+        .await
+        .unwrap();
     let left = backend.meta.subscription(&owner.scope, id).await.unwrap();
     assert_eq!(
         left.destination,
@@ -135,11 +164,18 @@ async fn a_dashboard_sends_its_first_six_insights_in_layout_order() {
     let smtp = SmtpServer::start();
     let stores = testkit::fresh().await;
     let dir = tempfile::tempdir().unwrap();
-    let backend = stores.backend.clone().with_mail(&mail_settings(dir.path(), &smtp)).unwrap();
+    let backend = stores
+        .backend
+        .clone()
+        .with_mail(&mail_settings(dir.path(), &smtp))
+        .unwrap();
     let owner = testkit::sign_up(&backend, "owner@example.com").await;
     let dashboard = backend
         .meta
-        .create_dashboard(&owner.scope, &DashboardDraft::parse("Weekly numbers", "", "").unwrap())
+        .create_dashboard(
+            &owner.scope,
+            &DashboardDraft::parse("Weekly numbers", "", "").unwrap(),
+        )
         .await
         .unwrap();
     for n in 0..8 {
@@ -152,14 +188,24 @@ async fn a_dashboard_sends_its_first_six_insights_in_layout_order() {
     }
     let subscription = backend
         .meta
-        .create_subscription(&owner.scope, ShareTarget::Dashboard(dashboard), to(&["owner@example.com"]))
+        .create_subscription(
+            &owner.scope,
+            ShareTarget::Dashboard(dashboard),
+            to(&["owner@example.com"]),
+        )
         .await
         .unwrap();
-    backend.send_test(&owner.scope, subscription.id).await.unwrap();
+    backend
+        .send_test(&owner.scope, subscription.id)
+        .await
+        .unwrap();
     backend.run_due().await;
     let received = smtp.wait_for(1).await;
     let mail = parsed(&received[0]);
-    assert_eq!(mail.subject(), Some("[Test] Dashboard report: Weekly numbers"));
+    assert_eq!(
+        mail.subject(),
+        Some("[Test] Dashboard report: Weekly numbers")
+    );
     let images = mail
         .attachments()
         .filter(|part| part.is_content_type("image", "png"))
@@ -177,14 +223,28 @@ async fn a_creator_who_lost_access_sends_nothing_and_the_subscription_says_why()
     let smtp = SmtpServer::start();
     let stores = testkit::fresh().await;
     let dir = tempfile::tempdir().unwrap();
-    let backend = stores.backend.clone().with_mail(&mail_settings(dir.path(), &smtp)).unwrap();
+    let backend = stores
+        .backend
+        .clone()
+        .with_mail(&mail_settings(dir.path(), &smtp))
+        .unwrap();
     let owner = testkit::sign_up(&backend, "owner@example.com").await;
-    let member = testkit::add_teammate(&backend, &owner, "member@example.com", domain::organization::Role::Member).await;
+    let member = testkit::add_teammate(
+        &backend,
+        &owner,
+        "member@example.com",
+        domain::organization::Role::Member,
+    )
+    .await;
     let member_scope = backend.meta.scope(member.id, owner.project).await.unwrap();
     let chart = insight(&backend, &owner, "Revenue").await;
     let subscription = backend
         .meta
-        .create_subscription(&member_scope, ShareTarget::Insight(chart.id), to(&["member@example.com"]))
+        .create_subscription(
+            &member_scope,
+            ShareTarget::Insight(chart.id),
+            to(&["member@example.com"]),
+        )
         .await
         .unwrap();
     backend
@@ -192,13 +252,24 @@ async fn a_creator_who_lost_access_sends_nothing_and_the_subscription_says_why()
         .remove_member(owner.user.id, owner.organization, member.id)
         .await
         .unwrap();
-    backend.send_test(&owner.scope, subscription.id).await.unwrap();
+    backend
+        .send_test(&owner.scope, subscription.id)
+        .await
+        .unwrap();
     backend.run_due().await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(smtp.received().is_empty());
-    let deliveries = backend.meta.deliveries(&owner.scope, subscription.id, 10).await.unwrap();
+    let deliveries = backend
+        .meta
+        .deliveries(&owner.scope, subscription.id, 10)
+        .await
+        .unwrap();
     assert_eq!(deliveries[0].outcome, DeliveryOutcome::Failed);
-    assert!(deliveries[0].error.as_deref().unwrap().contains("no longer"));
+    assert!(deliveries[0]
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("no longer"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -206,7 +277,9 @@ async fn senders_racing_over_fifty_due_subscriptions_deliver_each_once() {
     let smtp = SmtpServer::start();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("meta.db").display());
-    let first = Backend::open(&url, &dir.path().join("a.duckdb")).await.unwrap();
+    let first = Backend::open(&url, &dir.path().join("a.duckdb"))
+        .await
+        .unwrap();
     let owner = testkit::sign_up(&first, "owner@example.com").await;
     let chart = insight(&first, &owner, "Daily actives").await;
     for n in 0..50 {
@@ -231,7 +304,9 @@ async fn senders_racing_over_fifty_due_subscriptions_deliver_each_once() {
         .execute(first.meta.sqlite_pool())
         .await
         .unwrap();
-    let second = Backend::open(&url, &dir.path().join("b.duckdb")).await.unwrap();
+    let second = Backend::open(&url, &dir.path().join("b.duckdb"))
+        .await
+        .unwrap();
     let settings = mail_settings(dir.path(), &smtp);
     let first = first.with_mail(&settings).unwrap();
     let second = second.with_mail(&settings).unwrap();
@@ -243,7 +318,16 @@ async fn senders_racing_over_fifty_due_subscriptions_deliver_each_once() {
     assert_eq!(smtp.received().len(), 50, "no subscription delivered twice");
     let mut recipients: Vec<String> = received
         .iter()
-        .map(|raw| parsed(raw).to().unwrap().first().unwrap().address().unwrap().to_owned())
+        .map(|raw| {
+            parsed(raw)
+                .to()
+                .unwrap()
+                .first()
+                .unwrap()
+                .address()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     recipients.sort();
     recipients.dedup();
@@ -256,11 +340,12 @@ async fn senders_racing_over_fifty_due_subscriptions_deliver_each_once() {
     .unwrap();
     assert_eq!(delivered, 50);
     // Each moved on to its next slot, after now: a missed slot is sent once.
-    let overdue: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM subscriptions WHERE next_delivery_ms <= $1")
-        .bind(Utc::now().timestamp_millis())
-        .fetch_one(first.meta.sqlite_pool())
-        .await
-        .unwrap();
+    let overdue: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM subscriptions WHERE next_delivery_ms <= $1")
+            .bind(Utc::now().timestamp_millis())
+            .fetch_one(first.meta.sqlite_pool())
+            .await
+            .unwrap();
     assert_eq!(overdue, 0);
 }
 
@@ -271,7 +356,11 @@ async fn a_project_that_changes_its_zone_moves_its_subscriptions_to_the_same_loc
     let chart = insight(&stores, &owner, "Signups").await;
     let subscription = stores
         .meta
-        .create_subscription(&owner.scope, ShareTarget::Insight(chart.id), to(&["owner@example.com"]))
+        .create_subscription(
+            &owner.scope,
+            ShareTarget::Insight(chart.id),
+            to(&["owner@example.com"]),
+        )
         .await
         .unwrap();
     let utc = subscription.next_delivery_at.unwrap();
@@ -285,7 +374,11 @@ async fn a_project_that_changes_its_zone_moves_its_subscriptions_to_the_same_loc
         )
         .await
         .unwrap();
-    let scope = stores.meta.scope(owner.user.id, owner.project).await.unwrap();
+    let scope = stores
+        .meta
+        .scope(owner.user.id, owner.project)
+        .await
+        .unwrap();
     let moved = stores
         .meta
         .subscription(&scope, subscription.id)
@@ -308,7 +401,9 @@ fn hook(destination: Destination) -> SubscriptionDraft {
 
 /// The token of a delivered image's address.
 fn image_token(url: &str) -> &str {
-    let path = url.strip_prefix("https://huddle.example.com/delivered/").unwrap();
+    let path = url
+        .strip_prefix("https://huddle.example.com/delivered/")
+        .unwrap();
     path.strip_suffix(".png").unwrap()
 }
 
@@ -327,20 +422,39 @@ async fn slack_and_webhooks_get_the_charts_as_links_to_their_delivered_images() 
     let owner = testkit::sign_up(&backend, "owner@example.com").await;
     let dashboard = backend
         .meta
-        .create_dashboard(&owner.scope, &DashboardDraft::parse("Growth <& friends>", "", "").unwrap())
+        .create_dashboard(
+            &owner.scope,
+            &DashboardDraft::parse("Growth <& friends>", "", "").unwrap(),
+        )
         .await
         .unwrap();
     for name in ["Sign-ups", "Activation"] {
         let chart = insight(&backend, &owner, name).await;
-        backend.meta.add_insight_tile(&owner.scope, dashboard, &chart.short_id).await.unwrap();
+        backend
+            .meta
+            .add_insight_tile(&owner.scope, dashboard, &chart.short_id)
+            .await
+            .unwrap();
     }
     let target = ShareTarget::Dashboard(dashboard);
     let slack = backend
-        .subscribe(&owner.scope, target, hook(Destination::Slack { url: format!("{}/slack", receiver.url) }))
+        .subscribe(
+            &owner.scope,
+            target,
+            hook(Destination::Slack {
+                url: format!("{}/slack", receiver.url),
+            }),
+        )
         .await
         .unwrap();
     let webhook = backend
-        .subscribe(&owner.scope, target, hook(Destination::Webhook { url: format!("{}/hook", receiver.url) }))
+        .subscribe(
+            &owner.scope,
+            target,
+            hook(Destination::Webhook {
+                url: format!("{}/hook", receiver.url),
+            }),
+        )
         .await
         .unwrap();
     backend.send_test(&owner.scope, slack.id).await.unwrap();
@@ -350,7 +464,10 @@ async fn slack_and_webhooks_get_the_charts_as_links_to_their_delivered_images() 
     let body = |path: &str| received.iter().find(|(p, _)| p == path).unwrap().1.clone();
 
     let slack_body = body("/slack");
-    assert_eq!(slack_body["text"], "[Test] Dashboard report: Growth <& friends>");
+    assert_eq!(
+        slack_body["text"],
+        "[Test] Dashboard report: Growth <& friends>"
+    );
     let blocks = slack_body["blocks"].as_array().unwrap();
     let context = blocks[1]["elements"][0]["text"].as_str().unwrap();
     assert!(context.starts_with("Every day at 09:00 UTC"), "{context}");
@@ -360,11 +477,18 @@ async fn slack_and_webhooks_get_the_charts_as_links_to_their_delivered_images() 
         .map(|block| block["image_url"].as_str().unwrap())
         .collect();
     assert_eq!(images.len(), 2);
-    let png = backend.meta.delivery_image(image_token(images[0])).await.unwrap();
+    let png = backend
+        .meta
+        .delivery_image(image_token(images[0]))
+        .await
+        .unwrap();
     assert!(png.starts_with(b"\x89PNG"));
     assert!(backend.meta.delivery_image("not-a-token").await.is_err());
     let section = blocks[2]["text"]["text"].as_str().unwrap();
-    assert!(section.starts_with("*<https://huddle.example.com/project/"), "{section}");
+    assert!(
+        section.starts_with("*<https://huddle.example.com/project/"),
+        "{section}"
+    );
     assert!(section.contains("|Sign-ups>*"), "{section}");
 
     let hook_body = body("/hook");
@@ -383,8 +507,16 @@ async fn slack_and_webhooks_get_the_charts_as_links_to_their_delivered_images() 
     assert!(png.starts_with(b"\x89PNG"));
 
     for subscription in [slack.id, webhook.id] {
-        let deliveries = backend.meta.deliveries(&owner.scope, subscription, 10).await.unwrap();
-        assert_eq!(deliveries[0].outcome, DeliveryOutcome::Delivered, "{deliveries:?}");
+        let deliveries = backend
+            .meta
+            .deliveries(&owner.scope, subscription, 10)
+            .await
+            .unwrap();
+        assert_eq!(
+            deliveries[0].outcome,
+            DeliveryOutcome::Delivered,
+            "{deliveries:?}"
+        );
     }
     assert!(smtp.received().is_empty());
 }
@@ -397,24 +529,51 @@ async fn a_webhook_that_refuses_or_points_inside_the_network_is_recorded_as_fail
     let chart = insight(&stores, &owner, "Revenue").await;
     let target = ShareTarget::Insight(chart.id);
     let url = format!("{}/in", refusing.url);
-    let error = failed_delivery(&stores.backend.clone().with_private_webhooks(true), &owner, target, &url).await;
+    let error = failed_delivery(
+        &stores.backend.clone().with_private_webhooks(true),
+        &owner,
+        target,
+        &url,
+    )
+    .await;
     assert!(error.contains("500"), "{error}");
     assert_eq!(refusing.received().len(), 1);
     // By default loopback is off limits: nothing is sent.
     let error = failed_delivery(&stores.backend, &owner, target, &url).await;
-    assert!(error.contains("127.0.0.1 is not a public address"), "{error}");
+    assert!(
+        error.contains("127.0.0.1 is not a public address"),
+        "{error}"
+    );
     assert_eq!(refusing.received().len(), 1);
 }
 
 /// The error of a test delivery to a webhook at `url`, which must fail.
-async fn failed_delivery(backend: &Backend, owner: &testkit::Account, target: ShareTarget, url: &str) -> String {
+async fn failed_delivery(
+    backend: &Backend,
+    owner: &testkit::Account,
+    target: ShareTarget,
+    url: &str,
+) -> String {
     let subscription = backend
-        .subscribe(&owner.scope, target, hook(Destination::Webhook { url: url.to_owned() }))
+        .subscribe(
+            &owner.scope,
+            target,
+            hook(Destination::Webhook {
+                url: url.to_owned(),
+            }),
+        )
         .await
         .unwrap();
-    backend.send_test(&owner.scope, subscription.id).await.unwrap();
+    backend
+        .send_test(&owner.scope, subscription.id)
+        .await
+        .unwrap();
     backend.run_due().await;
-    let deliveries = backend.meta.deliveries(&owner.scope, subscription.id, 10).await.unwrap();
+    let deliveries = backend
+        .meta
+        .deliveries(&owner.scope, subscription.id, 10)
+        .await
+        .unwrap();
     assert_eq!(deliveries[0].outcome, DeliveryOutcome::Failed);
     deliveries[0].error.clone().unwrap()
 }
@@ -424,40 +583,96 @@ async fn a_member_left_out_of_a_private_project_gets_nothing_even_when_outsiders
     let smtp = SmtpServer::start();
     let stores = testkit::fresh().await;
     let dir = tempfile::tempdir().unwrap();
-    let backend = stores.backend.clone().with_mail(&mail_settings(dir.path(), &smtp)).unwrap();
+    let backend = stores
+        .backend
+        .clone()
+        .with_mail(&mail_settings(dir.path(), &smtp))
+        .unwrap();
     let owner = testkit::sign_up(&backend, "owner@example.com").await;
-    testkit::add_teammate(&backend, &owner, "member@example.com", domain::organization::Role::Member).await;
+    testkit::add_teammate(
+        &backend,
+        &owner,
+        "member@example.com",
+        domain::organization::Role::Member,
+    )
+    .await;
     backend
         .meta
-        .set_policy(owner.user.id, owner.organization, domain::organization::Policy::ExternalRecipients, true)
+        .set_policy(
+            owner.user.id,
+            owner.organization,
+            domain::organization::Policy::ExternalRecipients,
+            true,
+        )
         .await
         .unwrap();
-    backend.meta.set_project_privacy(&owner.scope, true, &[]).await.unwrap();
+    backend
+        .meta
+        .set_project_privacy(&owner.scope, true, &[])
+        .await
+        .unwrap();
     let chart = insight(&backend, &owner, "Revenue").await;
-    let recipients = ["owner@example.com", "member@example.com", "cfo@elsewhere.com"];
+    let recipients = [
+        "owner@example.com",
+        "member@example.com",
+        "cfo@elsewhere.com",
+    ];
     let refused = backend
-        .subscribe(&owner.scope, ShareTarget::Insight(chart.id), to(&recipients))
+        .subscribe(
+            &owner.scope,
+            ShareTarget::Insight(chart.id),
+            to(&recipients),
+        )
         .await
         .unwrap_err();
-    assert!(refused.to_string().contains("member@example.com has no access"), "{refused}");
+    assert!(
+        refused
+            .to_string()
+            .contains("member@example.com has no access"),
+        "{refused}"
+    );
     // Saved before the project closed, it skips the member at send time.
     let subscription = backend
         .meta
-        .create_subscription(&owner.scope, ShareTarget::Insight(chart.id), to(&recipients))
+        .create_subscription(
+            &owner.scope,
+            ShareTarget::Insight(chart.id),
+            to(&recipients),
+        )
         .await
         .unwrap();
-    backend.send_test(&owner.scope, subscription.id).await.unwrap();
+    backend
+        .send_test(&owner.scope, subscription.id)
+        .await
+        .unwrap();
     backend.run_due().await;
     smtp.wait_for(2).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let mut got: Vec<String> = smtp
         .received()
         .iter()
-        .map(|raw| parsed(raw).to().unwrap().first().unwrap().address().unwrap().to_owned())
+        .map(|raw| {
+            parsed(raw)
+                .to()
+                .unwrap()
+                .first()
+                .unwrap()
+                .address()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     got.sort();
     assert_eq!(got, ["cfo@elsewhere.com", "owner@example.com"]);
-    let delivery = &backend.meta.deliveries(&owner.scope, subscription.id, 1).await.unwrap()[0];
+    let delivery = &backend
+        .meta
+        .deliveries(&owner.scope, subscription.id, 1)
+        .await
+        .unwrap()[0];
     assert_eq!(delivery.outcome, DeliveryOutcome::Partial);
-    assert!(delivery.error.as_deref().unwrap().contains("member@example.com has no access to the project"));
+    assert!(delivery
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("member@example.com has no access to the project"));
 }

@@ -73,10 +73,9 @@ impl MailStatus {
             (MailState::Sent, _) => "Mailed".to_owned(),
             (MailState::Queued, None) => "Sending…".to_owned(),
             (MailState::Queued, Some(error)) => format!("Retrying after: {error}"),
-            (MailState::Failed, error) => format!(
-                "Not delivered: {}",
-                error.as_deref().unwrap_or("gave up")
-            ),
+            (MailState::Failed, error) => {
+                format!("Not delivered: {}", error.as_deref().unwrap_or("gave up"))
+            }
         }
     }
 }
@@ -127,6 +126,9 @@ mod tests {
             status(MailState::Failed, Some("550 no such user")).summary(),
             "Not delivered: 550 no such user"
         );
-        assert_eq!(MailPurpose::parse("password_reset"), Some(MailPurpose::PasswordReset));
+        assert_eq!(
+            MailPurpose::parse("password_reset"),
+            Some(MailPurpose::PasswordReset)
+        );
     }
 }

@@ -11,7 +11,9 @@
 //! with the offset before the gap (02:30 becomes 03:30), as RFC 5545 says.
 
 use crate::Invalid;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Utc, Weekday};
+use chrono::{
+    DateTime, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Utc, Weekday,
+};
 use rrule::{Frequency, NWeekday, RRule, RRuleSet, Unvalidated};
 use serde::{Deserialize, Serialize};
 
@@ -21,8 +23,12 @@ use serde::{Deserialize, Serialize};
 pub enum Repeat {
     Day,
     /// On each of these weekdays (at least one), Monday first.
-    Week { weekdays: Vec<Weekday> },
-    Month { on: MonthDay },
+    Week {
+        weekdays: Vec<Weekday>,
+    },
+    Month {
+        on: MonthDay,
+    },
 }
 
 /// Which day of the month a monthly schedule runs.
@@ -222,7 +228,9 @@ impl Schedule {
             Repeat::Week { weekdays } if self.interval == 1 => {
                 format!("Every {}", list(weekdays))
             }
-            Repeat::Week { weekdays } => format!("{} on {}", every("week", "weeks"), list(weekdays)),
+            Repeat::Week { weekdays } => {
+                format!("{} on {}", every("week", "weeks"), list(weekdays))
+            }
             Repeat::Month {
                 on: MonthDay::Day(day),
             } => {
@@ -231,7 +239,11 @@ impl Schedule {
                 } else {
                     ""
                 };
-                format!("{} on the {}{last}", every("month", "months"), ordinal(*day))
+                format!(
+                    "{} on the {}{last}",
+                    every("month", "months"),
+                    ordinal(*day)
+                )
             }
             Repeat::Month {
                 on: MonthDay::Weekday { nth, weekday },
@@ -297,8 +309,13 @@ fn parse_rfc5545(
             let rule = line
                 .strip_prefix("RRULE:")
                 .ok_or_else(|| invalid("The schedule's second line is not an RRULE."))?;
-            let rule: RRule<Unvalidated> = rule.parse().map_err(|err: rrule::RRuleError| invalid(err.to_string()))?;
-            Some(rule.validate(start).map_err(|err| invalid(err.to_string()))?)
+            let rule: RRule<Unvalidated> = rule
+                .parse()
+                .map_err(|err: rrule::RRuleError| invalid(err.to_string()))?;
+            Some(
+                rule.validate(start)
+                    .map_err(|err| invalid(err.to_string()))?,
+            )
         }
         None => None,
     };
@@ -387,7 +404,9 @@ mod tests {
     }
 
     fn utc(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     fn schedule(repeat: Repeat, interval: u16, start: NaiveDate, at: NaiveTime) -> Schedule {

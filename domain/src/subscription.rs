@@ -128,7 +128,10 @@ impl SubscriptionDraft {
     pub fn validated(self) -> Result<Self, Invalid> {
         let title = self.title.trim().to_owned();
         if title.chars().count() > 200 {
-            return Err(Invalid::new(Self::TITLE_FIELD, "Keep the title under 200 characters."));
+            return Err(Invalid::new(
+                Self::TITLE_FIELD,
+                "Keep the title under 200 characters.",
+            ));
         }
         Ok(Self {
             title,
@@ -180,7 +183,9 @@ mod tests {
         );
         assert!(email(&[]).validated().is_err());
         assert!(email(&["not an address"]).validated().is_err());
-        let many: Vec<String> = (0..=MAX_RECIPIENTS).map(|n| format!("p{n}@example.com")).collect();
+        let many: Vec<String> = (0..=MAX_RECIPIENTS)
+            .map(|n| format!("p{n}@example.com"))
+            .collect();
         let many: Vec<&str> = many.iter().map(String::as_str).collect();
         assert!(email(&many).validated().is_err());
     }
@@ -198,7 +203,10 @@ mod tests {
         assert!(hook("ftp://example.com").is_err());
         assert!(hook("https://").is_err());
         assert_eq!(
-            Destination::Webhook { url: "https://ops.example.com/in/x".into() }.describe(),
+            Destination::Webhook {
+                url: "https://ops.example.com/in/x".into()
+            }
+            .describe(),
             "a webhook at ops.example.com"
         );
     }

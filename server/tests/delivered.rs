@@ -17,7 +17,8 @@ fn draft(destination: Destination) -> SubscriptionDraft {
 }
 
 #[tokio::test]
-async fn a_delivered_image_is_served_at_its_secret_address_and_one_click_unsubscribe_needs_its_signature() {
+async fn a_delivered_image_is_served_at_its_secret_address_and_one_click_unsubscribe_needs_its_signature(
+) {
     let running = testkit::start().await;
     let backend = &running.backend;
     let owner = testkit::sign_up(backend, "owner@example.com").await;
@@ -32,13 +33,22 @@ async fn a_delivered_image_is_served_at_its_secret_address_and_one_click_unsubsc
     let target = ShareTarget::Insight(chart.id);
     let receiver = testkit::webhooks::Receiver::start(200).await;
     let hook = backend
-        .subscribe(&owner.scope, target, draft(Destination::Webhook { url: receiver.url.clone() + "/in" }))
+        .subscribe(
+            &owner.scope,
+            target,
+            draft(Destination::Webhook {
+                url: receiver.url.clone() + "/in",
+            }),
+        )
         .await
         .unwrap();
     backend.send_test(&owner.scope, hook.id).await.unwrap();
     let (_, body) = receiver.wait_for(1).await.remove(0);
     let image = body["charts"][0]["image_url"].as_str().unwrap().to_owned();
-    assert!(image.starts_with(&format!("{}/delivered/", running.address)), "{image}");
+    assert!(
+        image.starts_with(&format!("{}/delivered/", running.address)),
+        "{image}"
+    );
 
     let stranger = running.browser();
     let response = stranger.get(&image).send().await.unwrap();
@@ -47,7 +57,11 @@ async fn a_delivered_image_is_served_at_its_secret_address_and_one_click_unsubsc
     assert_eq!(header(&response, "x-content-type-options"), "nosniff");
     assert!(response.bytes().await.unwrap().starts_with(b"\x89PNG"));
     let guessed = stranger
-        .get(format!("{}/delivered/{}.png", running.address, "a".repeat(32)))
+        .get(format!(
+            "{}/delivered/{}.png",
+            running.address,
+            "a".repeat(32)
+        ))
         .send()
         .await
         .unwrap();
@@ -58,7 +72,9 @@ async fn a_delivered_image_is_served_at_its_secret_address_and_one_click_unsubsc
         .subscribe(
             &owner.scope,
             target,
-            draft(Destination::Email { recipients: vec!["owner@example.com".into()] }),
+            draft(Destination::Email {
+                recipients: vec!["owner@example.com".into()],
+            }),
         )
         .await
         .unwrap();
@@ -71,7 +87,11 @@ async fn a_delivered_image_is_served_at_its_secret_address_and_one_click_unsubsc
         .await
         .unwrap();
     assert_eq!(refused.status(), 403);
-    assert!(backend.meta.subscription(&owner.scope, mail.id).await.is_ok());
+    assert!(backend
+        .meta
+        .subscription(&owner.scope, mail.id)
+        .await
+        .is_ok());
     let done = stranger
         .post(format!("{}{link}", running.address))
         .form(&[("List-Unsubscribe", "One-Click")])
@@ -80,9 +100,17 @@ async fn a_delivered_image_is_served_at_its_secret_address_and_one_click_unsubsc
         .unwrap();
     assert_eq!(done.status(), 200);
     // Its only recipient left, so the subscription is gone.
-    assert!(backend.meta.subscription(&owner.scope, mail.id).await.is_err());
+    assert!(backend
+        .meta
+        .subscription(&owner.scope, mail.id)
+        .await
+        .is_err());
     // The page of the same address, for people, only offers the button.
-    let page = stranger.get(format!("{}{link}", running.address)).send().await.unwrap();
+    let page = stranger
+        .get(format!("{}{link}", running.address))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("Unsubscribe"));
 }

@@ -555,7 +555,10 @@ impl World {
         account(&self.backend, &email).await;
         // A client of its own, so the matrix's own requests stay unthrottled.
         let client = std::net::IpAddr::from([10, 0, (n / 250) as u8, (n % 250) as u8]);
-        self.backend.request_password_reset(&email, client).await.unwrap();
+        self.backend
+            .request_password_reset(&email, client)
+            .await
+            .unwrap();
         let mail: Vec<u8> = sqlx::query_scalar(
             "SELECT message FROM mails WHERE recipient = $1 AND purpose = 'password_reset'",
         )
@@ -740,18 +743,29 @@ impl World {
     /// A weekly subscription of the creator's to the dashboard, and the
     /// unsubscribe link of its recipient.
     async fn subscription(&self, dashboard: DashboardId) -> (i64, String) {
-        let scope = self.backend.meta.scope(self.creator, self.project).await.unwrap();
+        let scope = self
+            .backend
+            .meta
+            .scope(self.creator, self.project)
+            .await
+            .unwrap();
         let draft = domain::subscription::SubscriptionDraft {
             title: String::new(),
             destination: domain::subscription::Destination::Email {
                 recipients: vec!["creator@example.com".to_owned()],
             },
-            schedule: domain::schedule::Schedule::weekly_on_mondays(chrono::Utc::now().date_naive()),
+            schedule: domain::schedule::Schedule::weekly_on_mondays(
+                chrono::Utc::now().date_naive(),
+            ),
         };
         let subscription = self
             .backend
             .meta
-            .create_subscription(&scope, domain::sharing::ShareTarget::Dashboard(dashboard), draft)
+            .create_subscription(
+                &scope,
+                domain::sharing::ShareTarget::Dashboard(dashboard),
+                draft,
+            )
             .await
             .unwrap();
         let link = self
@@ -1093,9 +1107,10 @@ impl World {
             Op::OrganizationPolicy => {
                 json(json!({"organization": organization, "policy": "public_sharing"})).await
             }
-            Op::SetOrganizationPolicy => {
-                json(json!({"organization": organization, "policy": "external_recipients", "on": true})).await
-            }
+            Op::SetOrganizationPolicy => json(
+                json!({"organization": organization, "policy": "external_recipients", "on": true}),
+            )
+            .await,
             Op::ViewShared => form(vec![("token", self.share(dashboard).await)]).await,
             Op::ViewSignedEmbed => form(vec![("token", self.signed_token(dashboard).await)]).await,
             Op::RefreshSignedTile => {
@@ -1128,18 +1143,22 @@ impl World {
             Op::LoadSubscriptions => {
                 json(json!({"project_id": project, "target": {"Dashboard": dashboard}})).await
             }
-            Op::Subscribe => {
-                json(json!({"project_id": project, "target": {"Dashboard": dashboard}, "draft": {
+            Op::Subscribe => json(
+                json!({"project_id": project, "target": {"Dashboard": dashboard}, "draft": {
                     "title": "Weekly",
                     "destination": {"kind": "email", "recipients": ["creator@example.com"]},
                     "schedule": {"repeat": {"every": "week", "weekdays": ["Mon"]}, "interval": 1,
                         "start": "2026-12-07", "time": "09:00:00"},
-                }}))
-                .await
-            }
+                }}),
+            )
+            .await,
             Op::DeleteSubscription | Op::TestSubscription => {
                 let (id, _) = self.subscription(dashboard).await;
-                form(vec![("project_id", project.to_string()), ("id", id.to_string())]).await
+                form(vec![
+                    ("project_id", project.to_string()),
+                    ("id", id.to_string()),
+                ])
+                .await
             }
             Op::Unsubscribe => {
                 let (id, link) = self.subscription(dashboard).await;
@@ -1280,7 +1299,11 @@ fn page_rule(pattern: &str, who: Who) -> Answer {
     match pattern {
         // A reset link that does not work (the test's token is none) gets
         // a page saying so, offering a new one, like an invite's.
-        "/login" | "/signup" | "/invite/{token}" | "/healthz" | "/forgot-password"
+        "/login"
+        | "/signup"
+        | "/invite/{token}"
+        | "/healthz"
+        | "/forgot-password"
         | "/reset-password/{token}" => Answer::Status(OK),
         // Opening an unsubscribe link only shows its button (the matrix
         // checks the button's server function).

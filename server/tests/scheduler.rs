@@ -28,7 +28,14 @@ fn huddle(dir: &Path, name: &str, smtp: &SmtpServer) -> Child {
         .arg(dir.join(format!("{name}.duckdb")))
         .arg("--secret-key-file")
         .arg(dir.join("secret.key"))
-        .args(["--smtp-url", &smtp.url, "--job-lease-seconds", "3", "--job-idle-seconds", "1"])
+        .args([
+            "--smtp-url",
+            &smtp.url,
+            "--job-lease-seconds",
+            "3",
+            "--job-idle-seconds",
+            "1",
+        ])
         .env("LEPTOS_OUTPUT_NAME", "huddle")
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
         .env("LEPTOS_SITE_ROOT", dir.join("site"))
@@ -43,7 +50,9 @@ fn huddle(dir: &Path, name: &str, smtp: &SmtpServer) -> Child {
 async fn seed(dir: &Path) {
     backend::SecretKey::load_or_create(&dir.join("secret.key")).unwrap();
     let url = format!("sqlite://{}", dir.join("meta.db").display());
-    let backend = backend::Backend::open(&url, &dir.join("seed.duckdb")).await.unwrap();
+    let backend = backend::Backend::open(&url, &dir.join("seed.duckdb"))
+        .await
+        .unwrap();
     let owner = testkit::sign_up(&backend, "owner@example.com").await;
     let chart = backend
         .meta
@@ -91,7 +100,14 @@ fn per_recipient(mails: &[Vec<u8>]) -> HashMap<String, usize> {
     let mut counts = HashMap::new();
     for raw in mails {
         let mail = mail_parser::MessageParser::default().parse(raw).unwrap();
-        let to = mail.to().unwrap().first().unwrap().address().unwrap().to_owned();
+        let to = mail
+            .to()
+            .unwrap()
+            .first()
+            .unwrap()
+            .address()
+            .unwrap()
+            .to_owned();
         *counts.entry(to).or_default() += 1;
     }
     counts
@@ -109,7 +125,10 @@ async fn two_processes_deliver_each_subscription_once_even_when_one_is_killed() 
     smtp.wait_for(5).await;
     first.kill().unwrap();
     first.wait().unwrap();
-    assert!(smtp.received().len() < SUBSCRIPTIONS, "the run was over before the kill");
+    assert!(
+        smtp.received().len() < SUBSCRIPTIONS,
+        "the run was over before the kill"
+    );
 
     for _ in 0..240 {
         if per_recipient(&smtp.received()).len() == SUBSCRIPTIONS {
@@ -124,7 +143,11 @@ async fn two_processes_deliver_each_subscription_once_even_when_one_is_killed() 
     second.wait().unwrap();
 
     let counts = per_recipient(&received);
-    assert_eq!(counts.len(), SUBSCRIPTIONS, "every recipient got their mail");
+    assert_eq!(
+        counts.len(),
+        SUBSCRIPTIONS,
+        "every recipient got their mail"
+    );
     let extra: usize = counts.values().map(|n| n - 1).sum();
     assert!(extra <= 1, "mails sent twice: {extra}");
 

@@ -39,7 +39,10 @@ impl SmtpServer {
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "aiosmtpd did not start listening");
+            assert!(
+                Instant::now() < deadline,
+                "aiosmtpd did not start listening"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         server

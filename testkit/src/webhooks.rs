@@ -49,6 +49,9 @@ impl Receiver {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("the webhook receiver got {} of {count} POSTs", self.received().len());
+        panic!(
+            "the webhook receiver got {} of {count} POSTs",
+            self.received().len()
+        );
     }
 }

@@ -9,7 +9,10 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[server(prefix = "/api", endpoint = "organization_policy", input = Json)]
-pub async fn organization_policy(organization: OrganizationId, policy: Policy) -> Result<bool, AppError> {
+pub async fn organization_policy(
+    organization: OrganizationId,
+    policy: Policy,
+) -> Result<bool, AppError> {
     let user = crate::server::require_user().await?;
     Ok(crate::server::backend()?
         .meta

@@ -43,7 +43,8 @@ pub async fn load_organization_settings(
     let backend = crate::server::backend()?;
     let meta = &backend.meta;
     let organizations = meta.organizations_for_user(user.id).await?;
-    let (organization, role) = chosen_organization(meta, &user, &organizations, organization).await?;
+    let (organization, role) =
+        chosen_organization(meta, &user, &organizations, organization).await?;
     let members = meta.members(user.id, organization.id).await?;
     let invites = if role.manages_members() {
         Some(backend.pending_invites(user.id, organization.id).await?)

@@ -69,7 +69,9 @@ pub fn SubscribePanel(
     let form = Memo::new(move |_| {
         let saved = saved.get();
         current.with(|panel| {
-            panel.as_ref().map(|p| (saved, p.members.clone(), p.external_recipients, p.time_zone))
+            panel
+                .as_ref()
+                .map(|p| (saved, p.members.clone(), p.external_recipients, p.time_zone))
         })
     });
     let title = StoredValue::new(title);
@@ -128,13 +130,20 @@ fn SubscriptionItem(
         deliveries,
     } = row;
     let tz = zone.tz();
-    let next = subscription
-        .next_delivery_at
-        .map(|at| format!("Next: {}", at.with_timezone(&tz).format("%a %-d %b %Y, %H:%M")));
+    let next = subscription.next_delivery_at.map(|at| {
+        format!(
+            "Next: {}",
+            at.with_timezone(&tz).format("%a %-d %b %Y, %H:%M")
+        )
+    });
     let name = if subscription.title.is_empty() {
         subscription.destination.describe()
     } else {
-        format!("{} — {}", subscription.title, subscription.destination.describe())
+        format!(
+            "{} — {}",
+            subscription.title,
+            subscription.destination.describe()
+        )
     };
     view! {
         <li class="subscription" data-testid="subscription">
@@ -220,8 +229,12 @@ fn NewSubscription(
                     )
                     .collect(),
             },
-            Kind::Slack => Destination::Slack { url: url.get_untracked() },
-            Kind::Webhook => Destination::Webhook { url: url.get_untracked() },
+            Kind::Slack => Destination::Slack {
+                url: url.get_untracked(),
+            },
+            Kind::Webhook => Destination::Webhook {
+                url: url.get_untracked(),
+            },
         };
         on_save.run(SubscriptionDraft {
             title: name.get_untracked(),

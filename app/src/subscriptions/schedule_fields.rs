@@ -21,8 +21,12 @@ pub fn ScheduleFields(schedule: RwSignal<Schedule>, zone: TimeZone) -> impl Into
         schedule.update(|s| {
             s.repeat = match kind.as_str() {
                 "day" => Repeat::Day,
-                "week" => Repeat::Week { weekdays: vec![s.start.weekday()] },
-                _ => Repeat::Month { on: MonthDay::Day(s.start.day() as u8) },
+                "week" => Repeat::Week {
+                    weekdays: vec![s.start.weekday()],
+                },
+                _ => Repeat::Month {
+                    on: MonthDay::Day(s.start.day() as u8),
+                },
             }
         })
     };
@@ -33,7 +37,11 @@ pub fn ScheduleFields(schedule: RwSignal<Schedule>, zone: TimeZone) -> impl Into
                 let next: Vec<String> = valid
                     .next_after(tz, Utc::now(), 3)
                     .into_iter()
-                    .map(|at| at.with_timezone(&tz).format("%a %-d %b %Y, %H:%M").to_string())
+                    .map(|at| {
+                        at.with_timezone(&tz)
+                            .format("%a %-d %b %Y, %H:%M")
+                            .to_string()
+                    })
                     .collect();
                 view! {
                     <p data-testid="schedule-words"><strong>{valid.describe(tz)}</strong></p>
@@ -41,7 +49,10 @@ pub fn ScheduleFields(schedule: RwSignal<Schedule>, zone: TimeZone) -> impl Into
                 }
                 .into_any()
             }
-            Err(problem) => view! { <p class="field-error" data-testid="schedule-words">{problem.message}</p> }.into_any(),
+            Err(problem) => {
+                view! { <p class="field-error" data-testid="schedule-words">{problem.message}</p> }
+                    .into_any()
+            }
         }
     };
     view! {

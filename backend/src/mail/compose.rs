@@ -42,10 +42,9 @@ pub struct Origin {
 
 impl Mailer {
     fn compose(&self, letter: &Letter) -> Result<Message> {
-        let to: Mailbox = letter
-            .to
-            .parse()
-            .map_err(|_| domain::Invalid::new("email", format!("{} is not an email address.", letter.to)))?;
+        let to: Mailbox = letter.to.parse().map_err(|_| {
+            domain::Invalid::new("email", format!("{} is not an email address.", letter.to))
+        })?;
         let mut builder = Message::builder()
             .from(self.0.from.clone())
             .to(to)
@@ -66,9 +65,12 @@ impl Mailer {
         let body = if letter.images.is_empty() {
             body
         } else {
-            letter.images.iter().fold(MultiPart::related().multipart(body), |related, image| {
-                related.singlepart(inline_png(image))
-            })
+            letter
+                .images
+                .iter()
+                .fold(MultiPart::related().multipart(body), |related, image| {
+                    related.singlepart(inline_png(image))
+                })
         };
         builder
             .multipart(body)
@@ -77,8 +79,10 @@ impl Mailer {
 }
 
 fn inline_png(image: &InlineImage) -> SinglePart {
-    Attachment::new_inline_with_name(image.content_id.clone(), image.file_name.clone())
-        .body(image.png.clone(), ContentType::parse("image/png").expect("a valid MIME type"))
+    Attachment::new_inline_with_name(image.content_id.clone(), image.file_name.clone()).body(
+        image.png.clone(),
+        ContentType::parse("image/png").expect("a valid MIME type"),
+    )
 }
 
 impl Mailer {
@@ -111,7 +115,10 @@ impl Backend {
     /// Composes `letter` and queues it; the sender delivers it in the
     /// background. Returns the mail's id.
     pub(crate) async fn queue_letter(&self, origin: Origin, letter: &Letter) -> Result<i64> {
-        let id = self.meta.queue_mail(self.mailer.queued(origin, letter)?).await?;
+        let id = self
+            .meta
+            .queue_mail(self.mailer.queued(origin, letter)?)
+            .await?;
         self.mailer.queued_some();
         Ok(id)
     }

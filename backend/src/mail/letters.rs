@@ -67,7 +67,9 @@ pub const RESETS_PER_ADDRESS: i64 = 3;
 pub const RESETS_PER_CLIENT: i64 = 20;
 
 pub(crate) fn rendered(template: impl Template) -> Result<String> {
-    template.render().map_err(|err| Error::Mail(err.to_string()))
+    template
+        .render()
+        .map_err(|err| Error::Mail(err.to_string()))
 }
 
 /// "December 5, 2026 at 14:30 UTC".
@@ -127,7 +129,10 @@ impl Backend {
         let invites = self.meta.pending_invites(actor, organization).await?;
         let mut pending = Vec::with_capacity(invites.len());
         for invite in invites {
-            let mail = self.meta.mail_status(MailPurpose::Invite, invite.id.get()).await?;
+            let mail = self
+                .meta
+                .mail_status(MailPurpose::Invite, invite.id.get())
+                .await?;
             pending.push(PendingInvite { invite, mail });
         }
         Ok(pending)

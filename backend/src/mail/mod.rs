@@ -15,8 +15,8 @@ pub mod letters;
 mod opened;
 mod sender;
 
-pub use compose::{InlineImage, Letter};
 pub(crate) use compose::Origin;
+pub use compose::{InlineImage, Letter};
 pub(crate) use sender::start as start_sender;
 pub use sender::MAX_ATTEMPTS;
 
@@ -73,7 +73,10 @@ impl Mailer {
     /// Checks the settings and sets the transport up; nothing connects yet.
     pub fn new(settings: &MailSettings) -> Result<Self> {
         let from: Mailbox = settings.from.parse().map_err(|err| {
-            Error::Config(format!("HUDDLE_MAIL_FROM {:?} is not an address: {err}", settings.from))
+            Error::Config(format!(
+                "HUDDLE_MAIL_FROM {:?} is not an address: {err}",
+                settings.from
+            ))
         })?;
         let transport = match &settings.smtp_url {
             Some(url) => Transport::Smtp(
@@ -123,14 +126,16 @@ impl Mailer {
                     message: smtp_error_text(&err),
                 }),
             },
-            Transport::Outbox(files) => files
-                .send_raw(envelope, message)
-                .await
-                .map(Some)
-                .map_err(|err| HandOverError {
-                    permanent: false,
-                    message: err.to_string(),
-                }),
+            Transport::Outbox(files) => {
+                files
+                    .send_raw(envelope, message)
+                    .await
+                    .map(Some)
+                    .map_err(|err| HandOverError {
+                        permanent: false,
+                        message: err.to_string(),
+                    })
+            }
         }
     }
 }

@@ -15,7 +15,8 @@ pub const MAX_ATTEMPTS: i64 = 6;
 /// How long to wait before try number `attempts + 1`: 30 s, then four times
 /// longer each time (2 min, 8 min, 32 min, about 2 h).
 pub fn retry_delay(attempts: i64) -> Option<Duration> {
-    (attempts < MAX_ATTEMPTS).then(|| Duration::seconds(30 * 4_i64.pow((attempts.max(1) - 1) as u32)))
+    (attempts < MAX_ATTEMPTS)
+        .then(|| Duration::seconds(30 * 4_i64.pow((attempts.max(1) - 1) as u32)))
 }
 
 /// Starts the sender for `meta`'s queue on the current runtime.
@@ -62,8 +63,14 @@ fn failure(mail: &ClaimedMail, err: HandOverError) -> Outcome {
 }
 
 fn envelope(mail: &ClaimedMail) -> Result<Envelope, String> {
-    let from = mail.sender.parse().map_err(|err| format!("sender: {err}"))?;
-    let to = mail.recipient.parse().map_err(|err| format!("recipient: {err}"))?;
+    let from = mail
+        .sender
+        .parse()
+        .map_err(|err| format!("sender: {err}"))?;
+    let to = mail
+        .recipient
+        .parse()
+        .map_err(|err| format!("recipient: {err}"))?;
     Envelope::new(Some(from), vec![to]).map_err(|err| err.to_string())
 }
 

@@ -14,7 +14,11 @@ const LIFETIME: Duration = Duration::days(30);
 impl MetaStore {
     /// Keeps `pngs` for the delivery's receivers; returns each one's token.
     /// Expired images of earlier deliveries go at the same time.
-    pub(crate) async fn keep_delivery_images(&self, delivery: i64, pngs: &[&[u8]]) -> Result<Vec<String>> {
+    pub(crate) async fn keep_delivery_images(
+        &self,
+        delivery: i64,
+        pngs: &[&[u8]],
+    ) -> Result<Vec<String>> {
         let at = now();
         let tokens: Vec<String> = pngs.iter().map(|_| secret_token()).collect();
         let mut tx = self.write().await?;
@@ -39,11 +43,13 @@ impl MetaStore {
 
     /// The PNG at a delivered image's address, while it has not expired.
     pub async fn delivery_image(&self, token: &str) -> Result<Vec<u8>> {
-        sqlx::query_scalar("SELECT png FROM delivery_images WHERE token_hash = $1 AND expires_ms >= $2")
-            .bind(digest(token))
-            .bind(now().timestamp_millis())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(Error::NotFound)
+        sqlx::query_scalar(
+            "SELECT png FROM delivery_images WHERE token_hash = $1 AND expires_ms >= $2",
+        )
+        .bind(digest(token))
+        .bind(now().timestamp_millis())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(Error::NotFound)
     }
 }

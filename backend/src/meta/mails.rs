@@ -33,10 +33,17 @@ pub struct ClaimedMail {
 /// How a try to send went.
 #[derive(Debug)]
 pub enum Outcome {
-    Sent { outbox_file: Option<String> },
+    Sent {
+        outbox_file: Option<String>,
+    },
     /// Try again at the given time.
-    Retry { error: String, at: DateTime<Utc> },
-    Failed { error: String },
+    Retry {
+        error: String,
+        at: DateTime<Utc>,
+    },
+    Failed {
+        error: String,
+    },
 }
 
 #[derive(sqlx::FromRow)]

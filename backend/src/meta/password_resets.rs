@@ -24,11 +24,13 @@ impl MetaStore {
         let created = now();
         let expires = created + reset_validity();
         let mut tx = self.write().await?;
-        sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
-            .bind(created)
-            .bind(user)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+        )
+        .bind(created)
+        .bind(user)
+        .execute(&mut *tx)
+        .await?;
         let id = sqlx::query_scalar(
             "INSERT INTO password_resets (user_id, token_hash, created_at, expires_at)
              VALUES ($1, $2, $3, $4) RETURNING id",

@@ -15,10 +15,18 @@ fn column(policy: Policy) -> &'static str {
 
 impl MetaStore {
     /// Whether the switch is on; any member of the organization may ask.
-    pub async fn policy(&self, user: UserId, organization: OrganizationId, policy: Policy) -> Result<bool> {
+    pub async fn policy(
+        &self,
+        user: UserId,
+        organization: OrganizationId,
+        policy: Policy,
+    ) -> Result<bool> {
         self.organization_for(user, organization).await?;
         let query = format!("SELECT {} FROM organizations WHERE id = $1", column(policy));
-        Ok(sqlx::query_scalar(&query).bind(organization).fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar(&query)
+            .bind(organization)
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     /// Turns the switch on or off, for owners and admins.
@@ -31,8 +39,15 @@ impl MetaStore {
     ) -> Result<()> {
         let (_, role) = self.organization_for(user, organization).await?;
         policy.check_change(role)?;
-        let query = format!("UPDATE organizations SET {} = $1 WHERE id = $2", column(policy));
-        sqlx::query(&query).bind(on).bind(organization).execute(&self.pool).await?;
+        let query = format!(
+            "UPDATE organizations SET {} = $1 WHERE id = $2",
+            column(policy)
+        );
+        sqlx::query(&query)
+            .bind(on)
+            .bind(organization)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }

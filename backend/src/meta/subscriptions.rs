@@ -15,7 +15,9 @@ use crate::{Error, ProjectScope, Result};
 use chrono::{DateTime, Duration, Utc};
 use domain::schedule::Schedule;
 use domain::sharing::ShareTarget;
-use domain::subscription::{Delivery, DeliveryOutcome, Destination, Subscription, SubscriptionDraft};
+use domain::subscription::{
+    Delivery, DeliveryOutcome, Destination, Subscription, SubscriptionDraft,
+};
 use domain::{DashboardId, InsightId, ProjectId, UserId};
 
 #[derive(sqlx::FromRow)]
@@ -52,7 +54,9 @@ impl Row {
                 what: format!("subscription {}'s schedule", self.id),
                 cause: Some(cause),
             })?,
-            next_delivery_at: self.next_delivery_ms.and_then(DateTime::from_timestamp_millis),
+            next_delivery_at: self
+                .next_delivery_ms
+                .and_then(DateTime::from_timestamp_millis),
             created_by: self.created_by,
             created_at: self.created_at,
         })
@@ -117,24 +121,26 @@ impl MetaStore {
 
     /// One subscription of the project.
     pub async fn subscription(&self, scope: &ProjectScope, id: i64) -> Result<Subscription> {
-        let row: Option<Row> = sqlx::query_as(&format!(
-            "{SELECT} WHERE s.project_id = $1 AND s.id = $2"
-        ))
-        .bind(scope.project_id())
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<Row> =
+            sqlx::query_as(&format!("{SELECT} WHERE s.project_id = $1 AND s.id = $2"))
+                .bind(scope.project_id())
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
         let subscription = row.ok_or(Error::NotFound)?.into_subscription()?;
-        self.check_target_visible(scope, subscription.target).await?;
+        self.check_target_visible(scope, subscription.target)
+            .await?;
         Ok(subscription)
     }
 
     /// Whether the organization lets subscriptions mail people outside it.
     pub async fn external_recipients(&self, scope: &ProjectScope) -> Result<bool> {
-        Ok(sqlx::query_scalar("SELECT external_recipients FROM organizations WHERE id = $1")
-            .bind(scope.organization().id)
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT external_recipients FROM organizations WHERE id = $1")
+                .bind(scope.organization().id)
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn create_subscription(
@@ -208,7 +214,11 @@ impl MetaStore {
 
     /// Recomputes the next delivery of every subscription of the project,
     /// after its time zone changed.
-    pub(crate) async fn reschedule_project(&self, project: ProjectId, zone: chrono_tz::Tz) -> Result<()> {
+    pub(crate) async fn reschedule_project(
+        &self,
+        project: ProjectId,
+        zone: chrono_tz::Tz,
+    ) -> Result<()> {
         let rows: Vec<(i64, String)> =
             sqlx::query_as("SELECT id, schedule FROM subscriptions WHERE project_id = $1")
                 .bind(project)
@@ -231,7 +241,12 @@ impl MetaStore {
     }
 
     /// The latest deliveries of a subscription, newest first.
-    pub async fn deliveries(&self, scope: &ProjectScope, id: i64, limit: i64) -> Result<Vec<Delivery>> {
+    pub async fn deliveries(
+        &self,
+        scope: &ProjectScope,
+        id: i64,
+        limit: i64,
+    ) -> Result<Vec<Delivery>> {
         self.subscription(scope, id).await?;
         type DeliveryRow = (
             DateTime<Utc>,
@@ -252,19 +267,21 @@ impl MetaStore {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(scheduled, finished, test, targets, state, error, sent_by)| Delivery {
-                at: finished.unwrap_or(scheduled),
-                test,
-                targets,
-                outcome: match state.as_str() {
-                    "delivered" => DeliveryOutcome::Delivered,
-                    "partial" => DeliveryOutcome::Partial,
-                    "failed" => DeliveryOutcome::Failed,
-                    _ => DeliveryOutcome::Pending,
+            .map(
+                |(scheduled, finished, test, targets, state, error, sent_by)| Delivery {
+                    at: finished.unwrap_or(scheduled),
+                    test,
+                    targets,
+                    outcome: match state.as_str() {
+                        "delivered" => DeliveryOutcome::Delivered,
+                        "partial" => DeliveryOutcome::Partial,
+                        "failed" => DeliveryOutcome::Failed,
+                        _ => DeliveryOutcome::Pending,
+                    },
+                    error,
+                    sent_by,
                 },
-                error,
-                sent_by,
-            })
+            )
             .collect())
     }
 
@@ -408,7 +425,12 @@ impl MetaStore {
     }
 
     /// Whether `token` is the unsubscribe link's signature for this address.
-    pub(crate) fn unsubscribe_token_matches(&self, subscription: i64, email: &str, token: &str) -> bool {
+    pub(crate) fn unsubscribe_token_matches(
+        &self,
+        subscription: i64,
+        email: &str,
+        token: &str,
+    ) -> bool {
         use subtle::ConstantTimeEq;
         let expected = crate::tokens::unsubscribe_token(&self.secret_key, subscription, email);
         expected.as_bytes().ct_eq(token.as_bytes()).into()
@@ -427,8 +449,8 @@ impl MetaStore {
             // Already gone: unsubscribing twice is fine.
             return Ok(());
         };
-        let destination: Destination =
-            serde_json::from_str(&stored).map_err(|_| Error::corrupt("a subscription's destination"))?;
+        let destination: Destination = serde_json::from_str(&stored)
+            .map_err(|_| Error::corrupt("a subscription's destination"))?;
         if let Destination::Email { mut recipients } = destination {
             recipients.retain(|recipient| !recipient.eq_ignore_ascii_case(email));
             if recipients.is_empty() {

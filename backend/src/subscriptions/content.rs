@@ -37,7 +37,11 @@ fn options() -> ImageOptions {
 }
 
 impl Backend {
-    pub(super) async fn content(&self, scope: &ProjectScope, target: ShareTarget) -> Result<Content> {
+    pub(super) async fn content(
+        &self,
+        scope: &ProjectScope,
+        target: ShareTarget,
+    ) -> Result<Content> {
         match target {
             ShareTarget::Insight(id) => {
                 let insight = self.meta.insight_with_id(scope, id).await?;
@@ -85,9 +89,10 @@ impl Backend {
         Ok(Chart {
             name: insight.display_name().to_owned(),
             summary: domain::insight::summary::one_line(&outcome.result),
-            link: self
-                .mailer
-                .link(&domain::paths::insight(scope.project_id(), &insight.short_id)),
+            link: self.mailer.link(&domain::paths::insight(
+                scope.project_id(),
+                &insight.short_id,
+            )),
             png,
         })
     }

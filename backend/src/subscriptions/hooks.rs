@@ -29,7 +29,12 @@ impl Message<'_> {
     /// A Slack incoming-webhook message (Block Kit), with plain text for
     /// notifications and clients without blocks.
     pub fn slack(&self) -> Value {
-        let subscriber = self.claimed.subscription.created_by.as_deref().unwrap_or("a teammate");
+        let subscriber = self
+            .claimed
+            .subscription
+            .created_by
+            .as_deref()
+            .unwrap_or("a teammate");
         let mut blocks = vec![
             json!({"type": "header", "text": {"type": "plain_text", "text": truncate(&self.heading(), 150)}}),
             json!({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(&format!(
@@ -37,12 +42,18 @@ impl Message<'_> {
             ))}]}),
         ];
         for (chart, image) in self.content.charts.iter().zip(self.image_urls) {
-            blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": format!(
-                "*<{}|{}>*\n{}", chart.link, escape(&chart.name), escape(&chart.summary)
-            )}}));
+            blocks.push(
+                json!({"type": "section", "text": {"type": "mrkdwn", "text": format!(
+                    "*<{}|{}>*\n{}", chart.link, escape(&chart.name), escape(&chart.summary)
+                )}}),
+            );
             blocks.push(json!({"type": "image", "image_url": image, "alt_text": truncate(&chart.name, 2000)}));
         }
-        let open = format!("<{}|Open the {} in Huddle>", self.content.link, self.content.kind.to_lowercase());
+        let open = format!(
+            "<{}|Open the {} in Huddle>",
+            self.content.link,
+            self.content.kind.to_lowercase()
+        );
         let footer = match self.more() {
             0 => open,
             more => format!(
@@ -89,7 +100,9 @@ impl Message<'_> {
 
 /// Slack's mrkdwn gives `&`, `<` and `>` meaning; names must not.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Slack refuses blocks whose texts are too long.
@@ -108,7 +121,10 @@ mod tests {
 
     #[test]
     fn names_cannot_become_slack_links_or_mentions() {
-        assert_eq!(escape("<!channel> & <https://x|y>"), "&lt;!channel&gt; &amp; &lt;https://x|y&gt;");
+        assert_eq!(
+            escape("<!channel> & <https://x|y>"),
+            "&lt;!channel&gt; &amp; &lt;https://x|y&gt;"
+        );
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
     }

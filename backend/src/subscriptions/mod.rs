@@ -50,9 +50,7 @@ impl Backend {
             Err(Error::NotFound | Error::Forbidden(_)) => FinishedDelivery {
                 outcome: DeliveryOutcome::Failed,
                 targets: String::new(),
-                error: Some(
-                    "Its creator can no longer see it, so nothing was sent.".to_owned(),
-                ),
+                error: Some("Its creator can no longer see it, so nothing was sent.".to_owned()),
                 mails: Vec::new(),
             },
             Err(err) => return Err(err),
@@ -71,7 +69,8 @@ impl Backend {
         let content = self.content(&scope, claimed.subscription.target).await?;
         match &claimed.subscription.destination {
             Destination::Email { recipients } => {
-                self.mail_delivery(&scope, claimed, &content, recipients).await
+                self.mail_delivery(&scope, claimed, &content, recipients)
+                    .await
             }
             Destination::Slack { url } | Destination::Webhook { url } => {
                 self.hook_delivery(&scope, claimed, &content, url).await
@@ -90,7 +89,11 @@ impl Backend {
         content: &Content,
         url: &str,
     ) -> Result<FinishedDelivery> {
-        let pngs: Vec<&[u8]> = content.charts.iter().map(|chart| chart.png.as_slice()).collect();
+        let pngs: Vec<&[u8]> = content
+            .charts
+            .iter()
+            .map(|chart| chart.png.as_slice())
+            .collect();
         let image_urls: Vec<String> = self
             .meta
             .keep_delivery_images(claimed.id, &pngs)
@@ -102,7 +105,10 @@ impl Backend {
             claimed,
             content,
             image_urls: &image_urls,
-            schedule: &claimed.subscription.schedule.describe(scope.time_zone().tz()),
+            schedule: &claimed
+                .subscription
+                .schedule
+                .describe(scope.time_zone().tz()),
             organization: &scope.organization().name,
         };
         let body = match claimed.subscription.destination {
@@ -111,7 +117,11 @@ impl Backend {
         };
         let sent = self.outbound.post_json(url, &body).await;
         Ok(FinishedDelivery {
-            outcome: if sent.is_ok() { DeliveryOutcome::Delivered } else { DeliveryOutcome::Failed },
+            outcome: if sent.is_ok() {
+                DeliveryOutcome::Delivered
+            } else {
+                DeliveryOutcome::Failed
+            },
             targets: claimed.subscription.destination.describe(),
             error: sent.err().map(|err| format!("Not sent: {err}.")),
             mails: Vec::new(),
@@ -123,7 +133,12 @@ impl Backend {
     /// organization allows outside recipients. An account that cannot use
     /// the project (a member left out of a private one, someone removed
     /// from the organization) gets nothing either way.
-    async fn refusal_for(&self, scope: &ProjectScope, email: &str, external: bool) -> Result<Option<String>> {
+    async fn refusal_for(
+        &self,
+        scope: &ProjectScope,
+        email: &str,
+        external: bool,
+    ) -> Result<Option<String>> {
         let Ok(parsed) = Email::parse(email) else {
             return Ok(Some(format!("{email} is not an email address")));
         };
@@ -152,7 +167,10 @@ impl Backend {
         let external = self.meta.external_recipients(scope).await?;
         let subscription = &claimed.subscription;
         let schedule = subscription.schedule.describe(scope.time_zone().tz());
-        let subscriber = subscription.created_by.clone().unwrap_or_else(|| "A teammate".to_owned());
+        let subscriber = subscription
+            .created_by
+            .clone()
+            .unwrap_or_else(|| "A teammate".to_owned());
         let organization = scope.organization().name.clone();
         let test = if claimed.test { "[Test] " } else { "" };
         let subject = format!("{test}{} report: {}", content.kind, content.name);
@@ -249,7 +267,9 @@ impl Backend {
             let external = self.meta.external_recipients(scope).await?;
             for recipient in recipients {
                 if let Some(reason) = self.refusal_for(scope, recipient, external).await? {
-                    return Err(domain::Invalid::new(Destination::FIELD, format!("{reason}.")).into());
+                    return Err(
+                        domain::Invalid::new(Destination::FIELD, format!("{reason}.")).into(),
+                    );
                 }
             }
         }
@@ -259,7 +279,10 @@ impl Backend {
     /// One-click unsubscribe (RFC 8058): the link in a subscription mail,
     /// signed for its recipient.
     pub async fn unsubscribe(&self, subscription: i64, email: &str, token: &str) -> Result<()> {
-        if !self.meta.unsubscribe_token_matches(subscription, email, token) {
+        if !self
+            .meta
+            .unsubscribe_token_matches(subscription, email, token)
+        {
             return Err(Error::Forbidden(
                 "This unsubscribe link is not valid. Use the link in the mail as it is.".to_owned(),
             ));

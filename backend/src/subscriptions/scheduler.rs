@@ -20,7 +20,11 @@ impl Backend {
         tokio::spawn(async move {
             loop {
                 backend.run_due().await;
-                let _ = tokio::time::timeout(backend.jobs.idle, backend.deliveries_requested.notified()).await;
+                let _ = tokio::time::timeout(
+                    backend.jobs.idle,
+                    backend.deliveries_requested.notified(),
+                )
+                .await;
             }
         });
     }
