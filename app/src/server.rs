@@ -102,7 +102,7 @@ fn last_forwarded_for(headers: &http::HeaderMap) -> Option<std::net::IpAddr> {
 /// The paths of the server functions whose arguments come as JSON; every
 /// other server function takes Leptos's default, a URL-encoded form. The
 /// server refuses a body in the other encoding before it reaches them.
-pub fn json_input_server_fn_paths() -> [&'static str; 12] {
+pub fn json_input_server_fn_paths() -> [&'static str; 13] {
     use leptos::server_fn::ServerFn;
     [
         crate::events::LatestEvents::PATH,
@@ -115,6 +115,7 @@ pub fn json_input_server_fn_paths() -> [&'static str; 12] {
         crate::sharing::api::RotateShare::PATH,
         crate::subscriptions::api::LoadSubscriptions::PATH,
         crate::subscriptions::api::Subscribe::PATH,
+        crate::subscriptions::api::UpdateSubscription::PATH,
         crate::organization::policies::OrganizationPolicy::PATH,
         crate::organization::policies::SetOrganizationPolicy::PATH,
     ]

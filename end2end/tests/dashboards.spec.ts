@@ -9,7 +9,7 @@ async function team(page: Page, browser: Browser) {
   const project = await signUp(page, { name: "Ada", email: uniqueEmail("ada"), organization: "Dash Org" });
   await open(page, "/organization/settings");
   await page.getByLabel("Email").fill(uniqueEmail("grace"));
-  await page.getByRole("button", { name: "Create invite link" }).click();
+  await page.getByRole("button", { name: "Send invite" }).click();
   const inviteLink = await page.getByTestId("new-invite").getByRole("textbox").inputValue();
   const grace = await (await browser.newContext()).newPage();
   await open(grace, new URL(inviteLink).pathname);

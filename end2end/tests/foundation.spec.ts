@@ -33,7 +33,7 @@ test("a new team signs up, adds a project, switches between projects and invites
   await expect(page.getByRole("heading", { name: "Analytical Engines" })).toBeVisible();
   const teammateEmail = uniqueEmail("grace");
   await page.getByLabel("Email").fill(teammateEmail);
-  await page.getByRole("button", { name: "Create invite link" }).click();
+  await page.getByRole("button", { name: "Send invite" }).click();
   const inviteLink = await page.getByTestId("new-invite").getByRole("textbox").inputValue();
   expect(inviteLink).toMatch(/\/invite\/[A-Za-z0-9]{32}$/);
   await expect(page.getByTestId("pending-invites")).toContainText(teammateEmail);

@@ -40,6 +40,17 @@ test("a weekly subscription to a dashboard, sent as a test, arrives in the outbo
   await expect(subscription.getByTestId("subscription-name")).toContainText(email);
   await expect(subscription.getByTestId("subscription-schedule")).toHaveText("Every Monday and Thursday at 08:30 UTC");
 
+  // Editing fills the form with the subscription; saving changes it.
+  await subscription.getByTestId("subscription-edit").click();
+  await expect(form.getByRole("heading")).toHaveText("Edit subscription");
+  await expect(form.locator(`input[data-testid="recipient"][value="${email}"]`)).toBeChecked();
+  await expect(form.getByTestId("weekday-Thu")).toBeChecked();
+  await form.getByTestId("schedule-time").fill("10:15");
+  await form.getByTestId("subscription-save").click();
+  await expect(subscription.getByTestId("subscription-schedule")).toHaveText("Every Monday and Thursday at 10:15 UTC");
+  await expect(subscription).toHaveCount(1);
+  await expect(form.getByRole("heading")).toHaveText("New subscription");
+
   // The panel follows the delivery until it is done.
   await subscription.getByTestId("subscription-test").click();
   await expect(subscription.getByTestId("delivery-outcome").first()).toHaveText("Delivered", { timeout: 20_000 });

@@ -211,12 +211,13 @@ enum Op {
     OutboxMail,
     LoadSubscriptions,
     Subscribe,
+    UpdateSubscription,
     DeleteSubscription,
     TestSubscription,
     Unsubscribe,
 }
 
-const OPS: [Op; 73] = [
+const OPS: [Op; 74] = [
     Op::Navigation,
     Op::NewProjectOptions,
     Op::CreateProject,
@@ -287,6 +288,7 @@ const OPS: [Op; 73] = [
     Op::OutboxMail,
     Op::LoadSubscriptions,
     Op::Subscribe,
+    Op::UpdateSubscription,
     Op::DeleteSubscription,
     Op::TestSubscription,
     Op::Unsubscribe,
@@ -364,6 +366,7 @@ impl Op {
             Op::OutboxMail => "outbox_mail",
             Op::LoadSubscriptions => "subscriptions",
             Op::Subscribe => "subscribe",
+            Op::UpdateSubscription => "update_subscription",
             Op::DeleteSubscription => "delete_subscription",
             Op::TestSubscription => "test_subscription",
             Op::Unsubscribe => "unsubscribe",
@@ -441,6 +444,7 @@ impl Op {
             | Op::Insights
             | Op::LoadSubscriptions
             | Op::Subscribe
+            | Op::UpdateSubscription
             | Op::DeleteSubscription
             | Op::TestSubscription => Rule::UsesProject,
         }
@@ -834,6 +838,12 @@ impl World {
                 .send()
         };
         let (dashboard, tile, short_id) = self.dashboard().await;
+        let weekly = json!({
+            "title": "Weekly",
+            "destination": {"kind": "email", "recipients": ["creator@example.com"]},
+            "schedule": {"repeat": {"every": "week", "weekdays": ["Mon"]}, "interval": 1,
+                "start": "2026-12-07", "time": "09:00:00"},
+        });
         let change = |change: Value| {
             json(json!({"project_id": project, "dashboard_id": dashboard, "change": change}))
         };
@@ -1144,14 +1154,13 @@ impl World {
                 json(json!({"project_id": project, "target": {"Dashboard": dashboard}})).await
             }
             Op::Subscribe => json(
-                json!({"project_id": project, "target": {"Dashboard": dashboard}, "draft": {
-                    "title": "Weekly",
-                    "destination": {"kind": "email", "recipients": ["creator@example.com"]},
-                    "schedule": {"repeat": {"every": "week", "weekdays": ["Mon"]}, "interval": 1,
-                        "start": "2026-12-07", "time": "09:00:00"},
-                }}),
+                json!({"project_id": project, "target": {"Dashboard": dashboard}, "draft": weekly}),
             )
             .await,
+            Op::UpdateSubscription => {
+                let (id, _) = self.subscription(dashboard).await;
+                json(json!({"project_id": project, "id": id, "draft": weekly})).await
+            }
             Op::DeleteSubscription | Op::TestSubscription => {
                 let (id, _) = self.subscription(dashboard).await;
                 form(vec![

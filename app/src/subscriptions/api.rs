@@ -68,6 +68,16 @@ pub async fn subscribe(
     Ok(backend.subscribe(&scope, target, draft).await?)
 }
 
+#[server(prefix = "/api", endpoint = "update_subscription", input = Json)]
+pub async fn update_subscription(
+    project_id: ProjectId,
+    id: i64,
+    draft: SubscriptionDraft,
+) -> Result<Subscription, AppError> {
+    let (backend, scope) = crate::server::project_scope(project_id).await?;
+    Ok(backend.change_subscription(&scope, id, draft).await?)
+}
+
 #[server(prefix = "/api", endpoint = "delete_subscription")]
 pub async fn delete_subscription(project_id: ProjectId, id: i64) -> Result<(), AppError> {
     let (backend, scope) = crate::server::project_scope(project_id).await?;

@@ -1,11 +1,11 @@
 //! The Subscribe panel of an insight or dashboard: its subscriptions, each
 //! with its schedule in words, its next delivery and its last deliveries
 //! (who got what, and who got nothing and why); "Send a test now"; and a
-//! form for a new one.
+//! form for a new one or for changing one.
 
 use super::api::{
-    delete_subscription, load_subscriptions, subscribe, test_subscription, SubscriptionRow,
-    SubscriptionsPanel,
+    delete_subscription, load_subscriptions, subscribe, test_subscription, update_subscription,
+    SubscriptionRow, SubscriptionsPanel,
 };
 use super::schedule_fields::ScheduleFields;
 use crate::components::form::FormAlert;
@@ -63,15 +63,31 @@ pub fn SubscribePanel(
         }
         reload();
     };
-    // The form is drawn again only when what it offers changes or a
-    // subscription was saved, not on every reload of the list.
+    // The form is drawn again only when what it offers changes, another
+    // subscription is being edited or one was saved, not on every reload of
+    // the list.
     let saved = RwSignal::new(0_u32);
+    let editing = RwSignal::new(None::<i64>);
     let form = Memo::new(move |_| {
         let saved = saved.get();
+        let editing = editing.get();
         current.with(|panel| {
-            panel
-                .as_ref()
-                .map(|p| (saved, p.members.clone(), p.external_recipients, p.time_zone))
+            panel.as_ref().map(|p| {
+                let draft = editing
+                    .and_then(|id| p.rows.iter().find(|row| row.subscription.id == id))
+                    .map(|row| SubscriptionDraft {
+                        title: row.subscription.title.clone(),
+                        destination: row.subscription.destination.clone(),
+                        schedule: row.subscription.schedule.clone(),
+                    });
+                (
+                    saved,
+                    draft.map(|draft| (editing, draft)),
+                    p.members.clone(),
+                    p.external_recipients,
+                    p.time_zone,
+                )
+            })
         })
     });
     let title = StoredValue::new(title);
@@ -93,6 +109,7 @@ pub fn SubscribePanel(
                             let id = row.subscription.id;
                             view! {
                                 <SubscriptionItem row zone
+                                    on_edit=Callback::new(move |()| editing.set(Some(id)))
                                     on_test=Callback::new(move |()| leptos::task::spawn_local(async move {
                                         act(test_subscription(project, id).await);
                                     }))
@@ -104,15 +121,30 @@ pub fn SubscribePanel(
                     </ul>
                 }
             })}
-            {move || form.get().map(|(_, members, external, zone)| view! {
-                <NewSubscription members external zone title=title.get_value()
-                    on_save=Callback::new(move |draft: SubscriptionDraft| leptos::task::spawn_local(async move {
-                        let result = subscribe(project, target, draft).await.map(|_| ());
-                        if result.is_ok() {
-                            saved.update(|n| *n += 1);
-                        }
-                        act(result);
-                    }))/>
+            {move || form.get().map(|(_, edited, members, external, zone)| {
+                let (id, initial) = match edited {
+                    Some((id, draft)) => (id, draft),
+                    None => (None, SubscriptionDraft {
+                        title: title.get_value(),
+                        destination: Destination::Email { recipients: Vec::new() },
+                        schedule: Schedule::weekly_on_mondays(chrono::Utc::now().with_timezone(&zone.tz()).date_naive()),
+                    }),
+                };
+                view! {
+                    <SubscriptionForm members external zone initial editing=id.is_some()
+                        on_cancel=Callback::new(move |()| editing.set(None))
+                        on_save=Callback::new(move |draft: SubscriptionDraft| leptos::task::spawn_local(async move {
+                            let result = match id {
+                                Some(id) => update_subscription(project, id, draft).await.map(|_| ()),
+                                None => subscribe(project, target, draft).await.map(|_| ()),
+                            };
+                            if result.is_ok() {
+                                editing.set(None);
+                                saved.update(|n| *n += 1);
+                            }
+                            act(result);
+                        }))/>
+                }
             })}
         </section>
     }
@@ -122,6 +154,7 @@ pub fn SubscribePanel(
 fn SubscriptionItem(
     row: SubscriptionRow,
     zone: TimeZone,
+    on_edit: Callback<()>,
     on_test: Callback<()>,
     on_delete: Callback<()>,
 ) -> impl IntoView {
@@ -157,6 +190,8 @@ fn SubscriptionItem(
                 <div class="row">
                     <button type="button" class="btn btn-secondary btn-small" data-testid="subscription-test"
                         on:click=move |_| on_test.run(())>"Send a test now"</button>
+                    <button type="button" class="btn btn-ghost btn-small" data-testid="subscription-edit"
+                        on:click=move |_| on_edit.run(())>"Edit"</button>
                     <button type="button" class="btn btn-ghost btn-small danger" data-testid="subscription-delete"
                         on:click=move |_| on_delete.run(())>"Delete"</button>
                 </div>
@@ -188,7 +223,7 @@ fn SubscriptionItem(
     }
 }
 
-/// Where a new subscription goes, as the form's first choice.
+/// Where a subscription goes, as the form's first choice.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Email,
@@ -196,23 +231,41 @@ enum Kind {
     Webhook,
 }
 
+/// A new subscription, or changes to one (`editing`), starting from `initial`.
 #[component]
-fn NewSubscription(
+fn SubscriptionForm(
     /// Who may be picked.
     members: Vec<Member>,
     /// Whether other addresses may be typed.
     external: bool,
     zone: TimeZone,
-    title: String,
+    initial: SubscriptionDraft,
+    editing: bool,
     on_save: Callback<SubscriptionDraft>,
+    on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let today = chrono::Utc::now().with_timezone(&zone.tz()).date_naive();
-    let schedule = RwSignal::new(Schedule::weekly_on_mondays(today));
-    let kind = RwSignal::new(Kind::Email);
-    let chosen = RwSignal::new(BTreeSet::<String>::new());
-    let others = RwSignal::new(String::new());
-    let url = RwSignal::new(String::new());
-    let name = RwSignal::new(title);
+    let (kind, recipients, address) = match initial.destination {
+        Destination::Email { recipients } => (Kind::Email, recipients, String::new()),
+        Destination::Slack { url } => (Kind::Slack, Vec::new(), url),
+        Destination::Webhook { url } => (Kind::Webhook, Vec::new(), url),
+    };
+    let (picked, typed): (Vec<String>, Vec<String>) = recipients
+        .into_iter()
+        .partition(|email| members.iter().any(|m| m.email.eq_ignore_ascii_case(email)));
+    // Outside addresses stay visible (and refused on saving) even when the
+    // organization no longer allows them.
+    let external = external || !typed.is_empty();
+    let schedule = RwSignal::new(initial.schedule);
+    let kind = RwSignal::new(kind);
+    let chosen = RwSignal::new(
+        picked
+            .into_iter()
+            .map(|e| e.to_lowercase())
+            .collect::<BTreeSet<String>>(),
+    );
+    let others = RwSignal::new(typed.join(", "));
+    let url = RwSignal::new(address);
+    let name = RwSignal::new(initial.title);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let destination = match kind.get_untracked() {
@@ -249,7 +302,7 @@ fn NewSubscription(
     ];
     view! {
         <form class="new-subscription" data-testid="new-subscription" on:submit=submit>
-            <h3>"New subscription"</h3>
+            <h3>{if editing { "Edit subscription" } else { "New subscription" }}</h3>
             <label>"Title"
                 <input class="input" maxlength="200" data-testid="subscription-title" prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev))/>
@@ -269,10 +322,11 @@ fn NewSubscription(
                     <div class="recipients" role="group" aria-label="Members">
                         {members.into_iter().map(|member| {
                             let email = member.email.clone();
-                            let toggled = email.clone();
+                            let toggled = email.to_lowercase();
+                            let checked = chosen.with_untracked(|c| c.contains(&toggled));
                             view! {
                                 <label class="checkbox">
-                                    <input type="checkbox" data-testid="recipient" value=email.clone()
+                                    <input type="checkbox" data-testid="recipient" value=email.clone() checked=checked
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
                                             chosen.update(|m| { if on { m.insert(toggled.clone()); } else { m.remove(&toggled); } });
@@ -301,7 +355,13 @@ fn NewSubscription(
                 </label>
             </fieldset>
             <ScheduleFields schedule zone/>
-            <button type="submit" class="btn btn-primary btn-small" data-testid="subscription-save">"Subscribe"</button>
+            <div class="row">
+                <button type="submit" class="btn btn-primary btn-small" data-testid="subscription-save">
+                    {if editing { "Save changes" } else { "Subscribe" }}</button>
+                {editing.then(|| view! {
+                    <button type="button" class="btn btn-ghost btn-small" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                })}
+            </div>
         </form>
     }
 }

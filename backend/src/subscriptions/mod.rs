@@ -13,7 +13,7 @@ use crate::{Backend, Error, ProjectScope, Result};
 use content::Content;
 use domain::account::Email;
 use domain::mail::MailPurpose;
-use domain::subscription::{DeliveryOutcome, Destination};
+use domain::subscription::{DeliveryOutcome, Destination, SubscriptionDraft};
 
 struct SubscriptionMail<'a> {
     subject: &'a str,
@@ -260,8 +260,29 @@ impl Backend {
         &self,
         scope: &ProjectScope,
         target: domain::sharing::ShareTarget,
-        draft: domain::subscription::SubscriptionDraft,
+        draft: SubscriptionDraft,
     ) -> Result<domain::subscription::Subscription> {
+        let draft = self.checked(scope, draft).await?;
+        self.meta.create_subscription(scope, target, draft).await
+    }
+
+    /// Changes what, where and when, with the recipients checked as when
+    /// subscribing.
+    pub async fn change_subscription(
+        &self,
+        scope: &ProjectScope,
+        id: i64,
+        draft: SubscriptionDraft,
+    ) -> Result<domain::subscription::Subscription> {
+        let draft = self.checked(scope, draft).await?;
+        self.meta.update_subscription(scope, id, draft).await
+    }
+
+    async fn checked(
+        &self,
+        scope: &ProjectScope,
+        draft: SubscriptionDraft,
+    ) -> Result<SubscriptionDraft> {
         let draft = draft.validated()?;
         if let Destination::Email { recipients } = &draft.destination {
             let external = self.meta.external_recipients(scope).await?;
@@ -273,7 +294,7 @@ impl Backend {
                 }
             }
         }
-        self.meta.create_subscription(scope, target, draft).await
+        Ok(draft)
     }
 
     /// One-click unsubscribe (RFC 8058): the link in a subscription mail,
