@@ -72,6 +72,7 @@ impl Backend {
         // Until the server configures mail, it is queued and not sent.
         let mailer = mail::Mailer::new(&mail::MailSettings {
             smtp_url: None,
+            smtp_ca_file: None,
             from: mail::DEFAULT_FROM.to_owned(),
             outbox: events_path.with_file_name("outbox"),
             public_url: "http://localhost:3000".to_owned(),

@@ -19,6 +19,7 @@ const PUBLIC_URL: &str = "https://huddle.example.com";
 fn settings(dir: &std::path::Path, smtp_url: Option<&str>) -> MailSettings {
     MailSettings {
         smtp_url: smtp_url.map(str::to_owned),
+        smtp_ca_file: None,
         from: "Huddle <huddle@example.com>".to_owned(),
         outbox: dir.join("outbox"),
         public_url: PUBLIC_URL.to_owned(),
@@ -370,4 +371,62 @@ async fn two_senders_on_one_database_deliver_each_mail_once() {
     assert!(pending
         .iter()
         .all(|invite| invite.mail.as_ref().unwrap().state == MailState::Sent));
+}
+
+#[tokio::test]
+async fn mail_goes_over_starttls_and_implicit_tls_trusting_the_operators_ca_and_no_other() {
+    use testkit::mail::SmtpTls;
+    for mode in [SmtpTls::StartTls, SmtpTls::Implicit] {
+        let smtp = SmtpServer::start_tls(mode);
+        let stores = testkit::fresh().await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut trusting = settings(dir.path(), Some(&smtp.url));
+        trusting.smtp_ca_file = smtp.ca_file.clone();
+        let backend = stores.backend.clone().with_mail(&trusting).unwrap();
+        let owner = testkit::sign_up(&backend, "owner@example.com").await;
+        invite(&backend, &owner, "tls@example.com").await;
+        let pending = settled(&backend, &owner).await;
+        assert_eq!(
+            pending[0].mail.as_ref().unwrap().state,
+            MailState::Sent,
+            "{mode:?}: {pending:?}"
+        );
+        let received = smtp.wait_for(1).await;
+        assert_eq!(received.len(), 1, "{mode:?}");
+
+        // The same server is not trusted on the public roots alone: the
+        // mail waits, and says why.
+        let stores = testkit::fresh().await;
+        let doubting = settings(dir.path(), Some(&smtp.url));
+        let backend = stores.backend.clone().with_mail(&doubting).unwrap();
+        let owner = testkit::sign_up(&backend, "owner@example.com").await;
+        invite(&backend, &owner, "doubt@example.com").await;
+        let pending = settled(&backend, &owner).await;
+        let mail = pending[0].mail.as_ref().unwrap();
+        assert_ne!(mail.state, MailState::Sent, "{mode:?}");
+        let error = mail
+            .last_error
+            .as_deref()
+            .unwrap_or_default()
+            .to_lowercase();
+        assert!(
+            error.contains("certificate") || error.contains("tls"),
+            "{mode:?}: {error}"
+        );
+        assert_eq!(smtp.received().len(), 1, "{mode:?}: nothing more arrived");
+    }
+}
+
+#[test]
+fn a_ca_file_needs_a_tls_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, "").unwrap();
+    let mut plain = settings(dir.path(), Some("smtp://localhost:25"));
+    plain.smtp_ca_file = Some(ca);
+    let refused = backend::mail::Mailer::new(&plain)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(refused.contains("HUDDLE_SMTP_CA_FILE"), "{refused}");
 }

@@ -18,6 +18,7 @@ use testkit::mail::SmtpServer;
 fn mail_settings(dir: &std::path::Path, smtp: &SmtpServer) -> MailSettings {
     MailSettings {
         smtp_url: Some(smtp.url.clone()),
+        smtp_ca_file: None,
         from: "Huddle <huddle@example.com>".to_owned(),
         outbox: dir.join("outbox"),
         public_url: "https://huddle.example.com".to_owned(),

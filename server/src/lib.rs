@@ -62,6 +62,8 @@ pub struct Config {
     pub secret_key: backend::SecretKey,
     /// The SMTP server mail goes through; None writes it to `outbox`.
     pub smtp_url: Option<String>,
+    /// Certificates to trust for the SMTP server besides the public roots.
+    pub smtp_ca_file: Option<std::path::PathBuf>,
     /// The From address of every mail.
     pub mail_from: String,
     /// Where mail is written when no SMTP server is configured.
@@ -104,6 +106,7 @@ pub async fn router(
         .with_job_timing(config.jobs)
         .with_mail(&backend::mail::MailSettings {
             smtp_url: config.smtp_url.clone(),
+            smtp_ca_file: config.smtp_ca_file.clone(),
             from: config.mail_from.clone(),
             outbox: config.outbox.clone(),
             public_url: config.public_url.clone(),

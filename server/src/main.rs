@@ -53,6 +53,10 @@ struct ServeArgs {
     /// organization's outbox page.
     #[arg(long, env = "HUDDLE_SMTP_URL")]
     smtp_url: Option<String>,
+    /// A PEM file of certificates to trust for the SMTP server besides the
+    /// public roots (a private CA, or the server's own certificate).
+    #[arg(long, env = "HUDDLE_SMTP_CA_FILE")]
+    smtp_ca_file: Option<std::path::PathBuf>,
     /// The From address of Huddle's mail.
     #[arg(long, env = "HUDDLE_MAIL_FROM", default_value = backend::mail::DEFAULT_FROM)]
     mail_from: String,
@@ -125,6 +129,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         sign_ups_per_hour: args.sign_ups_per_hour,
         secret_key: backend::SecretKey::load_or_create(&args.secret_key_file)?,
         smtp_url: args.smtp_url,
+        smtp_ca_file: args.smtp_ca_file,
         mail_from: args.mail_from,
         outbox: args.outbox,
         private_webhooks: args.private_webhooks,

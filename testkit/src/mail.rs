@@ -9,21 +9,65 @@ use std::time::{Duration, Instant};
 /// An aiosmtpd process on a free loopback port; stopped when dropped.
 pub struct SmtpServer {
     child: Child,
-    /// `smtp://127.0.0.1:PORT`: plain SMTP, as to a relay on the same machine.
+    /// `smtp://127.0.0.1:PORT`: plain SMTP, as to a relay on the same
+    /// machine; with TLS, the address of the mode chosen.
     pub url: String,
+    /// With TLS: the PEM of the CA that signed the server's certificate.
+    pub ca_file: Option<PathBuf>,
     maildir: tempfile::TempDir,
 }
 
+/// How a TLS test server takes connections.
+#[derive(Debug, Clone, Copy)]
+pub enum SmtpTls {
+    /// Plain at first, STARTTLS required before mail.
+    StartTls,
+    /// TLS from the first byte (SMTPS).
+    Implicit,
+}
+
 impl SmtpServer {
+    /// Plain SMTP.
     pub fn start() -> Self {
+        Self::spawn(None)
+    }
+
+    /// SMTP over TLS, with a certificate for `localhost` signed by a CA of
+    /// its own (see [`SmtpServer::ca_file`]).
+    pub fn start_tls(tls: SmtpTls) -> Self {
+        Self::spawn(Some(tls))
+    }
+
+    fn spawn(tls: Option<SmtpTls>) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .expect("a free port")
             .port();
         let maildir = tempfile::tempdir().expect("a temporary directory");
         let python = std::env::var("HUDDLE_PYTHON").unwrap_or_else(|_| "python3".to_owned());
-        let child = Command::new(&python)
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+        let mut command = Command::new(&python);
+        command.args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")]);
+        let (url, ca_file) = match tls {
+            None => (format!("smtp://127.0.0.1:{port}"), None),
+            Some(mode) => {
+                let (ca, cert, key) = certificates(maildir.path());
+                let (cert_flag, key_flag, url) = match mode {
+                    SmtpTls::StartTls => (
+                        "--tlscert",
+                        "--tlskey",
+                        format!("smtp://localhost:{port}?tls=required"),
+                    ),
+                    SmtpTls::Implicit => (
+                        "--smtpscert",
+                        "--smtpskey",
+                        format!("smtps://localhost:{port}"),
+                    ),
+                };
+                command.arg(cert_flag).arg(cert).arg(key_flag).arg(key);
+                (url, Some(ca))
+            }
+        };
+        let child = command
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
             .arg(maildir.path().join("inbox"))
             .stdout(Stdio::null())
@@ -34,7 +78,8 @@ impl SmtpServer {
             });
         let server = Self {
             child,
-            url: format!("smtp://127.0.0.1:{port}"),
+            url,
+            ca_file,
             maildir,
         };
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -98,4 +143,31 @@ pub fn link_token(message: &[u8], prefix: &str) -> String {
         .chars()
         .take_while(char::is_ascii_alphanumeric)
         .collect()
+}
+
+/// A CA and a certificate it signed for `localhost` and 127.0.0.1, written
+/// to `dir`: the CA's PEM, the certificate's and its key's.
+fn certificates(dir: &std::path::Path) -> (PathBuf, PathBuf, PathBuf) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "Huddle test CA");
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let params =
+        CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap();
+    let cert = params.signed_by(&key, &ca, &ca_key).unwrap();
+    let write = |name: &str, pem: String| {
+        let path = dir.join(name);
+        std::fs::write(&path, pem).unwrap();
+        path
+    };
+    (
+        write("ca.pem", ca.pem()),
+        write("cert.pem", cert.pem()),
+        write("key.pem", key.serialize_pem()),
+    )
 }

@@ -123,6 +123,7 @@ pub async fn serve_in(
         sign_ups_per_hour: backend::accounts::SIGN_UPS_PER_CLIENT,
         secret_key: backend::SecretKey::random(),
         smtp_url: None,
+        smtp_ca_file: None,
         mail_from: backend::mail::DEFAULT_FROM.to_owned(),
         outbox: dir.join("outbox"),
         // The tests' webhook receivers listen on loopback.

@@ -22,8 +22,9 @@ pub use sender::MAX_ATTEMPTS;
 
 use crate::{Error, Result};
 use lettre::message::Mailbox;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::Notify;
 
@@ -34,6 +35,9 @@ pub struct MailSettings {
     /// (implicit TLS), or `smtp://host:25` (plain, for a relay on the same
     /// machine). None writes mail to `outbox`.
     pub smtp_url: Option<String>,
+    /// PEM certificates to trust for the SMTP server besides the public
+    /// roots: a private CA, or a server's own certificate.
+    pub smtp_ca_file: Option<PathBuf>,
     /// The From address, `Name <address>` or a bare address.
     pub from: String,
     /// Where the embedded transport writes `.eml` files.
@@ -44,6 +48,45 @@ pub struct MailSettings {
 
 /// The address mail comes from when none is configured.
 pub const DEFAULT_FROM: &str = "Huddle <huddle@localhost>";
+
+/// The SMTP transport `url` names, trusting the certificates in `ca_file`
+/// as well when it is given (which needs TLS: `smtps://` or `?tls=`).
+fn smtp_transport(url: &str, ca_file: Option<&Path>) -> Result<AsyncSmtpTransport<Tokio1Executor>> {
+    let config = |err: &dyn std::fmt::Display| Error::Config(format!("HUDDLE_SMTP_URL: {err}"));
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        .map_err(|err| config(&err))?
+        .timeout(Some(std::time::Duration::from_secs(30)));
+    if let Some(path) = ca_file {
+        let pem = std::fs::read(path).map_err(|source| Error::Io {
+            context: format!("cannot read HUDDLE_SMTP_CA_FILE {}", path.display()),
+            source,
+        })?;
+        let ca = |err: &dyn std::fmt::Display| {
+            Error::Config(format!("HUDDLE_SMTP_CA_FILE {}: {err}", path.display()))
+        };
+        let parsed = url::Url::parse(url).map_err(|err| config(&err))?;
+        let host = parsed.host_str().unwrap_or_default().to_owned();
+        let parameters = TlsParameters::builder(host)
+            .add_root_certificate(Certificate::from_pem(&pem).map_err(|err| ca(&err))?)
+            .build()
+            .map_err(|err| ca(&err))?;
+        let mode = parsed
+            .query_pairs()
+            .find(|(key, _)| key == "tls")
+            .map(|(_, v)| v.into_owned());
+        builder = builder.tls(match (parsed.scheme(), mode.as_deref()) {
+            ("smtps", _) => Tls::Wrapper(parameters),
+            (_, Some("required")) => Tls::Required(parameters),
+            (_, Some("opportunistic")) => Tls::Opportunistic(parameters),
+            _ => {
+                return Err(ca(
+                    &"a certificate to trust needs a TLS connection: smtps:// or ?tls=required",
+                ))
+            }
+        });
+    }
+    Ok(builder.build())
+}
 
 /// The configured mail layer, cheap to clone.
 #[derive(Clone)]
@@ -79,12 +122,7 @@ impl Mailer {
             ))
         })?;
         let transport = match &settings.smtp_url {
-            Some(url) => Transport::Smtp(
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map_err(|err| Error::Config(format!("HUDDLE_SMTP_URL: {err}")))?
-                    .timeout(Some(std::time::Duration::from_secs(30)))
-                    .build(),
-            ),
+            Some(url) => Transport::Smtp(smtp_transport(url, settings.smtp_ca_file.as_deref())?),
             None => {
                 std::fs::create_dir_all(&settings.outbox).map_err(|source| Error::Io {
                     context: format!("cannot create the outbox {}", settings.outbox.display()),
