@@ -25,6 +25,31 @@ fn mail_settings(dir: &std::path::Path, smtp: &SmtpServer) -> MailSettings {
     }
 }
 
+/// Fresh stores whose mail goes to an SMTP server, and their first account.
+struct Mailing {
+    backend: Backend,
+    owner: testkit::Account,
+    _stores: testkit::TestBackend,
+    _dir: tempfile::TempDir,
+}
+
+async fn mailing(smtp: &SmtpServer) -> Mailing {
+    let stores = testkit::fresh().await;
+    let dir = tempfile::tempdir().unwrap();
+    let backend = stores
+        .backend
+        .clone()
+        .with_mail(&mail_settings(dir.path(), smtp))
+        .unwrap();
+    let owner = testkit::sign_up(&backend, "owner@example.com").await;
+    Mailing {
+        backend,
+        owner,
+        _stores: stores,
+        _dir: dir,
+    }
+}
+
 fn daily() -> Schedule {
     Schedule {
         repeat: Repeat::Day,
@@ -66,22 +91,16 @@ fn parsed(raw: &[u8]) -> mail_parser::Message<'_> {
 #[tokio::test]
 async fn an_insight_arrives_with_its_chart_inline_and_a_one_click_unsubscribe() {
     let smtp = SmtpServer::start();
-    let stores = testkit::fresh().await;
-    let dir = tempfile::tempdir().unwrap();
-    let backend = stores
-        .backend
-        .clone()
-        .with_mail(&mail_settings(dir.path(), &smtp))
-        .unwrap();
-    let owner = testkit::sign_up(&backend, "owner@example.com").await;
+    let mailing = mailing(&smtp).await;
+    let (backend, owner) = (&mailing.backend, &mailing.owner);
     testkit::add_teammate(
-        &backend,
-        &owner,
+        backend,
+        owner,
         "member@example.com",
         domain::organization::Role::Member,
     )
     .await;
-    let chart = insight(&backend, &owner, "Weekly sign-ups").await;
+    let chart = insight(backend, owner, "Weekly sign-ups").await;
     let subscription = backend
         .meta
         .create_subscription(
@@ -163,14 +182,8 @@ async fn an_insight_arrives_with_its_chart_inline_and_a_one_click_unsubscribe() 
 #[tokio::test]
 async fn a_dashboard_sends_its_first_six_insights_in_layout_order() {
     let smtp = SmtpServer::start();
-    let stores = testkit::fresh().await;
-    let dir = tempfile::tempdir().unwrap();
-    let backend = stores
-        .backend
-        .clone()
-        .with_mail(&mail_settings(dir.path(), &smtp))
-        .unwrap();
-    let owner = testkit::sign_up(&backend, "owner@example.com").await;
+    let mailing = mailing(&smtp).await;
+    let (backend, owner) = (&mailing.backend, &mailing.owner);
     let dashboard = backend
         .meta
         .create_dashboard(
@@ -180,7 +193,7 @@ async fn a_dashboard_sends_its_first_six_insights_in_layout_order() {
         .await
         .unwrap();
     for n in 0..8 {
-        let chart = insight(&backend, &owner, &format!("Chart {n}")).await;
+        let chart = insight(backend, owner, &format!("Chart {n}")).await;
         backend
             .meta
             .add_insight_tile(&owner.scope, dashboard, &chart.short_id)
@@ -222,23 +235,17 @@ async fn a_dashboard_sends_its_first_six_insights_in_layout_order() {
 #[tokio::test]
 async fn a_creator_who_lost_access_sends_nothing_and_the_subscription_says_why() {
     let smtp = SmtpServer::start();
-    let stores = testkit::fresh().await;
-    let dir = tempfile::tempdir().unwrap();
-    let backend = stores
-        .backend
-        .clone()
-        .with_mail(&mail_settings(dir.path(), &smtp))
-        .unwrap();
-    let owner = testkit::sign_up(&backend, "owner@example.com").await;
+    let mailing = mailing(&smtp).await;
+    let (backend, owner) = (&mailing.backend, &mailing.owner);
     let member = testkit::add_teammate(
-        &backend,
-        &owner,
+        backend,
+        owner,
         "member@example.com",
         domain::organization::Role::Member,
     )
     .await;
     let member_scope = backend.meta.scope(member.id, owner.project).await.unwrap();
-    let chart = insight(&backend, &owner, "Revenue").await;
+    let chart = insight(backend, owner, "Revenue").await;
     let subscription = backend
         .meta
         .create_subscription(
@@ -412,15 +419,9 @@ fn image_token(url: &str) -> &str {
 async fn slack_and_webhooks_get_the_charts_as_links_to_their_delivered_images() {
     let receiver = testkit::webhooks::Receiver::start(200).await;
     let smtp = SmtpServer::start();
-    let stores = testkit::fresh().await;
-    let dir = tempfile::tempdir().unwrap();
-    let backend = stores
-        .backend
-        .clone()
-        .with_mail(&mail_settings(dir.path(), &smtp))
-        .unwrap()
-        .with_private_webhooks(true);
-    let owner = testkit::sign_up(&backend, "owner@example.com").await;
+    let mailing = mailing(&smtp).await;
+    let backend = mailing.backend.clone().with_private_webhooks(true);
+    let owner = &mailing.owner;
     let dashboard = backend
         .meta
         .create_dashboard(
@@ -430,7 +431,7 @@ async fn slack_and_webhooks_get_the_charts_as_links_to_their_delivered_images() 
         .await
         .unwrap();
     for name in ["Sign-ups", "Activation"] {
-        let chart = insight(&backend, &owner, name).await;
+        let chart = insight(&backend, owner, name).await;
         backend
             .meta
             .add_insight_tile(&owner.scope, dashboard, &chart.short_id)
@@ -582,17 +583,11 @@ async fn failed_delivery(
 #[tokio::test]
 async fn a_member_left_out_of_a_private_project_gets_nothing_even_when_outsiders_may() {
     let smtp = SmtpServer::start();
-    let stores = testkit::fresh().await;
-    let dir = tempfile::tempdir().unwrap();
-    let backend = stores
-        .backend
-        .clone()
-        .with_mail(&mail_settings(dir.path(), &smtp))
-        .unwrap();
-    let owner = testkit::sign_up(&backend, "owner@example.com").await;
+    let mailing = mailing(&smtp).await;
+    let (backend, owner) = (&mailing.backend, &mailing.owner);
     testkit::add_teammate(
-        &backend,
-        &owner,
+        backend,
+        owner,
         "member@example.com",
         domain::organization::Role::Member,
     )
@@ -612,7 +607,7 @@ async fn a_member_left_out_of_a_private_project_gets_nothing_even_when_outsiders
         .set_project_privacy(&owner.scope, true, &[])
         .await
         .unwrap();
-    let chart = insight(&backend, &owner, "Revenue").await;
+    let chart = insight(backend, owner, "Revenue").await;
     let recipients = [
         "owner@example.com",
         "member@example.com",

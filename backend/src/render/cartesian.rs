@@ -44,7 +44,7 @@ pub(super) fn trends(
     let every = buckets.div_ceil(DATE_TICKS).max(1);
     let date_at = |x: &f64| {
         let k = x.round();
-        if (x - k).abs() > 1e-6 || k < 0.0 || k as usize % every != 0 {
+        if (x - k).abs() > 1e-6 || k < 0.0 || !(k as usize).is_multiple_of(every) {
             return String::new();
         }
         labels.get(k as usize).cloned().unwrap_or_default()
