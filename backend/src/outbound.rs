@@ -39,10 +39,10 @@ impl Outbound {
         }
     }
 
-    /// POSTs `body` as JSON to `url`. The error says, for the people who set
-    /// the webhook up, why it was not taken.
-    pub async fn post_json(&self, url: &str, body: &serde_json::Value) -> Result<(), String> {
-        let parsed = url::Url::parse(url).map_err(|_| format!("{url} is not a web address"))?;
+    /// POSTs `body` as JSON to `url`.
+    pub async fn post_json(&self, url: &str, body: &serde_json::Value) -> Result<(), Refusal> {
+        let parsed = url::Url::parse(url)
+            .map_err(|_| Refusal::lasting(format!("{url} is not a web address")))?;
         // An address written as an IP is connected to without resolving.
         let literal = match parsed.host() {
             Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
@@ -50,7 +50,7 @@ impl Outbound {
             _ => None,
         };
         if let Some(ip) = literal.filter(|ip| !self.private_allowed && !is_public(*ip)) {
-            return Err(format!("{ip} is not a public address"));
+            return Err(Refusal::lasting(format!("{ip} is not a public address")));
         }
         let response = self
             .client
@@ -58,17 +58,47 @@ impl Outbound {
             .json(body)
             .send()
             .await
-            .map_err(|err| describe(&err))?;
+            .map_err(|err| Refusal {
+                message: describe(&err),
+                // Down, slow or unreachable for now; a name with no public
+                // address stays so.
+                passing: err.is_timeout() || (err.is_connect() && !has_no_public_address(&err)),
+            })?;
         let status = response.status();
         if status.is_success() {
-            Ok(())
-        } else {
-            let text = response.text().await.unwrap_or_default();
-            let text: String = text.chars().take(200).collect();
-            Err(format!("the webhook answered {status}: {text}")
-                .trim_end_matches(": ")
-                .to_owned())
+            return Ok(());
         }
+        let text = response.text().await.unwrap_or_default();
+        let text: String = text.chars().take(200).collect();
+        Err(Refusal {
+            message: format!("the webhook answered {status}: {text}")
+                .trim_end_matches(": ")
+                .to_owned(),
+            passing: status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS,
+        })
+    }
+}
+
+/// Why a request was not taken, for the people who set the webhook up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub message: String,
+    /// Whether trying again later may work (a timeout, a 5xx, a 429).
+    pub passing: bool,
+}
+
+impl Refusal {
+    fn lasting(message: String) -> Self {
+        Self {
+            message,
+            passing: false,
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
     }
 }
 
@@ -84,6 +114,29 @@ fn describe(err: &reqwest::Error) -> String {
     format!("could not reach the webhook: {cause}")
 }
 
+/// The resolver's refusal of a name that has only private addresses.
+#[derive(Debug)]
+struct NoPublicAddress(String);
+
+impl std::fmt::Display for NoPublicAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} has no public address", self.0)
+    }
+}
+
+impl std::error::Error for NoPublicAddress {}
+
+fn has_no_public_address(err: &reqwest::Error) -> bool {
+    let mut cause: Option<&dyn std::error::Error> = Some(err);
+    while let Some(current) = cause {
+        if current.is::<NoPublicAddress>() {
+            return true;
+        }
+        cause = current.source();
+    }
+    false
+}
+
 /// Resolves names to their public addresses only.
 struct PublicOnly;
 
@@ -96,7 +149,9 @@ impl Resolve for PublicOnly {
                 .filter(|address| is_public(address.ip()))
                 .collect();
             if addresses.is_empty() {
-                return Err(format!("{host} has no public address").into());
+                return Err(
+                    Box::new(NoPublicAddress(host)) as Box<dyn std::error::Error + Send + Sync>
+                );
             }
             Ok(Box::new(addresses.into_iter()) as Addrs)
         })
@@ -169,10 +224,17 @@ mod tests {
         let refused = Outbound::new(false)
             .post_json("http://127.0.0.1:9/hook", &body)
             .await;
-        assert_eq!(refused, Err("127.0.0.1 is not a public address".to_owned()));
+        assert_eq!(
+            refused,
+            Err(Refusal::lasting(
+                "127.0.0.1 is not a public address".to_owned()
+            ))
+        );
         let by_name = Outbound::new(false)
             .post_json("http://localhost:9/hook", &body)
-            .await;
-        assert!(by_name.unwrap_err().contains("no public address"));
+            .await
+            .unwrap_err();
+        assert!(by_name.message.contains("no public address"), "{by_name}");
+        assert!(!by_name.passing);
     }
 }

@@ -525,7 +525,7 @@ async fn slack_and_webhooks_get_the_charts_as_links_to_their_delivered_images() 
 
 #[tokio::test]
 async fn a_webhook_that_refuses_or_points_inside_the_network_is_recorded_as_failed() {
-    let refusing = testkit::webhooks::Receiver::start(500).await;
+    let refusing = testkit::webhooks::Receiver::start(404).await;
     let stores = testkit::fresh().await;
     let owner = testkit::sign_up(&stores, "owner@example.com").await;
     let chart = insight(&stores, &owner, "Revenue").await;
@@ -538,8 +538,8 @@ async fn a_webhook_that_refuses_or_points_inside_the_network_is_recorded_as_fail
         &url,
     )
     .await;
-    assert!(error.contains("500"), "{error}");
-    assert_eq!(refusing.received().len(), 1);
+    assert!(error.contains("404"), "{error}");
+    assert_eq!(refusing.received().len(), 1, "a 404 is not tried again");
     // By default loopback is off limits: nothing is sent.
     let error = failed_delivery(&stores.backend, &owner, target, &url).await;
     assert!(
@@ -547,6 +547,64 @@ async fn a_webhook_that_refuses_or_points_inside_the_network_is_recorded_as_fail
         "{error}"
     );
     assert_eq!(refusing.received().len(), 1);
+}
+
+#[tokio::test]
+async fn a_webhook_that_is_down_for_now_is_tried_again_before_the_delivery_fails() {
+    let busy = testkit::webhooks::Receiver::start(503).await;
+    let stores = testkit::fresh().await;
+    let owner = testkit::sign_up(&stores, "owner@example.com").await;
+    let chart = insight(&stores, &owner, "Revenue").await;
+    // Short leases: each look after one runs out tries again.
+    let backend = stores
+        .backend
+        .clone()
+        .with_private_webhooks(true)
+        .with_job_timing(backend::jobs::JobTiming {
+            lease: Duration::from_millis(300),
+            ..Default::default()
+        });
+    let subscription = backend
+        .subscribe(
+            &owner.scope,
+            ShareTarget::Insight(chart.id),
+            hook(Destination::Webhook {
+                url: format!("{}/in", busy.url),
+            }),
+        )
+        .await
+        .unwrap();
+    backend
+        .send_test(&owner.scope, subscription.id)
+        .await
+        .unwrap();
+    backend.run_due().await;
+    let deliveries = backend
+        .meta
+        .deliveries(&owner.scope, subscription.id, 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        deliveries[0].outcome,
+        DeliveryOutcome::Pending,
+        "waiting to try again"
+    );
+    for _ in 0..4 {
+        tokio::time::sleep(Duration::from_millis(350)).await;
+        backend.run_due().await;
+    }
+    assert_eq!(busy.received().len(), 3);
+    let delivery = &backend
+        .meta
+        .deliveries(&owner.scope, subscription.id, 1)
+        .await
+        .unwrap()[0];
+    assert_eq!(delivery.outcome, DeliveryOutcome::Failed);
+    let error = delivery.error.as_deref().unwrap();
+    assert!(
+        error.starts_with("Not sent after 3 tries: the webhook answered 503"),
+        "{error}"
+    );
 }
 
 /// The error of a test delivery to a webhook at `url`, which must fail.

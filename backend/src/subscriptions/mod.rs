@@ -115,15 +115,28 @@ impl Backend {
             Destination::Slack { .. } => message.slack(),
             _ => message.webhook(),
         };
-        let sent = self.outbound.post_json(url, &body).await;
+        let (outcome, error) = match self.outbound.post_json(url, &body).await {
+            Ok(()) => (DeliveryOutcome::Delivered, None),
+            // Left pending: tried again when its lease runs out.
+            Err(refusal) if refusal.passing && claimed.attempts < scheduler::MAX_ATTEMPTS => {
+                return Err(Error::Unavailable(refusal.message));
+            }
+            Err(refusal) if refusal.passing => (
+                DeliveryOutcome::Failed,
+                Some(format!(
+                    "Not sent after {} tries: {refusal}.",
+                    claimed.attempts
+                )),
+            ),
+            Err(refusal) => (
+                DeliveryOutcome::Failed,
+                Some(format!("Not sent: {refusal}.")),
+            ),
+        };
         Ok(FinishedDelivery {
-            outcome: if sent.is_ok() {
-                DeliveryOutcome::Delivered
-            } else {
-                DeliveryOutcome::Failed
-            },
+            outcome,
             targets: claimed.subscription.destination.describe(),
-            error: sent.err().map(|err| format!("Not sent: {err}.")),
+            error,
             mails: Vec::new(),
         })
     }

@@ -7,9 +7,10 @@ use crate::meta::FinishedDelivery;
 use crate::{Backend, ProjectScope, Result};
 use domain::subscription::DeliveryOutcome;
 
-/// Tries before a delivery that keeps failing (the events store down, say)
-/// is recorded as failed.
-const MAX_ATTEMPTS: i64 = 3;
+/// Tries before a delivery that keeps failing (the events store down, a
+/// webhook answering 503) is recorded as failed; each waits for the lease
+/// of the one before to run out.
+pub(super) const MAX_ATTEMPTS: i64 = 3;
 /// Subscriptions claimed per look.
 const BATCH: i64 = 50;
 
@@ -55,8 +56,8 @@ impl Backend {
                 if claimed.attempts >= MAX_ATTEMPTS {
                     let failed = FinishedDelivery {
                         outcome: DeliveryOutcome::Failed,
-                        targets: String::new(),
-                        error: Some(format!("Could not be prepared: {err}")),
+                        targets: claimed.subscription.destination.describe(),
+                        error: Some(format!("Not delivered after {MAX_ATTEMPTS} tries: {err}.")),
                         mails: Vec::new(),
                     };
                     if let Err(err) = self.meta.finish_delivery(claimed.id, failed).await {
