@@ -19,6 +19,10 @@ use domain::ProjectId;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
+/// How many times (a second apart) the panel looks again at a delivery
+/// under way.
+const POLLS: u32 = 60;
+
 #[component]
 pub fn SubscribePanel(
     project: ProjectId,
@@ -38,9 +42,12 @@ pub fn SubscribePanel(
         })
     };
     // Loaded each time the panel opens, and again every second while a
-    // delivery is under way, until it says how it went.
+    // delivery is under way, until it says how it went (a delivery waiting
+    // to be tried again is left to the next opening after a minute).
+    let polls = RwSignal::new(0_u32);
     Effect::new(move |_| {
         if open.get() {
+            polls.set(0);
             reload();
         }
     });
@@ -52,11 +59,13 @@ pub fn SubscribePanel(
                     .any(|d| d.outcome == DeliveryOutcome::Pending)
             })
         });
-        if sending && open.get_untracked() {
+        if sending && open.get_untracked() && polls.get_untracked() < POLLS {
+            polls.update(|n| *n += 1);
             set_timeout(reload, std::time::Duration::from_secs(1));
         }
     });
     let act = move |result: Result<(), AppError>| {
+        polls.set(0);
         match result {
             Ok(()) => error.set(None),
             Err(err) => error.set(Some(err.to_string())),
