@@ -12,6 +12,8 @@ pub mod data_management;
 pub mod error;
 pub mod events;
 pub mod insights;
+#[cfg(feature = "ssr")]
+pub mod json_inputs;
 pub mod navigation;
 pub mod organization;
 pub mod persons;

@@ -99,28 +99,6 @@ fn last_forwarded_for(headers: &http::HeaderMap) -> Option<std::net::IpAddr> {
     last.to_str().ok()?.rsplit(',').next()?.trim().parse().ok()
 }
 
-/// The paths of the server functions whose arguments come as JSON; every
-/// other server function takes Leptos's default, a URL-encoded form. The
-/// server refuses a body in the other encoding before it reaches them.
-pub fn json_input_server_fn_paths() -> [&'static str; 13] {
-    use leptos::server_fn::ServerFn;
-    [
-        crate::events::LatestEvents::PATH,
-        crate::dashboards::LoadDashboard::PATH,
-        crate::dashboards::TileResult::PATH,
-        crate::dashboards::ChangeDashboard::PATH,
-        crate::projects::SetPrivacy::PATH,
-        crate::sharing::api::LoadSharing::PATH,
-        crate::sharing::api::SetSharing::PATH,
-        crate::sharing::api::RotateShare::PATH,
-        crate::subscriptions::api::LoadSubscriptions::PATH,
-        crate::subscriptions::api::Subscribe::PATH,
-        crate::subscriptions::api::UpdateSubscription::PATH,
-        crate::organization::policies::OrganizationPolicy::PATH,
-        crate::organization::policies::SetOrganizationPolicy::PATH,
-    ]
-}
-
 #[derive(Debug, thiserror::Error)]
 #[error("missing request context: {0}")]
 struct MissingContext(String);

@@ -110,17 +110,6 @@ impl Policy {
             }
         }
     }
-
-    /// Only owners and admins change it.
-    pub fn check_change(self, role: Role) -> Result<(), crate::permissions::Denied> {
-        if role.manages_projects() {
-            Ok(())
-        } else {
-            Err(crate::permissions::Denied(
-                "Only the organization's owners and admins can change this setting.".into(),
-            ))
-        }
-    }
 }
 
 impl fmt::Display for Role {

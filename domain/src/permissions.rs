@@ -134,6 +134,18 @@ pub fn can_edit_insight(
     }
 }
 
+/// Whether `role` may turn an organization-wide policy
+/// (`organization::Policy`) on or off: owners and admins only.
+pub fn can_change_policy(role: Role) -> Result<(), Denied> {
+    if role.manages_projects() {
+        Ok(())
+    } else {
+        Err(Denied(
+            "Only the organization's owners and admins can change this setting.".into(),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

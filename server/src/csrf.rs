@@ -26,7 +26,7 @@ const JSON: &str = "application/json";
 /// The one encoding the server function at `path` decodes: JSON for those
 /// the app declares with a JSON input, Leptos's default form for the rest.
 fn server_fn_content_type(path: &str) -> &'static str {
-    if app::server::json_input_server_fn_paths().contains(&path) {
+    if app::json_inputs::json_input_server_fn_paths().contains(&path) {
         JSON
     } else {
         FORM

@@ -38,7 +38,7 @@ impl MetaStore {
         on: bool,
     ) -> Result<()> {
         let (_, role) = self.organization_for(user, organization).await?;
-        policy.check_change(role)?;
+        domain::permissions::can_change_policy(role)?;
         let query = format!(
             "UPDATE organizations SET {} = $1 WHERE id = $2",
             column(policy)
