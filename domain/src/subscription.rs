@@ -79,8 +79,15 @@ impl Destination {
             },
             Destination::Slack { .. } => "a Slack channel".to_owned(),
             Destination::Webhook { url } => {
-                let host = url.split("://").nth(1).unwrap_or(url);
-                format!("a webhook at {}", host.split('/').next().unwrap_or(host))
+                let parsed = url::Url::parse(url).ok();
+                let host = parsed
+                    .as_ref()
+                    .and_then(|u| Some((u.host_str()?, u.port())));
+                match host {
+                    Some((host, Some(port))) => format!("a webhook at {host}:{port}"),
+                    Some((host, None)) => format!("a webhook at {host}"),
+                    None => format!("a webhook at {url}"),
+                }
             }
         }
     }

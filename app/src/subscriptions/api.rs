@@ -53,7 +53,10 @@ pub async fn load_subscriptions(
     Ok(SubscriptionsPanel {
         rows,
         members: backend.meta.project_members(&scope).await?,
-        external_recipients: backend.meta.external_recipients(&scope).await?,
+        external_recipients: backend
+            .meta
+            .project_policy(&scope, domain::organization::Policy::ExternalRecipients)
+            .await?,
         time_zone: scope.time_zone(),
     })
 }

@@ -1,7 +1,7 @@
 //! The organization-wide switches of `domain::organization::Policy`.
 
 use super::MetaStore;
-use crate::Result;
+use crate::{ProjectScope, Result};
 use domain::organization::Policy;
 use domain::{OrganizationId, UserId};
 
@@ -22,6 +22,15 @@ impl MetaStore {
         policy: Policy,
     ) -> Result<bool> {
         self.organization_for(user, organization).await?;
+        self.policy_of(organization, policy).await
+    }
+
+    /// Whether the switch is on in the organization of a project one uses.
+    pub async fn project_policy(&self, scope: &ProjectScope, policy: Policy) -> Result<bool> {
+        self.policy_of(scope.organization().id, policy).await
+    }
+
+    async fn policy_of(&self, organization: OrganizationId, policy: Policy) -> Result<bool> {
         let query = format!("SELECT {} FROM organizations WHERE id = $1", column(policy));
         Ok(sqlx::query_scalar(&query)
             .bind(organization)

@@ -133,16 +133,6 @@ impl MetaStore {
         Ok(subscription)
     }
 
-    /// Whether the organization lets subscriptions mail people outside it.
-    pub async fn external_recipients(&self, scope: &ProjectScope) -> Result<bool> {
-        Ok(
-            sqlx::query_scalar("SELECT external_recipients FROM organizations WHERE id = $1")
-                .bind(scope.organization().id)
-                .fetch_one(&self.pool)
-                .await?,
-        )
-    }
-
     pub async fn create_subscription(
         &self,
         scope: &ProjectScope,

@@ -27,6 +27,15 @@ pub(super) struct Content {
     pub total: usize,
 }
 
+impl Content {
+    /// "Dashboard report: Growth", marked "[Test] " when sent by hand: a
+    /// mail's subject, a Slack message's header.
+    pub fn title(&self, test: bool) -> String {
+        let test = if test { "[Test] " } else { "" };
+        format!("{test}{} report: {}", self.kind, self.name)
+    }
+}
+
 /// Mail clients show images about 544 px wide: drawn at twice that.
 fn options() -> ImageOptions {
     ImageOptions {

@@ -18,8 +18,7 @@ pub(super) struct Message<'a> {
 
 impl Message<'_> {
     fn heading(&self) -> String {
-        let test = if self.claimed.test { "[Test] " } else { "" };
-        format!("{test}{} report: {}", self.content.kind, self.content.name)
+        self.content.title(self.claimed.test)
     }
 
     fn more(&self) -> usize {

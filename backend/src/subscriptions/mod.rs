@@ -13,6 +13,7 @@ use crate::{Backend, Error, ProjectScope, Result};
 use content::Content;
 use domain::account::Email;
 use domain::mail::MailPurpose;
+use domain::organization::Policy;
 use domain::subscription::{DeliveryOutcome, Destination, SubscriptionDraft};
 
 struct SubscriptionMail<'a> {
@@ -177,7 +178,10 @@ impl Backend {
         content: &Content,
         recipients: &[String],
     ) -> Result<FinishedDelivery> {
-        let external = self.meta.external_recipients(scope).await?;
+        let external = self
+            .meta
+            .project_policy(scope, Policy::ExternalRecipients)
+            .await?;
         let subscription = &claimed.subscription;
         let schedule = subscription.schedule.describe(scope.time_zone().tz());
         let subscriber = subscription
@@ -185,8 +189,7 @@ impl Backend {
             .clone()
             .unwrap_or_else(|| "A teammate".to_owned());
         let organization = scope.organization().name.clone();
-        let test = if claimed.test { "[Test] " } else { "" };
-        let subject = format!("{test}{} report: {}", content.kind, content.name);
+        let subject = content.title(claimed.test);
         let charts: Vec<ChartView> = content
             .charts
             .iter()
@@ -298,7 +301,10 @@ impl Backend {
     ) -> Result<SubscriptionDraft> {
         let draft = draft.validated()?;
         if let Destination::Email { recipients } = &draft.destination {
-            let external = self.meta.external_recipients(scope).await?;
+            let external = self
+                .meta
+                .project_policy(scope, Policy::ExternalRecipients)
+                .await?;
             for recipient in recipients {
                 if let Some(reason) = self.refusal_for(scope, recipient, external).await? {
                     return Err(
