@@ -594,6 +594,11 @@ async fn a_webhook_that_is_down_for_now_is_tried_again_before_the_delivery_fails
         backend.run_due().await;
     }
     assert_eq!(busy.received().len(), 3);
+    let images: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM delivery_images")
+        .fetch_one(backend.meta.sqlite_pool())
+        .await
+        .unwrap();
+    assert_eq!(images, 1, "each try replaces the images of the one before");
     let delivery = &backend
         .meta
         .deliveries(&owner.scope, subscription.id, 1)

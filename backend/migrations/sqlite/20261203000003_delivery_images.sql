@@ -7,3 +7,4 @@ CREATE TABLE delivery_images (
     expires_ms   INTEGER NOT NULL
 );
 CREATE INDEX delivery_images_expiry ON delivery_images (expires_ms);
+CREATE INDEX delivery_images_by_delivery ON delivery_images (delivery_id);

@@ -13,7 +13,8 @@ const LIFETIME: Duration = Duration::days(30);
 
 impl MetaStore {
     /// Keeps `pngs` for the delivery's receivers; returns each one's token.
-    /// Expired images of earlier deliveries go at the same time.
+    /// They replace those of an earlier try of the same delivery, and
+    /// expired images of earlier deliveries go at the same time.
     pub(crate) async fn keep_delivery_images(
         &self,
         delivery: i64,
@@ -22,8 +23,9 @@ impl MetaStore {
         let at = now();
         let tokens: Vec<String> = pngs.iter().map(|_| secret_token()).collect();
         let mut tx = self.write().await?;
-        sqlx::query("DELETE FROM delivery_images WHERE expires_ms < $1")
+        sqlx::query("DELETE FROM delivery_images WHERE expires_ms < $1 OR delivery_id = $2")
             .bind(at.timestamp_millis())
+            .bind(delivery)
             .execute(&mut *tx)
             .await?;
         for (token, png) in tokens.iter().zip(pngs) {
