@@ -68,8 +68,7 @@ impl Outbound {
         if status.is_success() {
             return Ok(());
         }
-        let text = response.text().await.unwrap_or_default();
-        let text: String = text.chars().take(200).collect();
+        let text = start_of_body(response).await;
         Err(Refusal {
             message: format!("the webhook answered {status}: {text}")
                 .trim_end_matches(": ")
@@ -77,6 +76,24 @@ impl Outbound {
             passing: status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS,
         })
     }
+}
+
+/// How much of a refusing webhook's answer is read and shown.
+const ANSWER_SHOWN: usize = 200;
+
+/// The first [`ANSWER_SHOWN`] bytes of an answer, read no further: a
+/// webhook may answer with anything, of any size.
+async fn start_of_body(mut response: reqwest::Response) -> String {
+    let mut start = Vec::with_capacity(ANSWER_SHOWN);
+    while start.len() < ANSWER_SHOWN {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                start.extend_from_slice(&chunk[..chunk.len().min(ANSWER_SHOWN - start.len())])
+            }
+            _ => break,
+        }
+    }
+    String::from_utf8_lossy(&start).into_owned()
 }
 
 /// Why a request was not taken, for the people who set the webhook up.
@@ -236,5 +253,39 @@ mod tests {
             .unwrap_err();
         assert!(by_name.message.contains("no public address"), "{by_name}");
         assert!(!by_name.passing);
+    }
+
+    #[tokio::test]
+    async fn a_refusing_webhooks_answer_is_read_only_as_far_as_it_is_shown() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        // An answer that says it is 1 GB long and never ends.
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0; 4096];
+            let _ = socket.read(&mut request).await;
+            let head = "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 1073741824\r\n\r\n";
+            let _ = socket.write_all(head.as_bytes()).await;
+            let _ = socket.write_all(&[b'x'; 4096]).await;
+            tokio::time::sleep(Duration::from_secs(60)).await;
+        });
+        let outbound = Outbound::new(true);
+        let body = serde_json::json!({});
+        let answer = outbound.post_json(&url, &body);
+        let refusal = tokio::time::timeout(Duration::from_secs(5), answer)
+            .await
+            .expect("the rest of the answer is not waited for")
+            .unwrap_err();
+        assert!(refusal.passing);
+        assert!(
+            refusal.message.starts_with("the webhook answered 503"),
+            "{refusal}"
+        );
+        assert!(
+            refusal.message.len() < 300,
+            "{} bytes",
+            refusal.message.len()
+        );
     }
 }
