@@ -3,7 +3,6 @@
 //! failures show where the mail was asked for, and several senders on one
 //! database deliver each mail once.
 
-use backend::mail::MailSettings;
 use backend::meta::NewInvite;
 use backend::Backend;
 use domain::account::{Email, NewPassword};
@@ -12,19 +11,7 @@ use domain::organization::Role;
 use mail_parser::MessageParser;
 use std::net::IpAddr;
 use std::time::Duration;
-use testkit::mail::{link_token, SmtpServer};
-
-const PUBLIC_URL: &str = "https://huddle.example.com";
-
-fn settings(dir: &std::path::Path, smtp_url: Option<&str>) -> MailSettings {
-    MailSettings {
-        smtp_url: smtp_url.map(str::to_owned),
-        smtp_ca_file: None,
-        from: "Huddle <huddle@example.com>".to_owned(),
-        outbox: dir.join("outbox"),
-        public_url: PUBLIC_URL.to_owned(),
-    }
-}
+use testkit::mail::{link_token, mailing, settings, SmtpServer, PUBLIC_URL};
 
 fn client() -> IpAddr {
     IpAddr::from([127, 0, 0, 1])
@@ -73,15 +60,10 @@ async fn settled(
 #[tokio::test]
 async fn an_invite_arrives_over_smtp_with_text_and_html_parts_and_its_link() {
     let smtp = SmtpServer::start();
-    let stores = testkit::fresh().await;
-    let dir = tempfile::tempdir().unwrap();
-    let backend = stores
-        .backend
-        .clone()
-        .with_mail(&settings(dir.path(), Some(&smtp.url)))
-        .unwrap();
-    let owner = testkit::sign_up(&backend, "owner@example.com").await;
-    invite(&backend, &owner, "newcomer@example.com").await;
+    let mailing = mailing(Some(&smtp.url)).await;
+    let backend = &mailing.backend;
+    let owner = testkit::sign_up(backend, "owner@example.com").await;
+    invite(backend, &owner, "newcomer@example.com").await;
 
     let received = smtp.wait_for(1).await;
     assert_eq!(received.len(), 1);
@@ -107,7 +89,7 @@ async fn an_invite_arrives_over_smtp_with_text_and_html_parts_and_its_link() {
     let details = backend.meta.invite_details(&token).await.unwrap();
     assert_eq!(details.email, "newcomer@example.com");
 
-    let pending = settled(&backend, &owner).await;
+    let pending = settled(backend, &owner).await;
     assert_eq!(pending[0].mail.as_ref().unwrap().state, MailState::Sent);
 }
 
@@ -145,14 +127,9 @@ async fn a_mail_server_that_is_down_shows_on_the_invite_and_the_mail_is_retried(
 #[tokio::test]
 async fn a_password_reset_works_once_and_sets_the_new_password() {
     let smtp = SmtpServer::start();
-    let stores = testkit::fresh().await;
-    let dir = tempfile::tempdir().unwrap();
-    let backend = stores
-        .backend
-        .clone()
-        .with_mail(&settings(dir.path(), Some(&smtp.url)))
-        .unwrap();
-    testkit::sign_up(&backend, "forgetful@example.com").await;
+    let mailing = mailing(Some(&smtp.url)).await;
+    let backend = &mailing.backend;
+    testkit::sign_up(backend, "forgetful@example.com").await;
 
     // An unknown address gets the same answer, and no mail.
     backend
@@ -201,14 +178,9 @@ async fn a_password_reset_works_once_and_sets_the_new_password() {
 
 #[tokio::test]
 async fn a_reset_link_stops_after_an_hour_and_when_a_newer_one_is_sent() {
-    let stores = testkit::fresh().await;
-    let dir = tempfile::tempdir().unwrap();
-    let backend = stores
-        .backend
-        .clone()
-        .with_mail(&settings(dir.path(), None))
-        .unwrap();
-    testkit::sign_up(&backend, "forgetful@example.com").await;
+    let mailing = mailing(None).await;
+    let backend = &mailing.backend;
+    testkit::sign_up(backend, "forgetful@example.com").await;
     let token_of = |n: usize| {
         let backend = backend.clone();
         async move {
@@ -278,19 +250,14 @@ async fn reset_mails_are_throttled_per_address_and_client() {
 
 #[tokio::test]
 async fn without_smtp_mail_lands_in_the_outbox_for_owners_and_admins_to_read() {
-    let stores = testkit::fresh().await;
-    let dir = tempfile::tempdir().unwrap();
-    let backend = stores
-        .backend
-        .clone()
-        .with_mail(&settings(dir.path(), None))
-        .unwrap();
-    let owner = testkit::sign_up(&backend, "owner@example.com").await;
-    let member = testkit::add_teammate(&backend, &owner, "member@example.com", Role::Member).await;
-    invite(&backend, &owner, "newcomer@example.com").await;
-    settled(&backend, &owner).await;
+    let mailing = mailing(None).await;
+    let backend = &mailing.backend;
+    let owner = testkit::sign_up(backend, "owner@example.com").await;
+    let member = testkit::add_teammate(backend, &owner, "member@example.com", Role::Member).await;
+    invite(backend, &owner, "newcomer@example.com").await;
+    settled(backend, &owner).await;
 
-    let files: Vec<_> = std::fs::read_dir(dir.path().join("outbox"))
+    let files: Vec<_> = std::fs::read_dir(mailing.outbox())
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .collect();
@@ -316,7 +283,7 @@ async fn without_smtp_mail_lands_in_the_outbox_for_owners_and_admins_to_read() {
 
     let refused = backend.meta.outbox(member.id, owner.organization, 50).await;
     assert!(matches!(refused, Err(backend::Error::Forbidden(_))));
-    let stranger = testkit::sign_up(&backend, "stranger@example.com").await;
+    let stranger = testkit::sign_up(backend, "stranger@example.com").await;
     let hidden = backend
         .opened_mail(stranger.user.id, owner.organization, entry.id)
         .await;

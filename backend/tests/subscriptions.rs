@@ -3,7 +3,6 @@
 //! recipients are checked at send time; dashboards send their first six
 //! insights; and senders racing over due subscriptions deliver each once.
 
-use backend::mail::MailSettings;
 use backend::Backend;
 use chrono::{NaiveDate, Utc};
 use domain::dashboard::DashboardDraft;
@@ -15,38 +14,21 @@ use mail_parser::{MessageParser, MimeHeaders};
 use std::time::Duration;
 use testkit::mail::SmtpServer;
 
-fn mail_settings(dir: &std::path::Path, smtp: &SmtpServer) -> MailSettings {
-    MailSettings {
-        smtp_url: Some(smtp.url.clone()),
-        smtp_ca_file: None,
-        from: "Huddle <huddle@example.com>".to_owned(),
-        outbox: dir.join("outbox"),
-        public_url: "https://huddle.example.com".to_owned(),
-    }
-}
-
 /// Fresh stores whose mail goes to an SMTP server, and their first account.
 struct Mailing {
     backend: Backend,
     owner: testkit::Account,
-    _stores: testkit::TestBackend,
-    _dir: tempfile::TempDir,
+    _stores: testkit::mail::Mailing,
 }
 
 async fn mailing(smtp: &SmtpServer) -> Mailing {
-    let stores = testkit::fresh().await;
-    let dir = tempfile::tempdir().unwrap();
-    let backend = stores
-        .backend
-        .clone()
-        .with_mail(&mail_settings(dir.path(), smtp))
-        .unwrap();
+    let stores = testkit::mail::mailing(Some(&smtp.url)).await;
+    let backend = stores.backend.clone();
     let owner = testkit::sign_up(&backend, "owner@example.com").await;
     Mailing {
         backend,
         owner,
         _stores: stores,
-        _dir: dir,
     }
 }
 
@@ -315,7 +297,7 @@ async fn senders_racing_over_fifty_due_subscriptions_deliver_each_once() {
     let second = Backend::open(&url, &dir.path().join("b.duckdb"))
         .await
         .unwrap();
-    let settings = mail_settings(dir.path(), &smtp);
+    let settings = testkit::mail::settings(dir.path(), Some(&smtp.url));
     let first = first.with_mail(&settings).unwrap();
     let second = second.with_mail(&settings).unwrap();
     let (a, b) = tokio::join!(first.run_due(), second.run_due());

@@ -2,9 +2,62 @@
 //! scripts/setup.sh), storing what it receives in a Maildir, and reading
 //! links back out of received mail.
 
+use backend::mail::MailSettings;
+use backend::Backend;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// Where the mail tests' links point.
+pub const PUBLIC_URL: &str = "https://huddle.example.com";
+
+/// Mail through `smtp_url`, or to an outbox in `dir` without one.
+pub fn settings(dir: &std::path::Path, smtp_url: Option<&str>) -> MailSettings {
+    MailSettings {
+        smtp_url: smtp_url.map(str::to_owned),
+        smtp_ca_file: None,
+        from: "Huddle <huddle@example.com>".to_owned(),
+        outbox: dir.join("outbox"),
+        public_url: PUBLIC_URL.to_owned(),
+    }
+}
+
+/// Fresh stores sending mail as [`settings`] say; they and the outbox go
+/// when it is dropped.
+pub struct Mailing {
+    pub backend: Backend,
+    _stores: crate::TestBackend,
+    dir: tempfile::TempDir,
+}
+
+impl Mailing {
+    /// Where mail goes when there is no SMTP server.
+    pub fn outbox(&self) -> PathBuf {
+        self.dir.path().join("outbox")
+    }
+}
+
+impl std::ops::Deref for Mailing {
+    type Target = Backend;
+    fn deref(&self) -> &Backend {
+        &self.backend
+    }
+}
+
+pub async fn mailing(smtp_url: Option<&str>) -> Mailing {
+    let stores = crate::fresh().await;
+    let dir = tempfile::tempdir().unwrap();
+    let backend = stores
+        .backend
+        .clone()
+        .with_mail(&settings(dir.path(), smtp_url))
+        .unwrap();
+    Mailing {
+        backend,
+        _stores: stores,
+        dir,
+    }
+}
 
 /// An aiosmtpd process on a free loopback port; stopped when dropped.
 pub struct SmtpServer {
